@@ -1,0 +1,641 @@
+/* batond.conf reader: nsd.conf-like `server:` and `zone:` sections into a struct config. */
+#include "autoconfig.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "baton/compiler.h"
+#include "server/config.h"
+
+/* Longer lines are reported, never cut: the cut-off half would parse as a line of its own. */
+#define LINE_MAX_LEN 4096
+#define DEFAULT_CONTROL_SOCKET "/run/batond.sock"
+
+enum section { SECTION_NONE, SECTION_SERVER, SECTION_ZONE, SECTION_UNKNOWN };
+
+struct parser;
+struct key;
+
+typedef void key_handler(struct parser *p, const struct key *k, const char *value);
+
+struct key {
+	const char *name;
+	enum section section;
+	bool repeats;        /* may be given more than once; only ip-address */
+	key_handler *handle;
+	size_t offset;       /* of the field it sets in struct config or struct config_zone */
+	unsigned min, max;   /* for numbers */
+};
+
+static key_handler set_uint, set_string, set_zone_name, add_address;
+
+#define CFG(field) offsetof(struct config, field)
+#define ZONE(field) offsetof(struct config_zone, field)
+
+static const struct key keys[] = {
+	{ "ip-address", SECTION_SERVER, true, add_address, 0, 0, 0 },
+	{ "port", SECTION_SERVER, false, set_uint, CFG(port), 1, 65535 },
+	{ "workers", SECTION_SERVER, false, set_uint, CFG(workers), 1, 64 },
+	{ "control-socket", SECTION_SERVER, false, set_string, CFG(control_socket), 0, 0 },
+	{ "pidfile", SECTION_SERVER, false, set_string, CFG(pidfile), 0, 0 },
+	{ "zonesdir", SECTION_SERVER, false, set_string, CFG(zonesdir), 0, 0 },
+	{ "tcp-count", SECTION_SERVER, false, set_uint, CFG(tcp_count), 1, 65535 },
+	{ "tcp-timeout", SECTION_SERVER, false, set_uint, CFG(tcp_timeout_s), 1, 3600 },
+	{ "edns-buffer-size", SECTION_SERVER, false, set_uint, CFG(edns_buffer_size), 512, 4096 },
+	{ "verbosity", SECTION_SERVER, false, set_uint, CFG(verbosity), 0, 3 },
+	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
+	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
+};
+
+struct parser {
+	struct config *cfg;
+	struct diag *diag;
+	const char *path;
+	unsigned line;
+	enum section section;
+	/* Line where each key was first given: in the whole file for server keys (a second
+	 * `server:` section continues the first, and a silent override would hide a mistake),
+	 * in the current section for zone keys. */
+	unsigned seen[ARRAY_SIZE(keys)];
+	/* `port:` may come after the addresses, so ports are filled in at the end. */
+	uint16_t explicit_port[CONFIG_MAX_ADDRESSES]; /* from addr@port; 0: use `port:` */
+	unsigned address_lines; /* ip-address lines read, good or bad */
+	size_t zone_cap;
+	unsigned errors;
+	bool out_of_memory;
+};
+
+/* Most problems are on the line being read. */
+#define complain(p, ...) report(p, (p)->line, __VA_ARGS__)
+
+static ATTR_PRINTF(3, 4) void report(struct parser *p, unsigned line, const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(p->diag, p->path, line, "%s", msg);
+	p->errors++;
+}
+
+static const struct key *find_key(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static const char *section_name(enum section s)
+{
+	return s == SECTION_SERVER ? "server:" : "zone:";
+}
+
+static struct config_zone *current_zone(struct parser *p)
+{
+	return &p->cfg->zones[p->cfg->zone_count - 1];
+}
+
+/* The field a key sets: in the config, or in the zone whose section we are in. */
+static void *field_of(struct parser *p, const struct key *k)
+{
+	char *base = k->section == SECTION_ZONE ? (char *)current_zone(p) : (char *)p->cfg;
+
+	return base + k->offset;
+}
+
+/* Digits only: strtoul() alone would take " 12", "-1" and "+1". */
+static bool parse_number(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno == ERANGE)
+		*v = ULONG_MAX; /* out of every range, reported as such */
+	return *end == '\0';
+}
+
+static void set_uint(struct parser *p, const struct key *k, const char *value)
+{
+	unsigned long v;
+
+	if (!parse_number(value, &v)) {
+		complain(p, "%s: '%s' is not a number between %u and %u", k->name, value, k->min,
+			 k->max);
+	} else if (v < k->min || v > k->max) {
+		complain(p, "%s: must be between %u and %u, not %s", k->name, k->min, k->max,
+			 value);
+	} else {
+		*(unsigned *)field_of(p, k) = (unsigned)v;
+	}
+}
+
+static void set_string(struct parser *p, const struct key *k, const char *value)
+{
+	char **field = field_of(p, k);
+
+	*field = strdup(value);
+	if (*field == NULL)
+		p->out_of_memory = true;
+}
+
+/* Checks a name in presentation form and sets *len to its length without the trailing dot.
+ * Returns NULL, or why it is not a domain name. Escapes (RFC 1035 section 5.1) count as one
+ * octet: "a\." ends in a label byte, "a\\." in a dot. */
+static const char *check_name(const char *s, size_t *len)
+{
+	size_t wire = 1, label = 0, i;
+
+	*len = strlen(s);
+	if (strcmp(s, ".") == 0)
+		return NULL;
+	for (i = 0;; i++) {
+		if (s[i] == '.' || s[i] == '\0') {
+			if (label == 0)
+				return "it has an empty label";
+			if (label > 63)
+				return "a label is longer than 63 octets";
+			wire += 1 + label;
+			label = 0;
+			if (s[i] == '\0' || s[i + 1] == '\0')
+				break;
+			continue;
+		}
+		if (!isgraph((unsigned char)s[i]))
+			return "it has a blank or control character; write it as \\DDD";
+		if (s[i] == '\\') {
+			size_t digits = strspn(s + i + 1, "0123456789");
+
+			if (s[i + 1] == '\0' ||
+			    (digits > 0 && (digits < 3 || strncmp(s + i + 1, "255", 3) > 0)))
+				return "a bad escape: write \\X or \\DDD (up to 255)";
+			i += digits > 0 ? 3 : 1;
+		}
+		label++;
+	}
+	if (s[i] == '.')
+		*len = i;
+	return wire > 255 ? "it is longer than 255 octets in wire form" : NULL;
+}
+
+static void set_zone_name(struct parser *p, const struct key *k, const char *value)
+{
+	size_t len;
+	const char *why = check_name(value, &len);
+	char *name;
+
+	if (why != NULL) {
+		complain(p, "%s: '%s' is not a valid domain name: %s", k->name, value, why);
+		return;
+	}
+	name = strndup(value, len);
+	if (name == NULL)
+		p->out_of_memory = true;
+	current_zone(p)->name = name;
+}
+
+static bool to_sockaddr(const char *host, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1)
+		sin->sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1)
+		sin6->sin6_family = AF_INET6;
+	return ss->ss_family != 0;
+}
+
+/* `addr` or `addr@port`, as NSD writes it; the last '@' splits, as IPv6 has none. */
+static void add_address(struct parser *p, const struct key *k, const char *value)
+{
+	struct config *cfg = p->cfg;
+	const char *at = strrchr(value, '@');
+	size_t len = at != NULL ? (size_t)(at - value) : strlen(value);
+	char host[INET6_ADDRSTRLEN] = "";
+	unsigned long port = 0;
+
+	if (++p->address_lines > CONFIG_MAX_ADDRESSES) {
+		if (p->address_lines == CONFIG_MAX_ADDRESSES + 1)
+			complain(p, "too many ip-address lines (at most %d)", CONFIG_MAX_ADDRESSES);
+		return;
+	}
+	if (at != NULL && (!parse_number(at + 1, &port) || port < 1 || port > 65535)) {
+		complain(p, "%s: port '%s' is not a number between 1 and 65535", k->name, at + 1);
+		return;
+	}
+	if (len < sizeof(host))
+		memcpy(host, value, len);
+	if (len >= sizeof(host) || !to_sockaddr(host, &cfg->addresses[cfg->address_count])) {
+		complain(p, "%s: '%.*s' is not an IPv4 or IPv6 address", k->name, (int)len, value);
+		return;
+	}
+	p->explicit_port[cfg->address_count] = (uint16_t)port;
+	cfg->address_count++;
+}
+
+/* Checks the zone section being left: a zone needs both keys. A key given with a bad value
+ * was reported already, so only keys never given are. */
+static void leave_section(struct parser *p)
+{
+	const struct config_zone *z;
+
+	if (p->section != SECTION_ZONE)
+		return;
+	z = current_zone(p);
+	if (!p->seen[find_key("name") - keys])
+		report(p, z->line, "zone: section has no 'name:'");
+	if (!p->seen[find_key("zonefile") - keys])
+		report(p, z->line, "zone: section has no 'zonefile:'");
+}
+
+static void open_section(struct parser *p, enum section section)
+{
+	struct config *cfg = p->cfg;
+
+	leave_section(p);
+	p->section = section;
+	if (section != SECTION_ZONE)
+		return;
+	if (cfg->zone_count == p->zone_cap) {
+		size_t cap = p->zone_cap ? p->zone_cap * 2 : 8;
+		struct config_zone *zones = realloc(cfg->zones, cap * sizeof(*zones));
+
+		if (zones == NULL) {
+			p->out_of_memory = true;
+			p->section = SECTION_UNKNOWN;
+			return;
+		}
+		cfg->zones = zones;
+		p->zone_cap = cap;
+	}
+	memset(&cfg->zones[cfg->zone_count], 0, sizeof(cfg->zones[0]));
+	cfg->zones[cfg->zone_count++].line = p->line;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (keys[i].section == SECTION_ZONE)
+			p->seen[i] = 0;
+}
+
+static void list_keys(enum section section, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(keys) && len < size; i++)
+		if (keys[i].section == section)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+						keys[i].name);
+}
+
+/* One word of printable characters and no quote. */
+static bool is_word(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isgraph((unsigned char)s[i]) || s[i] == '"')
+			return false;
+	return true;
+}
+
+/* Cuts the line at a '#' outside double quotes. Returns false when a quote is left open. */
+static bool strip_comment(char *s)
+{
+	bool quoted = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '"') {
+			quoted = !quoted;
+		} else if (*s == '#' && !quoted) {
+			*s = '\0';
+			break;
+		}
+	}
+	return !quoted;
+}
+
+/* Splits a line in place into key and raw value, without comment or surrounding blanks.
+ * *key is NULL for a blank line. Returns 0, or -1 after reporting a malformed line. */
+static int split_line(struct parser *p, char *s, char **key, char **value)
+{
+	char *colon, *end;
+
+	*key = NULL;
+	if (!strip_comment(s)) {
+		complain(p, "a double quote is not closed");
+		return -1;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	for (end = s + strlen(s); end > s && isspace((unsigned char)end[-1]);)
+		*--end = '\0';
+	if (*s == '\0')
+		return 0;
+	colon = strchr(s, ':');
+	if (colon == NULL || colon == s || !is_word(s, (size_t)(colon - s))) {
+		complain(p, "expected 'key: value' or a section line ('server:' or 'zone:')");
+		return -1;
+	}
+	*colon = '\0';
+	for (*value = colon + 1; isspace((unsigned char)**value); (*value)++)
+		;
+	*key = s;
+	return 0;
+}
+
+/* Takes the quotes off a value; one not in quotes must be one word. */
+static int unquote(struct parser *p, const char *key, char **value)
+{
+	char *v = *value, *end;
+
+	if (v[0] == '"') {
+		end = strchr(v + 1, '"'); /* there is one: quotes are balanced */
+		if (end[1] != '\0') {
+			complain(p, "%s: text after the closing double quote", key);
+			return -1;
+		}
+		*end = '\0';
+		*value = v + 1;
+	} else if (!is_word(v, strlen(v))) {
+		complain(p, "%s: value '%s' must be one word, or put in double quotes", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_key(struct parser *p, const struct key *k, const char *name, char *value)
+{
+	char known[256];
+	size_t i;
+
+	if (k == NULL) {
+		list_keys(p->section, known, sizeof(known));
+		complain(p, "unknown key '%s' in %s section (known: %s)", name,
+			 section_name(p->section), known);
+		return;
+	}
+	if (k->section != p->section) {
+		complain(p, "key '%s' belongs in a %s section, not in %s", name,
+			 section_name(k->section), section_name(p->section));
+		return;
+	}
+	i = (size_t)(k - keys);
+	if (p->seen[i] != 0 && !k->repeats) {
+		complain(p, "%s: given twice (first at line %u); keep one", name, p->seen[i]);
+		return;
+	}
+	p->seen[i] = p->line;
+	if (unquote(p, name, &value) < 0)
+		return;
+	if (*value == '\0')
+		complain(p, "%s: missing value", name);
+	else
+		k->handle(p, k, value);
+}
+
+static void parse_line(struct parser *p, char *text)
+{
+	enum section section = SECTION_NONE;
+	const struct key *k;
+	char *name, *value;
+
+	if (split_line(p, text, &name, &value) < 0 || name == NULL)
+		return;
+	if (strcmp(name, "server") == 0)
+		section = SECTION_SERVER;
+	else if (strcmp(name, "zone") == 0)
+		section = SECTION_ZONE;
+	k = find_key(name);
+	if (section != SECTION_NONE) {
+		if (*value != '\0')
+			complain(p, "'%s:' must be alone on its line; put '%s' on the next line",
+				 name, value);
+		open_section(p, section);
+	} else if (k == NULL && *value == '\0' &&
+		   (name == text || p->section == SECTION_NONE || p->section == SECTION_UNKNOWN)) {
+		/* An unindented `word:` is a section we lack (an NSD `pattern:`, say): one
+		 * report, and its keys are skipped rather than each reported. */
+		leave_section(p);
+		p->section = SECTION_UNKNOWN;
+		complain(p, "unknown section '%s:' (known: server:, zone:); its keys are skipped",
+			 name);
+	} else if (p->section == SECTION_NONE) {
+		complain(p, "key '%s' outside any section: start with 'server:' or 'zone:'", name);
+	} else if (p->section != SECTION_UNKNOWN) {
+		set_key(p, k, name, value);
+	}
+}
+
+static int read_lines(struct parser *p, FILE *f)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int err = 0;
+
+	for (;;) {
+		errno = 0;
+		n = getline(&buf, &cap, f);
+		if (n < 0)
+			break;
+		p->line++;
+		if (n > 0 && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+		if (n > LINE_MAX_LEN)
+			complain(p, "line is longer than %d bytes", LINE_MAX_LEN);
+		else if (strlen(buf) != (size_t)n)
+			complain(p, "line has a NUL byte; is this a text file?");
+		else
+			parse_line(p, buf);
+	}
+	if (!feof(f))
+		err = errno ? -errno : -EIO;
+	free(buf);
+	return err;
+}
+
+/* With the whole file read, `port:` is known: addresses without `@port` get it. */
+static void finish_addresses(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+
+	if (p->address_lines == 0) {
+		to_sockaddr("127.0.0.1", &cfg->addresses[0]);
+		to_sockaddr("::1", &cfg->addresses[1]);
+		cfg->address_count = 2;
+	}
+	for (size_t i = 0; i < cfg->address_count; i++) {
+		struct sockaddr_storage *ss = &cfg->addresses[i];
+		uint16_t port = htons(p->explicit_port[i] ? p->explicit_port[i] : cfg->port);
+
+		if (ss->ss_family == AF_INET)
+			((struct sockaddr_in *)ss)->sin_port = port;
+		else
+			((struct sockaddr_in6 *)ss)->sin6_port = port;
+	}
+}
+
+/* Replaces a relative *path by base/path. */
+static int resolve(char **path, const char *base)
+{
+	size_t size = strlen(base) + 1 + strlen(*path) + 1;
+	const char *slash = base[0] != '\0' && base[strlen(base) - 1] == '/' ? "" : "/";
+	char *joined;
+
+	if ((*path)[0] == '/')
+		return 0;
+	joined = malloc(size);
+	if (joined == NULL)
+		return -ENOMEM;
+	snprintf(joined, size, "%s%s%s", base, slash, *path);
+	free(*path);
+	*path = joined;
+	return 0;
+}
+
+/* A relative zonesdir is taken from the config file's folder, like the zonefiles, so what is
+ * loaded does not depend on the directory batond was started from. */
+static void resolve_paths(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	const char *slash = strrchr(p->path, '/');
+	char *dir;
+	int err = 0;
+
+	if (slash == NULL)
+		dir = strdup(".");
+	else
+		dir = strndup(p->path, slash == p->path ? 1 : (size_t)(slash - p->path));
+	if (dir == NULL)
+		err = -ENOMEM;
+	else if (cfg->zonesdir == NULL)
+		err = (cfg->zonesdir = strdup(dir)) != NULL ? 0 : -ENOMEM;
+	else
+		err = resolve(&cfg->zonesdir, dir);
+	for (size_t i = 0; err == 0 && i < cfg->zone_count; i++)
+		if (cfg->zones[i].zonefile != NULL)
+			err = resolve(&cfg->zones[i].zonefile, cfg->zonesdir);
+	if (err == 0 && cfg->control_socket == NULL)
+		err = (cfg->control_socket = strdup(DEFAULT_CONTROL_SOCKET)) != NULL ? 0 : -ENOMEM;
+	if (err < 0)
+		p->out_of_memory = true;
+	free(dir);
+}
+
+static int compare_zones(const void *a, const void *b)
+{
+	const struct config_zone *x = *(const struct config_zone *const *)a;
+	const struct config_zone *y = *(const struct config_zone *const *)b;
+	int c = strcasecmp(x->name, y->name);
+
+	return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sorted rather than compared pairwise: a server may carry many thousands of zones. Names
+ * compare without case (RFC 4343) and were stored without their trailing dot. */
+static void check_duplicate_zones(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	const struct config_zone **sorted;
+	size_t n = 0, first = 0;
+
+	if (cfg->zone_count == 0)
+		return;
+	sorted = malloc(cfg->zone_count * sizeof(*sorted));
+	if (sorted == NULL) {
+		p->out_of_memory = true;
+		return;
+	}
+	for (size_t i = 0; i < cfg->zone_count; i++)
+		if (cfg->zones[i].name != NULL)
+			sorted[n++] = &cfg->zones[i];
+	qsort(sorted, n, sizeof(*sorted), compare_zones);
+	for (size_t i = 1; i < n; i++) {
+		if (strcasecmp(sorted[i]->name, sorted[first]->name) != 0)
+			first = i;
+		else
+			report(p, sorted[i]->line, "zone %s is configured twice (first at line %u)",
+			       sorted[i]->name, sorted[first]->line);
+	}
+	free(sorted);
+}
+
+static int finish(struct parser *p)
+{
+	leave_section(p);
+	finish_addresses(p);
+	resolve_paths(p);
+	check_duplicate_zones(p);
+	p->cfg->path = strdup(p->path);
+	if (p->cfg->path == NULL || p->out_of_memory) {
+		diag_add(p->diag, p->path, 0, "out of memory");
+		return -ENOMEM;
+	}
+	return p->errors ? -EINVAL : 0;
+}
+
+int config_load(struct config *out, const char *path, struct diag *diag)
+{
+	struct config cfg = {
+		.port = 53, .workers = 1, .tcp_count = 100, .tcp_timeout_s = 10,
+		.edns_buffer_size = 1232, .verbosity = 2,
+	};
+	struct parser p = { .cfg = &cfg, .diag = diag, .path = path };
+	FILE *f;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	f = fopen(path, "re");
+	if (f == NULL) {
+		err = -errno;
+		diag_add(diag, path, 0, "cannot open: %s", strerror(-err));
+		return err;
+	}
+	err = read_lines(&p, f);
+	fclose(f);
+	if (err < 0)
+		diag_add(diag, path, 0, "cannot read: %s", strerror(-err));
+	else
+		err = finish(&p);
+	if (err < 0) {
+		config_free(&cfg);
+		return err;
+	}
+	*out = cfg;
+	return 0;
+}
+
+void config_free(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->zone_count; i++) {
+		free(cfg->zones[i].name);
+		free(cfg->zones[i].zonefile);
+	}
+	free(cfg->zones);
+	free(cfg->path);
+	free(cfg->control_socket);
+	free(cfg->pidfile);
+	free(cfg->zonesdir);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+unsigned config_address_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* batond.conf: an nsd.conf-like file with a `server:` section and one `zone:` section per zone. */
+#ifndef BATON_CONFIG_H
+#define BATON_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "zones/diag.h"
+
+#define CONFIG_MAX_ADDRESSES 16
+
+struct config_zone {
+	char *name;     /* as written, e.g. "example.com" */
+	char *zonefile; /* absolute, or resolved against zonesdir / the config file's folder */
+	unsigned line;  /* where its `zone:` section starts, for messages */
+};
+
+struct config {
+	char *path; /* the file read */
+	struct sockaddr_storage addresses[CONFIG_MAX_ADDRESSES];
+	size_t address_count; /* 0 until parsed; defaults to 127.0.0.1 and ::1 */
+	unsigned port;        /* default 53; an `ip-address: addr@port` overrides it per address */
+	unsigned workers;     /* UDP worker threads; default 1 */
+	char *control_socket; /* default "/run/batond.sock" */
+	char *pidfile;        /* NULL: none */
+	char *zonesdir;       /* base for relative zonefile paths; default the config file's folder */
+	unsigned tcp_count;   /* max open TCP connections; default 100 */
+	unsigned tcp_timeout_s; /* idle TCP connections are closed after this; default 10 */
+	unsigned edns_buffer_size; /* our EDNS payload size; 512..4096, default 1232 */
+	unsigned verbosity;        /* 0 errors .. 3 debug; default 2 (info) */
+	struct config_zone *zones;
+	size_t zone_count;
+};
+
+/* Reads `path` into `out` (zeroed and filled). Every problem (unknown section or key, bad value,
+ * a zone without name or zonefile, the same zone twice) is added to `diag` with file and line.
+ * Returns 0, or -EINVAL when diag holds errors, or -errno when the file cannot be read (also in
+ * diag). On failure `out` is left freed and zeroed. Not for the query path. */
+int config_load(struct config *out, const char *path, struct diag *diag);
+
+/* Frees what config_load() allocated; a zeroed struct is fine. */
+void config_free(struct config *cfg);
+
+/* The port an address listens on (from addr@port or the default). */
+unsigned config_address_port(const struct sockaddr_storage *ss);
+
+#endif

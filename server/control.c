@@ -1,0 +1,202 @@
+/* The control socket. Commands run on the main loop, so a reload here is serialised with SIGHUP
+ * reloads by construction. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "baton/log.h"
+#include "server/control.h"
+#include "server/reload.h"
+#include "server/tcp.h"
+#include "server/udp.h"
+
+#define CONTROL_LINE_MAX 1024
+#define CONTROL_TIMEOUT_S 10
+
+struct control {
+	struct server *server;
+	struct evconnlistener *listener;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+static void reply_status(struct server *s, struct evbuffer *out)
+{
+	time_t now = time(NULL);
+
+	evbuffer_add_printf(out, "ok\n");
+	evbuffer_add_printf(out, "version: %s\n", PACKAGE_VERSION);
+	evbuffer_add_printf(out, "uptime-seconds: %ld\n", (long)(now - s->started));
+	evbuffer_add_printf(out, "udp-queries: %lu\n", udp_workers_queries(s->udp));
+	evbuffer_add_printf(out, "tcp-queries: %lu\n", tcp_server_queries(s->tcp));
+	evbuffer_add_printf(out, "tcp-connections: %u\n", tcp_server_connections(s->tcp));
+	evbuffer_add_printf(out, "reloads-ok: %lu\n", s->reloads_ok);
+	evbuffer_add_printf(out, "reloads-failed: %lu\n", s->reloads_failed);
+	for (size_t i = 0; i < s->cfg.zone_count; i++) {
+		const struct config_zone *cz = &s->cfg.zones[i];
+		struct zone *z = NULL;
+
+		for (size_t j = 0; s->zones && j < s->zones->count; j++) {
+			char name[DNAME_MAX_LEN * 4 + 2];
+
+			snprintf(name, sizeof(name), "%s.", cz->name);
+			if (strcasecmp(s->zones->zones[j]->name_str, name) == 0 ||
+			    strcasecmp(s->zones->zones[j]->name_str, cz->name) == 0)
+				z = s->zones->zones[j];
+		}
+		if (z != NULL)
+			evbuffer_add_printf(out, "zone %s: serving serial %u from %s\n", cz->name,
+					    z->serial, cz->zonefile);
+		else
+			evbuffer_add_printf(out, "zone %s: not served (errors in %s)\n", cz->name,
+					    cz->zonefile);
+	}
+}
+
+static void reply_reload(struct server *s, struct evbuffer *out)
+{
+	struct diag d;
+	int failed;
+
+	diag_init(&d);
+	failed = reload_run(s, &d);
+	for (size_t i = 0; i < d.count; i++)
+		log_err("%s", d.lines[i]);
+	if (failed == 0)
+		evbuffer_add_printf(out, "ok\nreloaded %zu zones\n", s->cfg.zone_count);
+	else if (failed < 0)
+		evbuffer_add_printf(out, "error: reload failed: %s\n", strerror(-failed));
+	else
+		evbuffer_add_printf(out, "error: %d zones have errors and keep their old data\n",
+				    failed);
+	for (size_t i = 0; i < d.count; i++)
+		evbuffer_add_printf(out, "%s\n", d.lines[i]);
+	diag_fini(&d);
+}
+
+static void dispatch(struct server *s, const char *line, struct evbuffer *out)
+{
+	if (strcmp(line, "status") == 0) {
+		reply_status(s, out);
+	} else if (strcmp(line, "reload") == 0) {
+		reply_reload(s, out);
+	} else if (strcmp(line, "stop") == 0) {
+		log_info("control: stop requested");
+		evbuffer_add_printf(out, "ok\nstopping\n");
+		event_base_loopexit(s->base, NULL);
+	} else {
+		evbuffer_add_printf(out, "error: unknown command '%.64s' (known: status, reload, "
+					 "stop)\n", line);
+	}
+}
+
+static void on_flushed(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	bufferevent_free(bev);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	bufferevent_free(bev);
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct control *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t len;
+	char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF);
+
+	if (line == NULL) {
+		if (evbuffer_get_length(in) > CONTROL_LINE_MAX)
+			bufferevent_free(bev);
+		return;
+	}
+	bufferevent_disable(bev, EV_READ);
+	dispatch(c->server, line, bufferevent_get_output(bev));
+	free(line);
+	bufferevent_setcb(bev, NULL, on_flushed, on_event, c);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+		      int socklen, void *arg)
+{
+	struct timeval tv = { .tv_sec = CONTROL_TIMEOUT_S };
+	struct bufferevent *bev =
+		bufferevent_socket_new(evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
+
+	(void)sa;
+	(void)socklen;
+	if (bev == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	bufferevent_setcb(bev, on_read, NULL, on_event, arg);
+	bufferevent_set_timeouts(bev, &tv, &tv);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+int control_open(struct control **out, struct server *s)
+{
+	struct control *c = calloc(1, sizeof(*c));
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	mode_t old_mask;
+	int fd, err;
+
+	if (c == NULL)
+		return -ENOMEM;
+	c->server = s;
+	if (strlen(s->cfg.control_socket) >= sizeof(sun.sun_path)) {
+		log_err("control-socket %s: path too long (at most %zu bytes)", s->cfg.control_socket,
+			sizeof(sun.sun_path) - 1);
+		free(c);
+		return -ENAMETOOLONG;
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", s->cfg.control_socket);
+	snprintf(c->path, sizeof(c->path), "%s", s->cfg.control_socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		free(c);
+		return -errno;
+	}
+	unlink(sun.sun_path); /* a stale socket from a killed run */
+	old_mask = umask(0117);
+	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ? -errno : 0;
+	umask(old_mask);
+	if (err == 0 && listen(fd, 16) < 0)
+		err = -errno;
+	if (err == 0) {
+		c->listener = evconnlistener_new(s->base, on_accept, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+		if (c->listener == NULL)
+			err = -ENOMEM;
+	}
+	if (err < 0) {
+		log_err("control-socket %s: %s", sun.sun_path, strerror(-err));
+		close(fd);
+		free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+void control_free(struct control *c)
+{
+	if (c == NULL)
+		return;
+	evconnlistener_free(c->listener);
+	unlink(c->path);
+	free(c);
+}

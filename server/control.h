@@ -1,0 +1,16 @@
+/* The control socket: a Unix stream socket taking one line command per connection
+ * (`status`, `reload`, `stop`) and replying with text whose first line is `ok` or
+ * `error: <why>`. batonctl is its client. */
+#ifndef BATON_CONTROL_H
+#define BATON_CONTROL_H
+
+#include "server/server.h"
+
+/* Creates the socket at cfg.control_socket (mode 0660: root and the daemon's group), replacing
+ * a stale one. Returns 0, or -errno with a message logged. */
+int control_open(struct control **out, struct server *s);
+
+/* Closes the socket, removes its path, frees; NULL is a no-op. */
+void control_free(struct control *c);
+
+#endif

@@ -1,0 +1,20 @@
+# libserver: the query path (parse, lookup, encode) and the serving runtime; batond is main.c.
+noinst_LIBRARIES += server/libserver.a
+server_libserver_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URCU_CFLAGS)
+server_libserver_a_SOURCES = \
+	server/config.c server/config.h \
+	server/query.c server/query.h \
+	server/response.c server/response.h \
+	server/lookup.c server/lookup.h \
+	server/answer.c server/answer.h \
+	server/reload.c server/reload.h \
+	server/udp.c server/udp.h \
+	server/tcp.c server/tcp.h \
+	server/control.c server/control.h \
+	server/server.h
+SERVER_LIBS = server/libserver.a $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS)
+
+sbin_PROGRAMS += batond
+batond_SOURCES = server/main.c
+batond_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URCU_CFLAGS)
+batond_LDADD = $(SERVER_LIBS)

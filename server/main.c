@@ -1,0 +1,170 @@
+/* batond: the authoritative DNS server. Start-up order matters: sockets are bound before the
+ * process daemonises, threads start after it (fork keeps no threads). */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <urcu-qsbr.h>
+
+#include "baton/log.h"
+#include "server/control.h"
+#include "server/reload.h"
+#include "server/server.h"
+#include "server/tcp.h"
+#include "server/udp.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: batond [-f] [-c batond.conf]\n"
+		     "  -c FILE  configuration (default %s/baton/batond.conf)\n"
+		     "  -f       stay in the foreground and log to stderr\n"
+		     "  -v       print the version\n",
+		SYSCONFDIR);
+}
+
+static void load_config(struct server *s, const char *path)
+{
+	struct diag d;
+
+	diag_init(&d);
+	if (config_load(&s->cfg, path, &d) < 0) {
+		diag_print(&d, stderr, "batond: ");
+		diag_fini(&d);
+		exit(1);
+	}
+	diag_fini(&d);
+}
+
+static void load_zones(struct server *s)
+{
+	struct diag d;
+	int rc;
+
+	diag_init(&d);
+	rc = reload_run(s, &d);
+	for (size_t i = 0; i < d.count; i++)
+		log_err("%s", d.lines[i]);
+	diag_fini(&d);
+	if (rc < 0)
+		fatal("zones: %s", strerror(-rc));
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	log_info("reload: SIGHUP");
+	load_zones(arg);
+}
+
+static void on_term(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+
+	(void)what;
+	log_info("stopping on signal %d", (int)sig);
+	event_base_loopexit(s->base, NULL);
+}
+
+static void write_pidfile(const char *path)
+{
+	FILE *f;
+
+	if (path == NULL)
+		return;
+	f = fopen(path, "w");
+	if (f == NULL)
+		fatal("pidfile %s: %s", path, strerror(errno));
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+static void open_listeners(struct server *s)
+{
+	int rc = udp_workers_open(&s->udp, s);
+
+	if (rc < 0)
+		fatal("cannot listen on UDP: %s", strerror(-rc));
+	rc = tcp_server_open(&s->tcp, s);
+	if (rc < 0)
+		fatal("cannot listen on TCP: %s", strerror(-rc));
+	rc = control_open(&s->control, s);
+	if (rc < 0)
+		fatal("cannot open the control socket: %s", strerror(-rc));
+}
+
+static void run(struct server *s)
+{
+	struct event *hup = evsignal_new(s->base, SIGHUP, on_hup, s);
+	struct event *term = evsignal_new(s->base, SIGTERM, on_term, s);
+	struct event *intr = evsignal_new(s->base, SIGINT, on_term, s);
+
+	if (!hup || !term || !intr || evsignal_add(hup, NULL) || evsignal_add(term, NULL) ||
+	    evsignal_add(intr, NULL))
+		fatal("cannot install signal handlers");
+	log_info("serving %zu zones on %zu addresses with %u workers", s->cfg.zone_count,
+		 s->cfg.address_count, s->cfg.workers);
+	event_base_dispatch(s->base);
+	event_free(hup);
+	event_free(term);
+	event_free(intr);
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf = SYSCONFDIR "/baton/batond.conf";
+	struct server s = { 0 };
+	bool foreground = false;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "c:fhv")) != -1) {
+		switch (opt) {
+		case 'c': conf = optarg; break;
+		case 'f': foreground = true; break;
+		case 'v': printf("batond %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	load_config(&s, conf);
+	log_open("batond", !foreground, (enum log_level)s.cfg.verbosity);
+	signal(SIGPIPE, SIG_IGN);
+	s.base = event_base_new();
+	if (s.base == NULL)
+		fatal("cannot create the event loop");
+	open_listeners(&s);
+	if (!foreground && daemon(0, 0) < 0)
+		fatal("cannot daemonise: %s", strerror(errno));
+	if (event_reinit(s.base) < 0)
+		fatal("cannot reinitialise the event loop after fork");
+	write_pidfile(s.cfg.pidfile);
+	rcu_register_thread();
+	rcu_thread_offline();
+	s.started = time(NULL);
+	load_zones(&s);
+	if (udp_workers_start(s.udp) < 0)
+		fatal("cannot start the UDP workers");
+	run(&s);
+	control_free(s.control);
+	tcp_server_free(s.tcp);
+	udp_workers_free(s.udp);
+	zoneset_free(s.zones);
+	rcu_unregister_thread();
+	event_base_free(s.base);
+	if (s.cfg.pidfile)
+		unlink(s.cfg.pidfile);
+	config_free(&s.cfg);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* Parses a DNS query: header, the one question, and the EDNS OPT record (RFC 6891). */
+#include "autoconfig.h"
+
+#include "server/query.h"
+
+#define TYPE_OPT 41
+
+/* RFC 6891 §6.1.1: one OPT at most, owned by the root, only in the additional section. */
+static enum query_status parse_opt(struct query *q, struct wire *w)
+{
+	uint32_t ttl;
+	uint16_t rdlen;
+
+	if (q->edns)
+		return QUERY_FORMERR;
+	q->edns = true;
+	q->edns_udp_size = wire_read_u16(w); /* the CLASS field */
+	ttl = wire_read_u32(w);
+	rdlen = wire_read_u16(w);
+	wire_skip(w, rdlen);
+	if (w->error)
+		return QUERY_FORMERR;
+	q->edns_version = (uint8_t)(ttl >> 16);
+	q->edns_do = (ttl & 0x8000) != 0;
+	return QUERY_OK;
+}
+
+static enum query_status skip_records(struct query *q, struct wire *w, unsigned count,
+				      bool additional)
+{
+	for (unsigned i = 0; i < count; i++) {
+		const uint8_t *owner = w->pos;
+		uint16_t type;
+
+		if (dname_skip(w) < 0)
+			return QUERY_FORMERR;
+		type = wire_read_u16(w);
+		if (w->error)
+			return QUERY_FORMERR;
+		if (type == TYPE_OPT) {
+			if (!additional || w->pos - owner != 3 || owner[0] != 0)
+				return QUERY_FORMERR;
+			if (parse_opt(q, w) != QUERY_OK)
+				return QUERY_FORMERR;
+			continue;
+		}
+		wire_skip(w, 6);
+		wire_skip(w, wire_read_u16(w));
+		if (w->error)
+			return QUERY_FORMERR;
+	}
+	return QUERY_OK;
+}
+
+enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
+{
+	struct wire w;
+	uint16_t flags, qdcount, ancount, nscount, arcount;
+	const uint8_t *question;
+	enum query_status st;
+
+	q->question_len = 0;
+	q->edns = false;
+	if (len < DNS_HEADER_LEN)
+		return QUERY_DROP;
+	wire_init(&w, (uint8_t *)pkt, len);
+	q->id = wire_read_u16(&w);
+	flags = wire_read_u16(&w);
+	if (flags & 0x8000)
+		return QUERY_DROP; /* a response: answering it could start a loop */
+	q->opcode = (flags >> 11) & 0xf;
+	q->rd = (flags & 0x0100) != 0;
+	q->cd = (flags & 0x0010) != 0;
+	qdcount = wire_read_u16(&w);
+	ancount = wire_read_u16(&w);
+	nscount = wire_read_u16(&w);
+	arcount = wire_read_u16(&w);
+	if (q->opcode != 0)
+		return QUERY_NOTIMP;
+	if (qdcount != 1)
+		return QUERY_FORMERR;
+	question = w.pos;
+	if (dname_view_parse(&q->qname, &w) < 0)
+		return QUERY_FORMERR;
+	q->qtype = wire_read_u16(&w);
+	q->qclass = wire_read_u16(&w);
+	if (w.error)
+		return QUERY_FORMERR;
+	q->question = question;
+	q->question_len = (uint16_t)(w.pos - question);
+	st = skip_records(q, &w, ancount + nscount, false);
+	if (st == QUERY_OK)
+		st = skip_records(q, &w, arcount, true);
+	if (st == QUERY_OK && q->edns && q->edns_version > 0)
+		return QUERY_BADVERS;
+	return st;
+}

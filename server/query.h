@@ -1,0 +1,41 @@
+/* Parses a DNS query: header, the one question, and the EDNS OPT record (RFC 6891). */
+#ifndef BATON_QUERY_H
+#define BATON_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zones/dname.h"
+
+#define DNS_HEADER_LEN 12
+
+enum query_status {
+	QUERY_OK = 0,
+	QUERY_DROP,    /* not a query at all (too short for a header, or QR set): no answer */
+	QUERY_FORMERR, /* answer FORMERR; `question_len` says whether the question can be echoed */
+	QUERY_NOTIMP,  /* an opcode other than QUERY */
+	QUERY_BADVERS, /* EDNS version above 0 (RFC 6891 §6.1.3) */
+};
+
+struct query {
+	uint16_t id;
+	uint8_t opcode;
+	bool rd;
+	bool cd;
+	struct dname_view qname;
+	const uint8_t *question; /* the question as received, client's case: echoed verbatim */
+	uint16_t question_len;   /* 0 when it could not be parsed */
+	uint16_t qtype;
+	uint16_t qclass;
+	bool edns;
+	bool edns_do;
+	uint8_t edns_version;
+	uint16_t edns_udp_size;
+};
+
+/* Reads `len` bytes at `pkt` into `q`; `q` points into `pkt`, which must outlive it.
+ * Query-path safe: no allocation, every read bounds-checked. */
+enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len);
+
+#endif

@@ -1,0 +1,73 @@
+/* Builds the zones of the configuration beside the ones serving and publishes them with RCU. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <ldns/ldns.h>
+#include <stdlib.h>
+#include <urcu-qsbr.h>
+
+#include "baton/log.h"
+#include "server/reload.h"
+
+static struct zone *keep_old(const struct zoneset *old, const char *name)
+{
+	ldns_rdf *apex = NULL;
+	uint8_t lower[DNAME_MAX_LEN];
+	struct zone *z = NULL;
+
+	if (old == NULL || ldns_str2rdf_dname(&apex, name) != LDNS_STATUS_OK)
+		return NULL;
+	dname_lower(lower, ldns_rdf_data(apex), ldns_rdf_size(apex));
+	z = zoneset_get(old, lower);
+	ldns_rdf_deep_free(apex);
+	return z;
+}
+
+int reload_run(struct server *s, struct diag *d)
+{
+	struct zoneset *old = s->zones, *next = NULL;
+	struct zone **zones = calloc(s->cfg.zone_count ? s->cfg.zone_count : 1, sizeof(*zones));
+	size_t count = 0;
+	int failed = 0, rc;
+
+	if (zones == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->cfg.zone_count; i++) {
+		const struct config_zone *cz = &s->cfg.zones[i];
+		struct zone *z = NULL;
+
+		if (zone_load(&z, cz->name, cz->zonefile, d) == 0) {
+			log_info("zone %s: loaded serial %u from %s", cz->name, z->serial, cz->zonefile);
+			zones[count++] = z;
+			continue;
+		}
+		failed++;
+		z = keep_old(old, cz->name);
+		if (z != NULL) {
+			log_err("zone %s: %s has errors; still serving serial %u", cz->name,
+				cz->zonefile, z->serial);
+			zones[count++] = z;
+		} else {
+			log_err("zone %s: %s has errors; zone not served", cz->name, cz->zonefile);
+		}
+	}
+	rc = zoneset_new(&next, zones, count);
+	if (rc < 0) {
+		/* Fresh zones are owned by nobody yet; kept ones stay owned by `old`. */
+		for (size_t i = 0; i < count; i++)
+			if (zones[i]->refs == 0)
+				zone_free(zones[i]);
+		free(zones);
+		return rc;
+	}
+	free(zones);
+	rcu_assign_pointer(s->zones, next);
+	synchronize_rcu();
+	zoneset_free(old);
+	s->last_reload = time(NULL);
+	if (failed)
+		s->reloads_failed++;
+	else
+		s->reloads_ok++;
+	return failed;
+}

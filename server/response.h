@@ -1,0 +1,61 @@
+/* Encodes a response into a caller's buffer: header, echoed question, RRsets with name
+ * compression (RFC 1035 §4.1.4), truncation (TC) and the OPT record. No allocation. */
+#ifndef BATON_RESPONSE_H
+#define BATON_RESPONSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/query.h"
+#include "zones/zone.h"
+
+#define RESPONSE_COMPRESS_MAX 64
+
+enum response_section { SECTION_ANSWER = 0, SECTION_AUTHORITY, SECTION_ADDITIONAL };
+
+enum dns_rcode {
+	RCODE_NOERROR = 0,
+	RCODE_FORMERR = 1,
+	RCODE_SERVFAIL = 2,
+	RCODE_NXDOMAIN = 3,
+	RCODE_NOTIMP = 4,
+	RCODE_REFUSED = 5,
+	RCODE_BADVERS = 16, /* extended: upper bits travel in the OPT record */
+};
+
+struct response {
+	uint8_t *buf;
+	size_t len;
+	size_t question_end;
+	size_t limit;    /* what the client accepts, less room kept for our OPT */
+	uint16_t count[3];
+	uint16_t rcode;  /* may exceed 15: see RCODE_BADVERS */
+	bool aa;
+	bool tc;
+	bool edns;       /* append an OPT record */
+	uint16_t edns_size;
+	bool edns_do;
+	uint16_t compress_count;
+	uint16_t compress_off[RESPONSE_COMPRESS_MAX]; /* label starts written so far */
+};
+
+/* Starts a response to `q` in `buf` of `size` bytes, accepting at most `limit` bytes on the
+ * wire. Writes the header and, when the query's question parsed, echoes it. */
+void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
+		   const struct query *q);
+
+/* Adds every RR of `set` to `section` under `owner` (a wire name; NULL means the question's
+ * name, written as a pointer to it). When the whole RRset does not fit, nothing of it stays,
+ * TC is set and -ENOSPC returned (RFC 2181 §9). */
+int response_add_rrset(struct response *r, enum response_section section, const uint8_t *owner,
+		       const struct zone_rrset *set);
+
+/* Adds `set` to the additional section if it fits; unlike response_add_rrset() a miss does
+ * not set TC, because the data is only a courtesy (RFC 2181 §9). */
+int response_add_optional(struct response *r, const uint8_t *owner, const struct zone_rrset *set);
+
+/* Closes the response: OPT record, counts, flags and rcode. Returns its length. */
+size_t response_finish(struct response *r);
+
+#endif

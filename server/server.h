@@ -1,0 +1,31 @@
+/* The state one batond process shares between its threads. */
+#ifndef BATON_SERVER_H
+#define BATON_SERVER_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "server/config.h"
+#include "zones/zoneset.h"
+
+struct event_base;
+struct udp_workers;
+struct tcp_server;
+struct control;
+
+struct server {
+	struct config cfg;
+	struct zoneset *zones;      /* read with rcu_dereference(); replaced only by reload_run() */
+	struct event_base *base;    /* main thread: TCP, control socket, signals */
+	struct udp_workers *udp;
+	struct tcp_server *tcp;
+	struct control *control;
+	time_t started;
+	time_t last_reload;
+	unsigned long reloads_ok;     /* every zone compiled */
+	unsigned long reloads_failed; /* at least one zone kept its old data */
+	atomic_ulong udp_queries;     /* summed from the workers when asked */
+};
+
+#endif

@@ -1,0 +1,240 @@
+/* UDP serving. Each thread owns one socket (SO_REUSEPORT spreads flows across them), so no
+ * state is shared between threads but the RCU-published zones. A batch of up to UDP_BATCH
+ * datagrams costs one recvmmsg and one sendmmsg; with MSG_WAITFORONE a lone query is not kept
+ * waiting for the batch to fill. */
+#include "autoconfig.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <urcu-qsbr.h>
+
+#include "baton/log.h"
+#include "server/answer.h"
+#include "server/udp.h"
+
+#define UDP_BATCH 32
+#define UDP_QUERY_MAX 4096
+#define UDP_RESPONSE_MAX 4096
+
+struct udp_worker {
+	pthread_t thread;
+	bool running;
+	int fd;
+	struct server *server;
+	struct udp_workers *owner;
+	atomic_ulong queries;
+	struct mmsghdr in[UDP_BATCH];
+	struct mmsghdr out[UDP_BATCH];
+	struct iovec in_iov[UDP_BATCH];
+	struct iovec out_iov[UDP_BATCH];
+	struct sockaddr_storage peer[UDP_BATCH];
+	uint8_t query[UDP_BATCH][UDP_QUERY_MAX];
+	uint8_t response[UDP_BATCH][UDP_RESPONSE_MAX];
+};
+
+struct udp_workers {
+	struct udp_worker **workers;
+	size_t count;
+	atomic_bool stopping;
+};
+
+static int open_socket(const struct sockaddr_storage *addr)
+{
+	socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						    : sizeof(struct sockaddr_in);
+	int one = 1, buf = 4 << 20;
+	struct timeval tv = { .tv_sec = 1 };
+	int fd = socket(addr->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0 ||
+	    (addr->ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    /* the timeout only bounds how long a stop waits; shutdown() wakes us first */
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    bind(fd, (const struct sockaddr *)addr, len) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	/* A bigger queue absorbs bursts; failing to get it is not worth refusing to start. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	return fd;
+}
+
+static void describe(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	const void *a = ss->ss_family == AF_INET6
+				? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+				: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	inet_ntop(ss->ss_family, a, host, sizeof(host));
+	snprintf(buf, size, "%s@%u", host, config_address_port(ss));
+}
+
+int udp_workers_open(struct udp_workers **out, struct server *s)
+{
+	struct udp_workers *u = calloc(1, sizeof(*u));
+	size_t total = s->cfg.address_count * s->cfg.workers;
+
+	if (u == NULL || (u->workers = calloc(total, sizeof(*u->workers))) == NULL) {
+		free(u);
+		return -ENOMEM;
+	}
+	for (size_t a = 0; a < s->cfg.address_count; a++) {
+		for (unsigned i = 0; i < s->cfg.workers; i++) {
+			struct udp_worker *w = calloc(1, sizeof(*w));
+			char where[INET6_ADDRSTRLEN + 8];
+
+			if (w == NULL) {
+				udp_workers_free(u);
+				return -ENOMEM;
+			}
+			u->workers[u->count++] = w;
+			w->server = s;
+			w->owner = u;
+			w->fd = open_socket(&s->cfg.addresses[a]);
+			if (w->fd < 0) {
+				int err = w->fd;
+
+				describe(&s->cfg.addresses[a], where, sizeof(where));
+				log_err("udp %s: cannot listen: %s", where, strerror(-err));
+				udp_workers_free(u);
+				return err;
+			}
+		}
+	}
+	*out = u;
+	return 0;
+}
+
+static void prepare(struct udp_worker *w)
+{
+	for (unsigned i = 0; i < UDP_BATCH; i++) {
+		w->in_iov[i] = (struct iovec){ w->query[i], UDP_QUERY_MAX };
+		w->in[i].msg_hdr = (struct msghdr){ .msg_name = &w->peer[i],
+						    .msg_namelen = sizeof(w->peer[i]),
+						    .msg_iov = &w->in_iov[i],
+						    .msg_iovlen = 1 };
+	}
+}
+
+/* Answers a received batch; returns how many responses to send. */
+static unsigned answer_batch(struct udp_worker *w, unsigned received)
+{
+	const struct zoneset *zs = rcu_dereference(w->server->zones);
+	uint16_t edns_size = (uint16_t)w->server->cfg.edns_buffer_size;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < received; i++) {
+		struct msghdr *h = &w->in[i].msg_hdr;
+		size_t len = 0;
+
+		if (!(h->msg_flags & MSG_TRUNC))
+			len = answer_query(w->response[n], UDP_RESPONSE_MAX, w->query[i], w->in[i].msg_len,
+					   false, zs, edns_size);
+		if (len > 0) {
+			w->out_iov[n] = (struct iovec){ w->response[n], len };
+			w->out[n].msg_hdr = (struct msghdr){ .msg_name = h->msg_name,
+							     .msg_namelen = h->msg_namelen,
+							     .msg_iov = &w->out_iov[n],
+							     .msg_iovlen = 1 };
+			n++;
+		}
+		h->msg_namelen = sizeof(w->peer[i]);
+	}
+	return n;
+}
+
+static void send_all(struct udp_worker *w, unsigned count)
+{
+	unsigned sent = 0;
+
+	while (sent < count) {
+		int rc = sendmmsg(w->fd, w->out + sent, count - sent, 0);
+
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			/* one bad peer address must not cost the rest of the batch */
+			sent++;
+			continue;
+		}
+		sent += (unsigned)rc;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct udp_worker *w = arg;
+	struct udp_workers *u = w->owner;
+
+	rcu_register_thread();
+	rcu_thread_offline();
+	prepare(w);
+	while (!atomic_load_explicit(&u->stopping, memory_order_relaxed)) {
+		int rc = recvmmsg(w->fd, w->in, UDP_BATCH, MSG_WAITFORONE, NULL);
+		unsigned n;
+
+		if (rc <= 0)
+			continue; /* timeout, EINTR, or the wake-up from shutdown() */
+		rcu_thread_online();
+		n = answer_batch(w, (unsigned)rc);
+		rcu_thread_offline();
+		atomic_fetch_add_explicit(&w->queries, (unsigned long)rc, memory_order_relaxed);
+		send_all(w, n);
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+int udp_workers_start(struct udp_workers *u)
+{
+	for (size_t i = 0; i < u->count; i++) {
+		int rc = pthread_create(&u->workers[i]->thread, NULL, worker_main, u->workers[i]);
+
+		if (rc != 0)
+			return -rc;
+		u->workers[i]->running = true;
+	}
+	return 0;
+}
+
+void udp_workers_free(struct udp_workers *u)
+{
+	if (u == NULL)
+		return;
+	atomic_store(&u->stopping, true);
+	for (size_t i = 0; i < u->count; i++)
+		if (u->workers[i]->fd >= 0)
+			shutdown(u->workers[i]->fd, SHUT_RDWR);
+	for (size_t i = 0; i < u->count; i++) {
+		struct udp_worker *w = u->workers[i];
+
+		if (w->running)
+			pthread_join(w->thread, NULL);
+		if (w->fd >= 0)
+			close(w->fd);
+		free(w);
+	}
+	free(u->workers);
+	free(u);
+}
+
+unsigned long udp_workers_queries(const struct udp_workers *u)
+{
+	unsigned long total = 0;
+
+	for (size_t i = 0; i < u->count; i++)
+		total += atomic_load_explicit(&u->workers[i]->queries, memory_order_relaxed);
+	return total;
+}

@@ -1,0 +1,220 @@
+# lib.sh: helpers sourced by the bash integration tests: free ports, daemons
+# started and stopped by pid, polling waits with deadlines, and TAP output.
+#
+# Conventions for a test script:
+#
+#     . "$top_srcdir/tests/integration/lib.sh"
+#     lib_init            # makes $WORKDIR, sets `trap cleanup EXIT`
+#     port=$(free_port)
+#     start_nsd "$zonefile" diff.test "$port" "$WORKDIR/nsd" || tap_bail "nsd did not start"
+#     ... NSD_PID holds the pid; start_nsd registers it, so cleanup stops it.
+#     tap_plan 2; tap_ok "..."; tap_fail "..." "detail"; tap_done
+#
+# Every daemon a test starts is recorded with register_pid and stopped by
+# pid in cleanup; nothing is ever killed by name. Only 127.0.0.1 is used.
+
+LIB_PYTHON=/usr/bin/python3
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+export top_srcdir top_builddir
+
+WORKDIR=
+LIB_PIDS=()
+
+# lib_init: make a private work directory ($WORKDIR) and arrange for
+# cleanup to run on exit and on INT/TERM. Set KEEP_WORKDIR=1 to keep it.
+lib_init() {
+	WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/baton-it.XXXXXX") || {
+		echo "Bail out! mktemp failed"
+		exit 99
+	}
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# register_pid PID: stop PID in cleanup.
+register_pid() {
+	LIB_PIDS+=("$1")
+}
+
+# cleanup: stop every registered pid (newest first), then remove $WORKDIR.
+cleanup() {
+	local i
+	for ((i = ${#LIB_PIDS[@]} - 1; i >= 0; i--)); do
+		stop_pid "${LIB_PIDS[i]}"
+	done
+	LIB_PIDS=()
+	if [ -n "$WORKDIR" ] && [ -d "$WORKDIR" ]; then
+		if [ -n "${KEEP_WORKDIR:-}" ]; then
+			echo "# kept work directory $WORKDIR" >&2
+		else
+			rm -rf "$WORKDIR"
+		fi
+	fi
+}
+
+# stop_pid PID: SIGTERM, wait up to 5 s for it to go, then SIGKILL.
+# Reaps PID when it is a child of this shell. Quiet if PID is already gone.
+stop_pid() {
+	local pid=$1 deadline
+	[ -n "$pid" ] || return 0
+	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	kill -TERM "$pid" 2>/dev/null
+	deadline=$((SECONDS + 5))
+	while kill -0 "$pid" 2>/dev/null && is_running_not_zombie "$pid"; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			kill -KILL "$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# is_running_not_zombie PID: true while PID exists and is not a zombie
+# (a zombie child of ours answers kill -0 until it is reaped by wait).
+is_running_not_zombie() {
+	local state
+	state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# free_port: print a port on 127.0.0.1 that is free for both TCP and UDP
+# right now. The kernel picks a TCP port; it is kept only if the same UDP
+# port binds too. (Another process could still take it before the daemon
+# binds; the daemon's start then fails and the test says so.)
+free_port() {
+	"$LIB_PYTHON" - <<'EOF'
+import socket, sys
+for _ in range(50):
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.bind(("127.0.0.1", 0))
+    port = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        u.close()
+        t.close()
+    print(port)
+    sys.exit(0)
+sys.exit("free_port: no port free for both TCP and UDP")
+EOF
+}
+
+# wait_for_dns HOST PORT SECONDS [PID]: poll HOST:PORT over UDP until any
+# DNS response arrives (REFUSED or SERVFAIL count too), for at most SECONDS.
+# With PID, give up at once if that process has exited.
+# Returns 0 when the server answered, 1 otherwise.
+wait_for_dns() {
+	local host=$1 port=$2 secs=$3 pid=${4:-} deadline
+	deadline=$((SECONDS + secs))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		if [ -n "$pid" ] && ! is_running_not_zombie "$pid"; then
+			return 1
+		fi
+		# dig exits 0 when any reply arrived, 9 when none did.
+		if dig +time=1 +tries=1 +norec "@$host" -p "$port" . SOA >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_nsd ZONEFILE ORIGIN PORT WORKDIR: run NSD in the foreground (-d) in
+# the background of this shell, serving ZONEFILE as ORIGIN on
+# 127.0.0.1@PORT, with every file it writes under WORKDIR (made if needed).
+# Sets NSD_PID and registers it for cleanup; waits up to 10 s for answers.
+# Returns 0 once NSD answers; otherwise 1 with NSD's log on stderr.
+start_nsd() {
+	local zonefile=$1 origin=$2 port=$3 dir=$4 conf
+	mkdir -p "$dir" || return 1
+	case $zonefile in /*) ;; *) zonefile=$PWD/$zonefile ;; esac
+	conf=$dir/nsd.conf
+	# refuse-any: no and minimal-responses: yes are what batond is compared
+	# against; rrl-ratelimit: 0 because a test sends many similar queries
+	# from one address, which NSD's built-in RRL would otherwise slip (TC).
+	cat >"$conf" <<EOF
+server:
+    ip-address: 127.0.0.1@$port
+    server-count: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$dir"
+    pidfile: "$dir/nsd.pid"
+    logfile: "$dir/nsd.log"
+    database: ""
+    zonelistfile: "$dir/zone.list"
+    xfrdfile: "$dir/xfrd.state"
+    xfrdir: "$dir"
+    zonefiles-write: 0
+    minimal-responses: yes
+    refuse-any: no
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
+    verbosity: 1
+remote-control:
+    control-enable: no
+zone:
+    name: "$origin"
+    zonefile: "$zonefile"
+EOF
+	if ! nsd-checkconf "$conf" >&2; then
+		return 1
+	fi
+	nsd -d -c "$conf" >"$dir/nsd.out" 2>&1 &
+	NSD_PID=$!
+	register_pid "$NSD_PID"
+	if ! wait_for_dns 127.0.0.1 "$port" 10 "$NSD_PID"; then
+		echo "# nsd on port $port did not answer; its log:" >&2
+		sed 's/^/# /' "$dir/nsd.out" "$dir/nsd.log" >&2 2>/dev/null
+		return 1
+	fi
+	return 0
+}
+
+# TAP output. tap_plan N prints the plan; tap_ok and tap_fail print one
+# numbered result each (tap_fail's DETAIL lines become # comments);
+# tap_done returns 0 iff nothing failed.
+TAP_N=0
+TAP_FAILED=0
+
+tap_plan() {
+	echo "1..$1"
+}
+
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1"
+}
+
+tap_fail() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $1"
+	if [ $# -ge 2 ] && [ -n "$2" ]; then
+		printf '%s\n' "$2" | sed 's/^/# /'
+	fi
+}
+
+# tap_skip_all REASON: the whole script is skipped (plan 1..0).
+tap_skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# tap_bail REASON: abort the run; the TAP harness reports an error.
+tap_bail() {
+	echo "Bail out! $1"
+	exit 99
+}
+
+tap_done() {
+	[ "$TAP_FAILED" -eq 0 ]
+}

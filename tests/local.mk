@@ -1,0 +1,61 @@
+# Unit tests (cmocka, one per module), fuzz-corpus replays and integration scripts, all TAP.
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URCU_CFLAGS)
+UNIT_LIBS = $(SERVER_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS = \
+	tests/unit/test_wire \
+	tests/unit/test_dname \
+	tests/unit/test_response \
+	tests/unit/test_lookup \
+	tests/unit/test_zone_errors \
+	tests/unit/test_config
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wire_LDADD = $(UNIT_LIBS)
+tests_unit_test_dname_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dname_LDADD = $(UNIT_LIBS)
+tests_unit_test_response_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_response_LDADD = $(UNIT_LIBS)
+tests_unit_test_lookup_SOURCES = tests/unit/test_lookup.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
+tests_unit_test_lookup_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lookup_LDADD = $(UNIT_LIBS)
+tests_unit_test_zone_errors_SOURCES = tests/unit/test_zone_errors.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
+tests_unit_test_zone_errors_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_zone_errors_LDADD = $(UNIT_LIBS)
+tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_config_LDADD = $(UNIT_LIBS)
+
+# Fuzz targets: with --enable-fuzzing they link libFuzzer; otherwise a replay driver runs each
+# seed corpus file through the same entry point, so every test run (and the sanitizer build)
+# exercises the corpus.
+FUZZ_TARGETS = tests/fuzz/fuzz_packet tests/fuzz/fuzz_zone
+if FUZZING
+noinst_PROGRAMS += $(FUZZ_TARGETS)
+FUZZ_DRIVER =
+FUZZ_LINK = -fsanitize=fuzzer
+else
+check_PROGRAMS += $(FUZZ_TARGETS)
+FUZZ_DRIVER = tests/fuzz/replay.c
+FUZZ_LINK =
+endif
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_packet_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_fuzz_packet_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_packet_LDADD = $(SERVER_LIBS)
+tests_fuzz_fuzz_zone_SOURCES = tests/fuzz/fuzz_zone.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_zone_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_fuzz_zone_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_zone_LDADD = $(SERVER_LIBS)
+TESTS += tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh
+
+INTEGRATION_TESTS = \
+	tests/integration/basic.sh \
+	tests/integration/tcp.sh \
+	tests/integration/reload.sh \
+	tests/integration/malformed.sh \
+	tests/integration/checkzone.sh \
+	tests/integration/diff_nsd.sh
+TESTS += $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
+	tests/fuzz/corpus

@@ -1,0 +1,71 @@
+/* A bump allocator: a compiled zone lives in one arena and is freed in one call. */
+#include "autoconfig.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zones/arena.h"
+
+#define ARENA_BLOCK_SIZE (64 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used;
+	size_t size;
+	alignas(max_align_t) unsigned char data[];
+};
+
+void arena_init(struct arena *a)
+{
+	a->head = NULL;
+	a->total = 0;
+}
+
+void arena_fini(struct arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b != NULL) {
+		struct arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	const size_t align = alignof(max_align_t);
+	struct arena_block *b = a->head;
+	void *p;
+
+	size = (size + align - 1) & ~(align - 1);
+	if (b == NULL || b->size - b->used < size) {
+		size_t block = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
+
+		b = malloc(sizeof(*b) + block);
+		if (b == NULL)
+			return NULL;
+		b->used = 0;
+		b->size = block;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = b->data + b->used;
+	b->used += size;
+	a->total += size;
+	memset(p, 0, size);
+	return p;
+}
+
+void *arena_dup(struct arena *a, const void *src, size_t size)
+{
+	void *p = arena_alloc(a, size);
+
+	if (p != NULL && size > 0)
+		memcpy(p, src, size);
+	return p;
+}

@@ -1,0 +1,39 @@
+/* Reads a master file into records with their file and line: $ORIGIN, $TTL, $INCLUDE and every
+ * RR type ldns knows, RFC 3597 generic syntax included. */
+#ifndef BATON_LOAD_H
+#define BATON_LOAD_H
+
+#include <ldns/ldns.h>
+#include <stdio.h>
+
+#include "zones/diag.h"
+
+struct zone_source_rr {
+	ldns_rr *rr;
+	const char *file; /* points into zone_source.files */
+	unsigned line;
+};
+
+struct zone_source {
+	ldns_rdf *origin; /* the zone's apex */
+	struct zone_source_rr *rrs;
+	size_t count;
+	size_t cap;
+	char **files;     /* the zone file and each $INCLUDE, owned */
+	size_t file_count;
+};
+
+/* Reads `path` (and what it includes) for the zone `origin` ("example.com" or "example.com.").
+ * Records are kept even when later ones fail, so one run reports every error. Returns 0, or
+ * -EINVAL when `d` holds errors, or -errno when the file cannot be opened. The caller frees
+ * `src` with zone_source_fini() in every case. */
+int zone_source_read(struct zone_source *src, const char *origin, const char *path,
+		     struct diag *d);
+
+/* The same from an open stream named `name` (used by the fuzzer with fmemopen()). */
+int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *fp,
+			    const char *name, struct diag *d);
+
+void zone_source_fini(struct zone_source *src);
+
+#endif

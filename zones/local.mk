@@ -1,0 +1,15 @@
+# libzones: names, diagnostics, logging and the zone compiler. Every program links it.
+noinst_LIBRARIES += zones/libzones.a
+zones_libzones_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
+zones_libzones_a_SOURCES = \
+	zones/log.c \
+	zones/diag.c zones/diag.h \
+	zones/dname.c zones/dname.h \
+	zones/arena.c zones/arena.h \
+	zones/reader.c zones/reader.h \
+	zones/load.c zones/load.h \
+	zones/compile.c zones/zone.h \
+	zones/validate.c zones/validate.h \
+	zones/zoneset.c zones/zoneset.h
+ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)
+EXTRA_DIST += zones/example.com.zone zones/batond.conf.example

@@ -1,0 +1,100 @@
+/* Semantic checks of a compiled zone: what a file can say but a zone must not. */
+#include "autoconfig.h"
+
+#include <ldns/ldns.h>
+#include <stdlib.h>
+
+#include "zones/validate.h"
+#include "zones/zone.h"
+
+#define NAME_BUF (DNAME_MAX_LEN * 4 + 2)
+
+static void check_apex(const struct zone *z, struct diag *d)
+{
+	const struct zone_rrset *soa = zone_node_rrset(z->apex, LDNS_RR_TYPE_SOA);
+
+	if (soa == NULL)
+		diag_add(d, z->file, 0, "zone %s has no SOA record at its apex: add one", z->name_str);
+	else if (soa->rr_count > 1)
+		diag_add(d, soa->file, soa->line,
+			 "zone %s has %u SOA records at its apex: keep exactly one", z->name_str,
+			 soa->rr_count);
+	if (zone_node_rrset(z->apex, LDNS_RR_TYPE_NS) == NULL)
+		diag_add(d, soa ? soa->file : z->file, soa ? soa->line : 0,
+			 "zone %s has no NS records at its apex: add at least one", z->name_str);
+}
+
+/* RFC 2181 §10.1 and RFC 4035 §2.5: beside a CNAME only DNSSEC's RRSIG and NSEC may live. */
+static void check_cname(const struct zone_node *n, struct diag *d)
+{
+	const struct zone_rrset *cname = zone_node_rrset(n, LDNS_RR_TYPE_CNAME);
+	char name[NAME_BUF];
+
+	if (cname == NULL)
+		return;
+	dname_to_str(n->name, name, sizeof(name));
+	if (cname->rr_count > 1)
+		diag_add(d, cname->file, cname->line,
+			 "%s has %u CNAME records: a name can be an alias of only one name", name,
+			 cname->rr_count);
+	for (uint16_t i = 0; i < n->rrset_count; i++) {
+		const struct zone_rrset *other = &n->rrsets[i];
+		char *type;
+
+		if (other->type == LDNS_RR_TYPE_CNAME || other->type == LDNS_RR_TYPE_RRSIG ||
+		    other->type == LDNS_RR_TYPE_NSEC)
+			continue;
+		type = ldns_rr_type2str(other->type);
+		diag_add(d, cname->file, cname->line,
+			 "%s has a CNAME and other data (%s at line %u): a CNAME must stand alone",
+			 name, type ? type : "?", other->line);
+		free(type);
+	}
+}
+
+static void check_glue(const struct zone *z, const struct zone_node *n, struct diag *d)
+{
+	const struct zone_rrset *ns = zone_node_rrset(n, LDNS_RR_TYPE_NS);
+
+	if (ns == NULL || (n->cut != NULL && n->cut != n))
+		return; /* NS below a cut is occluded data, not served */
+	for (uint16_t r = 0; r < ns->rr_count; r++) {
+		const uint8_t *target = ns->rrs[r].wire + 10;
+		uint8_t lower[DNAME_MAX_LEN];
+		size_t len = dname_length(target);
+		const struct zone_node *g;
+		char name[NAME_BUF];
+
+		dname_lower(lower, target, len);
+		if (!dname_is_subdomain(lower, z->apex->lower))
+			continue;
+		g = zone_find(z, lower, (uint8_t)len, dname_hash(lower, len));
+		if (g != NULL && (zone_node_rrset(g, LDNS_RR_TYPE_A) != NULL ||
+				  zone_node_rrset(g, LDNS_RR_TYPE_AAAA) != NULL))
+			continue;
+		diag_add(d, ns->file, ns->line,
+			 "name server %s is inside the zone but has no A or AAAA record: add its "
+			 "address (glue)",
+			 dname_to_str(target, name, sizeof(name)));
+	}
+}
+
+size_t zone_validate(const struct zone *z, struct diag *d)
+{
+	size_t before = d->count;
+
+	check_apex(z, d);
+	for (uint32_t i = 0; i < z->node_count; i++) {
+		const struct zone_node *n = &z->nodes[i];
+		const struct zone_rrset *soa = zone_node_rrset(n, LDNS_RR_TYPE_SOA);
+		char name[NAME_BUF];
+
+		if (soa != NULL && n != z->apex)
+			diag_add(d, soa->file, soa->line,
+				 "SOA record at %s, which is not the zone apex %s: remove it",
+				 dname_to_str(n->name, name, sizeof(name)), z->name_str);
+		check_cname(n, d);
+		check_glue(z, n, d);
+	}
+	return d->count - before;
+}
