@@ -425,8 +425,9 @@ static void parse_line(struct parser *p, char *text)
 		open_section(p, section);
 	} else if (k == NULL && *value == '\0' &&
 		   (name == text || p->section == SECTION_NONE || p->section == SECTION_UNKNOWN)) {
-		/* An unindented `word:` is a section we lack (an NSD `pattern:`, say): one
-		 * report, and its keys are skipped rather than each reported. */
+		/* A `word:` at the start of the line, or outside a known section, is a section
+		 * we lack (an NSD `pattern:`, say): one report, and its keys are skipped rather
+		 * than each reported. Indented inside a section, it is a misspelt key. */
 		leave_section(p);
 		p->section = SECTION_UNKNOWN;
 		complain(p, "unknown section '%s:' (known: server:, zone:); its keys are skipped",

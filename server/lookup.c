@@ -129,7 +129,9 @@ static void answer_node(struct response *r, const struct zone *z, const struct z
 	}
 	cname = zone_node_rrset(n, LDNS_RR_TYPE_CNAME);
 	if (cname != NULL && qtype != LDNS_RR_TYPE_ANY) {
-		if (response_add_rrset(r, SECTION_ANSWER, owner, cname) == 0 && chain_visit(chain, n))
+		/* a CNAME already in the answer closes a loop: stop before repeating it */
+		if (chain_visit(chain, n) &&
+		    response_add_rrset(r, SECTION_ANSWER, owner, cname) == 0)
 			follow_cname(r, z, &cname->rrs[0], qtype, chain);
 		return;
 	}
