@@ -4,12 +4,12 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "baton/compiler.h"
@@ -114,17 +114,15 @@ static void *field_of(struct parser *p, const struct key *k)
 	return base + k->offset;
 }
 
-/* Digits only: strtoul() alone would take " 12", "-1" and "+1". */
+/* Digits only: strtoul() alone would take " 12", "-1" and "+1". An overflow gives ULONG_MAX,
+ * which every range check rejects. */
 static bool parse_number(const char *s, unsigned long *v)
 {
 	char *end;
 
 	if (!isdigit((unsigned char)s[0]))
 		return false;
-	errno = 0;
 	*v = strtoul(s, &end, 10);
-	if (errno == ERANGE)
-		*v = ULONG_MAX; /* out of every range, reported as such */
 	return *end == '\0';
 }
 
@@ -506,6 +504,28 @@ static int resolve(char **path, const char *base)
 	return 0;
 }
 
+/* The config file's folder as an absolute path: batond changes to / when it daemonises, and
+ * a reload must find the same files as the start did. */
+static int make_absolute(char **dir)
+{
+	char cwd[4096];
+
+	if ((*dir)[0] == '/')
+		return 0;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return -errno;
+	if (strcmp(*dir, ".") == 0) {
+		char *copy = strdup(cwd);
+
+		if (copy == NULL)
+			return -ENOMEM;
+		free(*dir);
+		*dir = copy;
+		return 0;
+	}
+	return resolve(dir, cwd);
+}
+
 /* A relative zonesdir is taken from the config file's folder, like the zonefiles, so what is
  * loaded does not depend on the directory batond was started from. */
 static void resolve_paths(struct parser *p)
@@ -521,6 +541,10 @@ static void resolve_paths(struct parser *p)
 		dir = strndup(p->path, slash == p->path ? 1 : (size_t)(slash - p->path));
 	if (dir == NULL)
 		err = -ENOMEM;
+	else
+		err = make_absolute(&dir);
+	if (err < 0)
+		;
 	else if (cfg->zonesdir == NULL)
 		err = (cfg->zonesdir = strdup(dir)) != NULL ? 0 : -ENOMEM;
 	else

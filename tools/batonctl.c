@@ -9,7 +9,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define DEFAULT_SOCKET "/run/batond.sock"
+#include "server/config.h"
+#include "zones/diag.h"
+
+#define DEFAULT_SOCKET "/run/batond.sock" /* batond.conf's default */
 
 static void usage(FILE *out)
 {
@@ -17,33 +20,23 @@ static void usage(FILE *out)
 		     "commands: status, reload, stop\n");
 }
 
-/* The control-socket line of a batond.conf, read the way batond reads it: `control-socket:`
- * in a `server:` section, optionally quoted. */
+/* The control socket named in a batond.conf, read by batond's own parser so both agree. */
 static char *socket_from_config(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char line[4096], *found = NULL;
+	struct config cfg;
+	struct diag d;
+	char *sock;
 
-	if (f == NULL) {
-		fprintf(stderr, "batonctl: %s: %s\n", path, strerror(errno));
+	diag_init(&d);
+	if (config_load(&cfg, path, &d) < 0) {
+		diag_print(&d, stderr, "batonctl: ");
+		diag_fini(&d);
 		exit(2);
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line + strspn(line, " \t"), *end;
-
-		if (strncmp(p, "control-socket:", 15) != 0)
-			continue;
-		p += 15;
-		p += strspn(p, " \t\"");
-		end = p + strcspn(p, "\"#\r\n");
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		*end = '\0';
-		free(found);
-		found = strdup(p);
-	}
-	fclose(f);
-	return found;
+	diag_fini(&d);
+	sock = strdup(cfg.control_socket);
+	config_free(&cfg);
+	return sock;
 }
 
 static int talk(const char *path, const char *command)

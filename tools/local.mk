@@ -1,7 +1,7 @@
 # Operator tools and the scripts of the two README commands.
 sbin_PROGRAMS += batonctl baton-checkzone
 batonctl_SOURCES = tools/batonctl.c
-batonctl_LDADD = $(ZONES_LIBS)
+batonctl_LDADD = server/libserver.a $(ZONES_LIBS)
 baton_checkzone_SOURCES = tools/checkzone.c
 baton_checkzone_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 baton_checkzone_LDADD = $(ZONES_LIBS)

@@ -218,3 +218,72 @@ tap_bail() {
 tap_done() {
 	[ "$TAP_FAILED" -eq 0 ]
 }
+
+# Where the programs under test are: the build tree, or $BATOND / $BATONCTL.
+BATOND=${BATOND:-${top_builddir:-.}/batond}
+BATONCTL=${BATONCTL:-${top_builddir:-.}/batonctl}
+CHECKZONE=${CHECKZONE:-${top_builddir:-.}/baton-checkzone}
+
+# start_batond CONF_EXTRA ZONE=FILE...: write $WORKDIR/batond.conf with a
+# server: section on a free port of 127.0.0.1 (and ::1 on the same port when
+# BATOND_IPV6=1), CONF_EXTRA appended to the server: section, one zone:
+# section per ZONE=FILE; start `batond -f` and wait until it answers.
+# Sets BATOND_PID, BATOND_PORT, BATOND_CONF, BATOND_SOCK, BATOND_LOG.
+start_batond() {
+	local extra=$1 z
+	shift
+	BATOND_PORT=$(free_port) || return 1
+	BATOND_CONF=$WORKDIR/batond.conf
+	BATOND_SOCK=$WORKDIR/batond.sock
+	BATOND_LOG=$WORKDIR/batond.log
+	{
+		echo "server:"
+		echo "    ip-address: 127.0.0.1@$BATOND_PORT"
+		[ "${BATOND_IPV6:-0}" = 1 ] && echo "    ip-address: ::1@$BATOND_PORT"
+		echo "    control-socket: $BATOND_SOCK"
+		[ -n "$extra" ] && printf '%s\n' "$extra" | sed 's/^/    /'
+		for z in "$@"; do
+			echo "zone:"
+			echo "    name: ${z%%=*}"
+			echo "    zonefile: ${z#*=}"
+		done
+	} >"$BATOND_CONF"
+	"$BATOND" -c "$BATOND_CONF" -f >>"$BATOND_LOG" 2>&1 &
+	BATOND_PID=$!
+	register_pid "$BATOND_PID"
+	if ! wait_for_dns 127.0.0.1 "$BATOND_PORT" 10 "$BATOND_PID"; then
+		sed 's/^/# batond: /' "$BATOND_LOG" >&2
+		return 1
+	fi
+}
+
+# ask ARGS...: dig at the running batond, no recursion, one try.
+ask() {
+	dig @127.0.0.1 -p "$BATOND_PORT" +norec +time=2 +tries=1 "$@"
+}
+
+# check DESC COMMAND...: one TAP point, ok when COMMAND succeeds; its output is
+# shown on failure.
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc" "$out"
+	fi
+}
+
+# expect DESC PATTERN ARGS...: one TAP point: `ask ARGS` output matches the
+# extended regular expression PATTERN.
+expect() {
+	local desc=$1 pattern=$2 out
+	shift 2
+	out=$(ask "$@" 2>&1)
+	if printf '%s\n' "$out" | grep -Eq -- "$pattern"; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc" "expected /$pattern/ in:
+$out"
+	fi
+}
