@@ -8,7 +8,8 @@ UNIT_TESTS = \
 	tests/unit/test_response \
 	tests/unit/test_lookup \
 	tests/unit/test_zone_errors \
-	tests/unit/test_config
+	tests/unit/test_config \
+	tests/unit/test_query_path
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -23,6 +24,9 @@ tests_unit_test_lookup_LDADD = $(UNIT_LIBS)
 tests_unit_test_zone_errors_SOURCES = tests/unit/test_zone_errors.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
 tests_unit_test_zone_errors_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_zone_errors_LDADD = $(UNIT_LIBS)
+tests_unit_test_query_path_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_query_path_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+tests_unit_test_query_path_LDADD = $(UNIT_LIBS)
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
 
