@@ -55,6 +55,8 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	if (st == QUERY_FORMERR || st == QUERY_NOTIMP)
 		q.edns = false; /* an OPT we could not trust is not echoed */
 	limit = payload_limit(&q, tcp, edns_size);
+	if (limit > out_size)
+		limit = out_size; /* before the OPT room is taken, so the OPT fits in `out` too */
 	if (q.edns)
 		limit -= OPT_RR_LEN;
 	response_init(&r, out, out_size, limit, &q);

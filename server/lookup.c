@@ -77,10 +77,10 @@ static const struct zone_rrset *pick_any(const struct zone_node *n)
 		const struct zone_rrset *set = &n->rrsets[i];
 
 		if (is_any_preferred(set->type)) {
-			if (preferred == NULL || set->line < preferred->line)
+			if (preferred == NULL || set->order < preferred->order)
 				preferred = set;
 		} else if (!is_dnssec(set->type)) {
-			if (other == NULL || set->line > other->line)
+			if (other == NULL || set->order > other->order)
 				other = set;
 		} else if (dnssec == NULL) {
 			dnssec = set;

@@ -24,6 +24,7 @@ struct flat_rr {
 	const ldns_rr *src;
 	const char *file;
 	unsigned line;
+	size_t order; /* position in the source: which RR of a set came first */
 };
 
 /* RFC 3597 §4: only names in the RDATA of types RFC 1035 defined may be compressed. */
@@ -152,9 +153,11 @@ static int collect_names(struct name_list *l, const struct flat_rr *rrs, size_t 
 		if (i > 0 && rrs[i - 1].owner_len == rrs[i].owner_len &&
 		    memcmp(rrs[i - 1].owner, name, rrs[i].owner_len) == 0)
 			continue;
-		for (; labels >= apex_labels; labels--) {
+		for (;;) {
 			if (names_add(l, name, dname_length(name)) < 0)
 				return -ENOMEM;
+			if (labels-- == apex_labels)
+				break; /* also ends the walk at the root zone's apex */
 			name += 1u + name[0];
 		}
 	}
@@ -262,18 +265,21 @@ static int attach_rrsets(struct zone *z, struct zone_node *n, const struct flat_
 		return -ENOMEM;
 	for (size_t i = 0; i < count;) {
 		struct zone_rrset *set = &n->rrsets[n->rrset_count++];
-		size_t j = i;
+		size_t j = i, first = i;
 		uint32_t ttl = rrs[i].ttl;
 
 		while (j < count && rrs[j].type == rrs[i].type) {
 			if (rrs[j].ttl < ttl)
 				ttl = rrs[j].ttl;
+			if (rrs[j].order < rrs[first].order)
+				first = j;
 			j++;
 		}
 		set->type = rrs[i].type;
 		set->rr_count = (uint16_t)(j - i);
-		set->file = rrs[i].file;
-		set->line = rrs[i].line;
+		set->file = rrs[first].file;
+		set->line = rrs[first].line;
+		set->order = (uint32_t)rrs[first].order;
 		set->rrs = encode_rrs(z, rrs + i, j - i);
 		if (set->rrs == NULL)
 			return -ENOMEM;
@@ -407,6 +413,7 @@ static int flatten_all(struct flat_rr **out, size_t *count, const struct zone_so
 		}
 		if (rc < 0)
 			continue;
+		rrs[n].order = i;
 		if (!dname_is_subdomain(rrs[n].owner, apex)) {
 			diag_add(d, rrs[n].file, rrs[n].line,
 				 "%s is outside the zone %s: fix the name or its $ORIGIN",
@@ -430,6 +437,29 @@ static int flatten_all(struct flat_rr **out, size_t *count, const struct zone_so
 	return 0;
 }
 
+/* File names live in the zone source, which zone_load() frees: the zone keeps its own copies. */
+static int intern_files(struct zone *z, const struct zone_source *src, struct flat_rr *rrs,
+			size_t n)
+{
+	const char **copies = arena_alloc(&z->arena, sizeof(*copies) * (src->file_count + 1));
+
+	if (copies == NULL)
+		return -ENOMEM;
+	for (size_t f = 0; f < src->file_count; f++) {
+		copies[f] = arena_dup(&z->arena, src->files[f], strlen(src->files[f]) + 1);
+		if (copies[f] == NULL)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t f = 0; f < src->file_count; f++)
+			if (rrs[i].file == src->files[f]) {
+				rrs[i].file = copies[f];
+				break;
+			}
+	z->file = src->file_count ? copies[0] : "";
+	return 0;
+}
+
 static int build(struct zone *z, const struct zone_source *src, const struct flat_rr *rrs,
 		 size_t n)
 {
@@ -438,7 +468,6 @@ static int build(struct zone *z, const struct zone_source *src, const struct fla
 	int rc;
 
 	dname_to_str(apex, z->name_str, sizeof(z->name_str));
-	z->file = src->file_count ? src->files[0] : "";
 	rc = names_add(&names, apex, dname_length(apex));
 	if (rc == 0)
 		rc = collect_names(&names, rrs, n, apex);
@@ -468,6 +497,8 @@ int zone_compile(struct zone **out, const struct zone_source *src, struct diag *
 		return -ENOMEM;
 	arena_init(&z->arena);
 	rc = flatten_all(&rrs, &n, src, d);
+	if (rc == 0)
+		rc = intern_files(z, src, rrs, n);
 	if (rc == 0)
 		rc = build(z, src, rrs, n);
 	for (size_t i = 0; i < n; i++)

@@ -199,11 +199,13 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	}
 	status = ldns_rr_new_frm_str(&rr, text, st->default_ttl, st->origin, NULL);
 	free(owner_text);
-	free(joined);
 	if (status != LDNS_STATUS_OK) {
-		diag_add(st->d, file, line, "%s", ldns_get_errorstr_by_id(status));
+		diag_add(st->d, file, line, "cannot read the record '%s': %s", text,
+			 ldns_get_errorstr_by_id(status));
+		free(joined);
 		return;
 	}
+	free(joined);
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
 		diag_add(st->d, file, line, "only class IN is served; remove the record or write IN");
 		ldns_rr_free(rr);

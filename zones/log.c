@@ -22,6 +22,8 @@ void log_open(const char *ident, bool to_syslog, enum log_level max_level)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+static void log_line(enum log_level level, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
+
 static void log_line(enum log_level level, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };

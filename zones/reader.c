@@ -129,7 +129,8 @@ int reader_next(struct reader *r, struct reader_entry *e, struct diag *d)
 			return -EBADMSG;
 		}
 		if (depth < 0) {
-			diag_add(d, r->file, r->line, "')' without a matching '('");
+			/* the ')' is on the line being read, whose newline is not consumed yet */
+			diag_add(d, r->file, r->line + 1, "')' without a matching '('");
 			/* skip the rest of that line so reading can resync */
 			while ((rc = getc(r->fp)) != EOF && rc != '\n')
 				;

@@ -30,6 +30,7 @@ struct zone_rrset {
 	struct zone_rr *rrs;
 	const char *file;      /* where its first RR was written, for messages */
 	unsigned line;
+	uint32_t order;        /* its first RR's position in the source, $INCLUDEs inlined */
 };
 
 enum zone_node_flags {

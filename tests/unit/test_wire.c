@@ -1,0 +1,250 @@
+/* Unit tests for the bounds-checked wire cursor: big-endian fields and the sticky error. */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "baton/wire.h"
+
+static void test_read_big_endian(void **state)
+{
+	uint8_t buf[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xfe, 0xdc, 0xba, 0x98 };
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, sizeof(buf));
+	assert_int_equal(wire_available(&w), 11);
+	assert_int_equal(wire_read_u8(&w), 0x01);
+	assert_int_equal(wire_read_u16(&w), 0x0203);
+	assert_int_equal(wire_read_u32(&w), 0x04050607);
+	assert_int_equal(wire_read_u32(&w), 0xfedcba98u);
+	assert_int_equal(w.error, 0);
+	assert_int_equal(wire_offset(&w), 11);
+	assert_int_equal(wire_available(&w), 0);
+}
+
+static void test_read_bytes(void **state)
+{
+	uint8_t buf[] = { 'a', 'b', 'c', 'd' }, dst[3];
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, sizeof(buf));
+	wire_read(&w, dst, 3);
+	assert_memory_equal(dst, "abc", 3);
+	assert_int_equal(wire_offset(&w), 3);
+	/* too long: nothing read, the destination zeroed, the cursor stays */
+	wire_read(&w, dst, 2);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_memory_equal(dst, "\0\0", 2);
+	assert_int_equal(wire_offset(&w), 3);
+}
+
+static void test_write_big_endian(void **state)
+{
+	static const uint8_t want[] = { 0xab, 0x12, 0x34, 0xde, 0xad, 0xbe, 0xef, 'x', 'y' };
+	uint8_t buf[sizeof(want)];
+	struct wire w;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	wire_init(&w, buf, sizeof(buf));
+	wire_write_u8(&w, 0xab);
+	wire_write_u16(&w, 0x1234);
+	wire_write_u32(&w, 0xdeadbeefu);
+	wire_write(&w, "xy", 2);
+	assert_int_equal(w.error, 0);
+	assert_int_equal(wire_offset(&w), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+}
+
+static void test_fixed_position_helpers(void **state)
+{
+	uint8_t buf[4] = { 0 };
+
+	(void)state;
+	wire_put_u16(buf + 1, 0xc00c);
+	assert_int_equal(buf[0], 0);
+	assert_int_equal(buf[1], 0xc0);
+	assert_int_equal(buf[2], 0x0c);
+	assert_int_equal(buf[3], 0);
+	assert_int_equal(wire_get_u16(buf + 1), 0xc00c);
+}
+
+/* Each read size past the end: -EMSGSIZE, zero returned, cursor not moved. */
+static void test_read_past_end(void **state)
+{
+	uint8_t buf[] = { 0x11, 0x22, 0x33 };
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, 1);
+	assert_int_equal(wire_read_u16(&w), 0);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 0);
+
+	wire_init(&w, buf, 3);
+	assert_int_equal(wire_read_u32(&w), 0);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 0);
+
+	wire_init(&w, buf, 0);
+	assert_int_equal(wire_read_u8(&w), 0);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 0);
+}
+
+/* Once set, the error stays: later reads that would fit still return 0 and do not move. */
+static void test_error_is_sticky(void **state)
+{
+	uint8_t buf[] = { 0x11, 0x22, 0x33, 0x44 };
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, sizeof(buf));
+	assert_int_equal(wire_read_u8(&w), 0x11);
+	assert_int_equal(wire_read_u32(&w), 0);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 1);
+	assert_int_equal(wire_read_u8(&w), 0);
+	assert_int_equal(wire_read_u16(&w), 0);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 1);
+	assert_false(wire_can(&w, 0));
+	wire_skip(&w, 1);
+	wire_seek(&w, 0);
+	assert_int_equal(wire_offset(&w), 1);
+	assert_int_equal(w.error, -EMSGSIZE);
+}
+
+static void test_available_after_error(void **state)
+{
+	uint8_t buf[8];
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, sizeof(buf));
+	wire_skip(&w, 2);
+	assert_int_equal(wire_available(&w), 6);
+	wire_skip(&w, 7);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 2);
+	assert_int_equal(wire_available(&w), 0);
+}
+
+/* Writes past the end touch no byte, neither inside nor beyond the buffer. */
+static void test_write_past_end(void **state)
+{
+	uint8_t mem[8];
+	struct wire w;
+
+	(void)state;
+	memset(mem, 0xee, sizeof(mem));
+	wire_init(&w, mem, 3);
+	wire_write_u16(&w, 0x0102);
+	wire_write_u16(&w, 0x0304); /* 1 byte left: nothing written */
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 2);
+	assert_int_equal(mem[2], 0xee);
+	wire_write_u8(&w, 0x05); /* would fit, but the error is sticky */
+	assert_int_equal(mem[2], 0xee);
+	assert_int_equal(wire_offset(&w), 2);
+	assert_int_equal(mem[0], 0x01);
+	assert_int_equal(mem[1], 0x02);
+
+	memset(mem, 0xee, sizeof(mem));
+	wire_init(&w, mem, 3);
+	wire_write_u32(&w, 0xaabbccdd);
+	assert_int_equal(w.error, -EMSGSIZE);
+	wire_init(&w, mem, 3);
+	wire_write(&w, "abcd", 4);
+	assert_int_equal(w.error, -EMSGSIZE);
+	wire_init(&w, mem, 0);
+	wire_write_u8(&w, 1);
+	assert_int_equal(w.error, -EMSGSIZE);
+	for (size_t i = 0; i < sizeof(mem); i++)
+		assert_int_equal(mem[i], 0xee);
+}
+
+static void test_seek_bounds(void **state)
+{
+	uint8_t buf[] = { 0x10, 0x20, 0x30, 0x40 };
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, sizeof(buf));
+	wire_seek(&w, 2);
+	assert_int_equal(wire_read_u8(&w), 0x30);
+	wire_seek(&w, 0);
+	assert_int_equal(wire_read_u16(&w), 0x1020);
+	/* the end itself is a valid position, with nothing left */
+	wire_seek(&w, 4);
+	assert_int_equal(w.error, 0);
+	assert_int_equal(wire_offset(&w), 4);
+	assert_int_equal(wire_available(&w), 0);
+	wire_seek(&w, 5);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 4);
+}
+
+static void test_skip_bounds(void **state)
+{
+	uint8_t buf[4] = { 0, 0, 0, 0x7f };
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, sizeof(buf));
+	wire_skip(&w, 3);
+	assert_int_equal(w.error, 0);
+	assert_int_equal(wire_read_u8(&w), 0x7f);
+	wire_skip(&w, 0);
+	assert_int_equal(w.error, 0);
+	wire_skip(&w, 1);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 4);
+
+	/* a huge count must not wrap the pointer around */
+	wire_init(&w, buf, sizeof(buf));
+	wire_skip(&w, SIZE_MAX);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 0);
+}
+
+static void test_can(void **state)
+{
+	uint8_t buf[2];
+	struct wire w;
+
+	(void)state;
+	wire_init(&w, buf, sizeof(buf));
+	assert_true(wire_can(&w, 2));
+	assert_true(wire_can(&w, 0));
+	assert_int_equal(w.error, 0);
+	assert_false(wire_can(&w, 3));
+	assert_int_equal(w.error, -EMSGSIZE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_big_endian),
+		cmocka_unit_test(test_read_bytes),
+		cmocka_unit_test(test_write_big_endian),
+		cmocka_unit_test(test_fixed_position_helpers),
+		cmocka_unit_test(test_read_past_end),
+		cmocka_unit_test(test_error_is_sticky),
+		cmocka_unit_test(test_available_after_error),
+		cmocka_unit_test(test_write_past_end),
+		cmocka_unit_test(test_seek_bounds),
+		cmocka_unit_test(test_skip_bounds),
+		cmocka_unit_test(test_can),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

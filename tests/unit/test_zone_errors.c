@@ -1,0 +1,719 @@
+/* Unit tests for zone file errors: each one names the file, the line and the fix, and one run
+ * reports every mistake of a file. Also the directives and syntax that must load. */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/unit/zone_fixture.h"
+
+#define ORIGIN "example.com"
+#define HEAD                                                            \
+	"$TTL 3600\n"                                                   \
+	"@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n"     \
+	"@ IN NS ns1\n"                                                 \
+	"ns1 IN A 192.0.2.1\n"
+#define HEAD_LINES 4
+
+struct fixture {
+	char path[FIXTURE_PATH_MAX];  /* the zone file */
+	char extra[FIXTURE_PATH_MAX]; /* a file it includes, when there is one */
+	struct zone *zone;
+	struct diag diag;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (fx == NULL)
+		return -1;
+	diag_init(&fx->diag);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	zone_free(fx->zone);
+	diag_fini(&fx->diag);
+	if (fx->path[0] != '\0')
+		unlink(fx->path);
+	if (fx->extra[0] != '\0')
+		unlink(fx->extra);
+	free(fx);
+	return 0;
+}
+
+static int load(struct fixture *fx, const char *text)
+{
+	assert_int_equal(fixture_write(fx->path, text), 0);
+	return zone_load(&fx->zone, ORIGIN, fx->path, &fx->diag);
+}
+
+static void print_diag(const struct fixture *fx)
+{
+	diag_print(&fx->diag, stderr, "  diag: ");
+}
+
+/* Fails unless some diag line is "<file>:<line>: ...needle..." ("<file>: ..." for line 0). */
+static void expect_diag_in(const struct fixture *fx, const char *file, unsigned line,
+			   const char *needle)
+{
+	char prefix[FIXTURE_PATH_MAX + 16];
+	size_t len;
+
+	if (line > 0)
+		len = (size_t)snprintf(prefix, sizeof(prefix), "%s:%u: ", file, line);
+	else
+		len = (size_t)snprintf(prefix, sizeof(prefix), "%s: ", file);
+	for (size_t i = 0; i < fx->diag.count; i++)
+		if (strncmp(fx->diag.lines[i], prefix, len) == 0 &&
+		    strstr(fx->diag.lines[i] + len, needle) != NULL)
+			return;
+	print_diag(fx);
+	fail_msg("no diag line '%s...%s...'", prefix, needle);
+}
+
+static void expect_diag(const struct fixture *fx, unsigned line, const char *needle)
+{
+	expect_diag_in(fx, fx->path, line, needle);
+}
+
+static void expect_count(const struct fixture *fx, size_t count)
+{
+	if (fx->diag.count != count)
+		print_diag(fx);
+	assert_int_equal(fx->diag.count, count);
+}
+
+/* The file fails with exactly `count` errors, no zone, and one of them is line:needle. */
+static void expect_errors(struct fixture *fx, const char *text, size_t count, unsigned line,
+			  const char *needle)
+{
+	struct zone *sentinel = (struct zone *)&fx->zone, *z = sentinel;
+	int rc;
+
+	assert_int_equal(fixture_write(fx->path, text), 0);
+	rc = zone_load(&z, ORIGIN, fx->path, &fx->diag);
+	if (z != sentinel)
+		fx->zone = z; /* freed in teardown */
+	assert_int_equal(rc, -EINVAL);
+	assert_ptr_equal(z, sentinel); /* a failed load leaves *out untouched */
+	expect_diag(fx, line, needle);
+	expect_count(fx, count);
+}
+
+static void expect_loaded(struct fixture *fx, const char *text)
+{
+	int rc = load(fx, text);
+
+	if (rc != 0)
+		print_diag(fx);
+	assert_int_equal(rc, 0);
+	assert_non_null(fx->zone);
+	expect_count(fx, 0);
+}
+
+/* Replaces the contents of an existing file. */
+static int rewrite(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	int rc;
+
+	if (fp == NULL)
+		return -errno;
+	rc = fputs(text, fp) < 0 ? -EIO : 0;
+	if (fclose(fp) != 0 && rc == 0)
+		rc = -EIO;
+	return rc;
+}
+
+static const struct zone_node *find(const struct zone *z, const char *name)
+{
+	ldns_rdf *rdf = NULL;
+	uint8_t lower[DNAME_MAX_LEN];
+	const struct zone_node *n;
+	size_t len;
+
+	assert_int_equal(ldns_str2rdf_dname(&rdf, name), LDNS_STATUS_OK);
+	len = ldns_rdf_size(rdf);
+	dname_lower(lower, ldns_rdf_data(rdf), len);
+	ldns_rdf_deep_free(rdf);
+	n = zone_find(z, lower, (uint8_t)len, dname_hash(lower, len));
+	return n;
+}
+
+static void test_clean_zone(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, HEAD "www IN A 192.0.2.80\n");
+	assert_non_null(find(fx->zone, "www.example.com."));
+	assert_int_equal(fx->zone->serial, 2024010101);
+	assert_string_equal(fx->zone->name_str, "example.com.");
+}
+
+/* fixture_zone(): the shared helper gives the same result and leaves no file behind. */
+static void test_fixture_zone(void **state)
+{
+	struct fixture *fx = *state;
+	struct zone *z = NULL;
+
+	assert_int_equal(fixture_zone(&z, ORIGIN, HEAD, &fx->diag), 0);
+	assert_non_null(z);
+	expect_count(fx, 0);
+	assert_non_null(find(z, "ns1.example.com."));
+	zone_free(z);
+}
+
+static void test_bad_ipv4(void **state)
+{
+	expect_errors(*state, HEAD "www IN A 192.0.2.300\n", 1, HEAD_LINES + 1, "");
+}
+
+/* A syntax error must say what to fix: at least which value of the record is wrong, since the
+ * line alone may hold a long parenthesised record. */
+static void test_syntax_error_names_the_value(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, HEAD "www IN A 192.0.2.300\n" "v6 IN AAAA not-an-address\n", 2,
+		      HEAD_LINES + 1, "192.0.2.300");
+	expect_diag(fx, HEAD_LINES + 2, "not-an-address");
+}
+
+/* Lines after blank lines, comments and multi-line records still count right. */
+static void test_line_numbers(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx,
+		      "; a comment\n"                                              /* 1 */
+		      "\n"                                                         /* 2 */
+		      "$TTL 3600\n"                                                /* 3 */
+		      "@ IN SOA ns1 hostmaster (\n"                                /* 4 */
+		      "        2024010101 ; serial\n"                              /* 5 */
+		      "        7200 900 1209600\n"                                 /* 6 */
+		      "        300 )\n"                                            /* 7 */
+		      "@ IN NS ns1\n"                                              /* 8 */
+		      "ns1 IN A 192.0.2.1\n"                                       /* 9 */
+		      "\n"                                                         /* 10 */
+		      "   \t\n"                                                    /* 11 */
+		      "; (a comment with a parenthesis\n"                          /* 12 */
+		      "txt IN TXT ( \"one\" ; and a comment\n"                     /* 13 */
+		      "             \"two\" )\n"                                   /* 14 */
+		      "bad IN A 10.0.0.256\n"                                      /* 15 */
+		      "v6 IN AAAA not-an-address\n",                               /* 16 */
+		      2, 15, "");
+	expect_diag(fx, 16, "");
+}
+
+/* An error inside a parenthesised record names the line the record starts on. */
+static void test_error_in_multiline_record(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx,
+		      HEAD "mx IN MX (\n"  /* 5 */
+		      "    10\n"          /* 6 */
+		      "    )\n"           /* 7 */
+		      "www IN A ( 192.0.2.1\n"       /* 8 */
+		      " 192.0.2.2 )\n"               /* 9 */
+		      "after IN A 192.0.2.999\n",    /* 10 */
+		      3, HEAD_LINES + 1, "");
+	expect_diag(fx, HEAD_LINES + 4, "");
+	expect_diag(fx, HEAD_LINES + 6, "");
+}
+
+static void test_unclosed_parenthesis(void **state)
+{
+	struct fixture *fx = *state;
+	int rc;
+
+	rc = load(fx, HEAD "www IN A 192.0.2.1\n"
+			   "txt IN TXT ( \"a\"\n" /* 6: never closed, swallows the rest */
+			   "    \"b\"\n"
+			   "mail IN A 192.0.2.25\n");
+	assert_int_equal(rc, -EINVAL);
+	assert_null(fx->zone);
+	expect_diag(fx, HEAD_LINES + 2, "'(' is never closed: add the matching ')'");
+	expect_count(fx, 1);
+}
+
+/* A stray ')' is reported on its own line, and reading goes on with the next one. */
+static void test_stray_close_parenthesis(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, HEAD "www IN A 192.0.2.1\n"
+			       "mail IN A 192.0.2.25 )\n" /* 6 */
+			       "bad IN A 1.2.3\n",        /* 7 */
+		      2, HEAD_LINES + 2, "')' without a matching '('");
+	expect_diag(fx, HEAD_LINES + 3, "");
+}
+
+static void test_unterminated_quote(void **state)
+{
+	expect_errors(*state, HEAD "txt IN TXT \"no end\n" "www IN A 192.0.2.1\n", 1,
+		      HEAD_LINES + 1, "unterminated quoted string: add the closing '\"'");
+}
+
+static void test_outside_zone(void **state)
+{
+	expect_errors(*state, HEAD "www.example.net. IN A 192.0.2.1\n", 1, HEAD_LINES + 1,
+		      "www.example.net. is outside the zone example.com.: fix the name or its "
+		      "$ORIGIN");
+}
+
+/* Even a name that only ends like the zone: label boundaries count. */
+static void test_outside_zone_suffix(void **state)
+{
+	expect_errors(*state, HEAD "$ORIGIN com.\nnotexample IN A 192.0.2.1\n", 1,
+		      HEAD_LINES + 2, "notexample.com. is outside the zone example.com.");
+}
+
+static void test_no_soa(void **state)
+{
+	expect_errors(*state, "$TTL 3600\n@ IN NS ns1\nns1 IN A 192.0.2.1\n", 1, 0,
+		      "zone example.com. has no SOA record at its apex: add one");
+}
+
+static void test_two_soas(void **state)
+{
+	expect_errors(*state,
+		      HEAD "@ IN SOA ns1 hostmaster 2024010102 7200 900 1209600 300\n", 1, 2,
+		      "zone example.com. has 2 SOA records at its apex: keep exactly one");
+}
+
+static void test_soa_below_apex(void **state)
+{
+	expect_errors(*state,
+		      HEAD "www IN SOA ns1 hostmaster 1 7200 900 1209600 300\n", 1,
+		      HEAD_LINES + 1,
+		      "SOA record at www.example.com., which is not the zone apex example.com.: "
+		      "remove it");
+}
+
+static void test_no_apex_ns(void **state)
+{
+	expect_errors(*state,
+		      "$TTL 3600\n"
+		      "@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n"
+		      "ns1 IN A 192.0.2.1\n",
+		      1, 2, "zone example.com. has no NS records at its apex: add at least one");
+}
+
+static void test_cname_and_other_data(void **state)
+{
+	expect_errors(*state,
+		      HEAD "www IN A 192.0.2.80\n" /* 5 */
+		      "mail IN A 192.0.2.25\n"     /* 6 */
+		      "www IN CNAME mail\n",       /* 7 */
+		      1, HEAD_LINES + 3,
+		      "www.example.com. has a CNAME and other data (A at line 5): a CNAME must "
+		      "stand alone");
+}
+
+static void test_two_cnames(void **state)
+{
+	expect_errors(*state,
+		      HEAD "alias IN CNAME www\n" /* 5 */
+		      "alias IN CNAME mail\n"
+		      "www IN A 192.0.2.80\n"
+		      "mail IN A 192.0.2.25\n",
+		      1, HEAD_LINES + 1,
+		      "alias.example.com. has 2 CNAME records: a name can be an alias of only one "
+		      "name");
+}
+
+static void test_missing_glue_delegation(void **state)
+{
+	expect_errors(*state, HEAD "sub IN NS ns.sub\n", 1, HEAD_LINES + 1,
+		      "name server ns.sub.example.com. is inside the zone but has no A or AAAA "
+		      "record: add its address (glue)");
+}
+
+/* The name server exists as a node (it owns other data) but has no address. */
+static void test_missing_glue_apex(void **state)
+{
+	expect_errors(*state,
+		      "$TTL 3600\n"
+		      "@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n"
+		      "@ IN NS ns1\n" /* 3 */
+		      "ns1 IN TXT \"no address here\"\n",
+		      1, 3, "name server ns1.example.com. is inside the zone but has no A or AAAA");
+}
+
+/* Out-of-zone name servers need no glue; glue present at a delegation is fine. */
+static void test_glue_not_needed(void **state)
+{
+	struct fixture *fx = *state;
+	const struct zone_node *sub;
+
+	expect_loaded(fx, HEAD "@ IN NS ns.example.net.\n"
+			       "sub IN NS ns.example.org.\n"
+			       "sub IN NS ns.sub\n"
+			       "ns.sub IN AAAA 2001:db8::53\n");
+	sub = find(fx->zone, "sub.example.com.");
+	assert_non_null(sub);
+	assert_true(sub->flags & ZONE_NODE_DELEGATION);
+	assert_int_equal(sub->glue_count, 1);
+	assert_ptr_equal(sub->glue[0], find(fx->zone, "ns.sub.example.com."));
+	assert_ptr_equal(find(fx->zone, "ns.sub.example.com.")->cut, sub);
+}
+
+static void test_unknown_directive(void **state)
+{
+	expect_errors(*state, HEAD "$FOO bar\n", 1, HEAD_LINES + 1,
+		      "unknown directive $FOO (known: $ORIGIN, $TTL, $INCLUDE)");
+}
+
+static void test_bad_ttl(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, HEAD "$TTL abc\n$TTL 1x\n$TTL\n$TTL 1 2\n", 4, HEAD_LINES + 1,
+		      "$TTL 'abc' is not a TTL (seconds, or units like 1h30m)");
+	expect_diag(fx, HEAD_LINES + 2, "$TTL '1x' is not a TTL");
+	expect_diag(fx, HEAD_LINES + 3, "$TTL takes one value, such as 3600 or 1h");
+	expect_diag(fx, HEAD_LINES + 4, "$TTL takes one value");
+}
+
+static void test_ttl_directive_applies(void **state)
+{
+	struct fixture *fx = *state;
+	const struct zone_node *n;
+
+	expect_loaded(fx, HEAD "$TTL 1h30m\nwww IN A 192.0.2.80\nmail 60 IN A 192.0.2.25\n");
+	n = find(fx->zone, "www.example.com.");
+	assert_non_null(n);
+	assert_int_equal(zone_node_rrset(n, LDNS_RR_TYPE_A)->ttl, 5400);
+	n = find(fx->zone, "mail.example.com.");
+	assert_int_equal(zone_node_rrset(n, LDNS_RR_TYPE_A)->ttl, 60);
+}
+
+static void test_bad_origin(void **state)
+{
+	expect_errors(*state, HEAD "$ORIGIN\n", 1, HEAD_LINES + 1,
+		      "$ORIGIN takes one domain name");
+}
+
+static void test_include_missing(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, HEAD "$INCLUDE /nonexistent/baton-test.zone\n", 1, HEAD_LINES + 1,
+		      "$INCLUDE /nonexistent/baton-test.zone: No such file or directory");
+}
+
+/* Records of an included file load; its errors name it and its own lines; its $ORIGIN stays
+ * inside it. The name is relative to the including file's folder. */
+static void test_include(void **state)
+{
+	struct fixture *fx = *state;
+	char text[512], dir[FIXTURE_PATH_MAX];
+	const struct zone_node *n;
+
+	assert_int_equal(fixture_write(fx->extra, "$ORIGIN sub.example.com.\n" /* 1 */
+						  "host IN A 192.0.2.7\n"       /* 2 */
+						  "bad IN A 192.0.2\n"          /* 3 */
+						  "  IN TXT \"same owner\"\n"), /* 4 */
+			 0);
+	snprintf(dir, sizeof(dir), "%s", fx->extra);
+	snprintf(text, sizeof(text),
+		 HEAD "$INCLUDE %s\n" /* 5 */
+		 "www IN A 192.0.2.80\n",
+		 basename(dir));
+	assert_int_equal(load(fx, text), -EINVAL);
+	expect_diag_in(fx, fx->extra, 3, "");
+	expect_count(fx, 1);
+
+	/* the same without the mistake loads, with the names where they belong */
+	diag_fini(&fx->diag);
+	unlink(fx->path);
+	assert_int_equal(rewrite(fx->extra, "$ORIGIN sub.example.com.\n"
+					    "host IN A 192.0.2.7\n"
+					    "  IN TXT \"same owner\"\n"),
+			 0);
+	expect_loaded(fx, text);
+	n = find(fx->zone, "host.sub.example.com.");
+	assert_non_null(n);
+	assert_non_null(zone_node_rrset(n, LDNS_RR_TYPE_A));
+	assert_non_null(zone_node_rrset(n, LDNS_RR_TYPE_TXT));
+	assert_int_equal(zone_node_rrset(n, LDNS_RR_TYPE_A)->line, 2);
+	n = find(fx->zone, "www.example.com.");
+	assert_non_null(n);
+	assert_int_equal(zone_node_rrset(n, LDNS_RR_TYPE_A)->line, HEAD_LINES + 2);
+	assert_null(find(fx->zone, "www.sub.example.com."));
+}
+
+/* $INCLUDE's optional origin is relative to the current one and also does not leak. */
+static void test_include_with_origin(void **state)
+{
+	struct fixture *fx = *state;
+	char text[512];
+
+	assert_int_equal(fixture_write(fx->extra, "host IN A 192.0.2.7\n@ IN TXT \"apex\"\n"), 0);
+	snprintf(text, sizeof(text), HEAD "$INCLUDE %s lab\nwww IN A 192.0.2.80\n", fx->extra);
+	expect_loaded(fx, text);
+	assert_non_null(find(fx->zone, "host.lab.example.com."));
+	assert_non_null(zone_node_rrset(find(fx->zone, "lab.example.com."), LDNS_RR_TYPE_TXT));
+	assert_non_null(find(fx->zone, "www.example.com."));
+	assert_null(find(fx->zone, "www.lab.example.com."));
+}
+
+static void test_include_self(void **state)
+{
+	struct fixture *fx = *state;
+	char text[512];
+
+	/* the file includes itself: the nesting limit stops it with one clear message */
+	assert_int_equal(fixture_write(fx->path, ""), 0);
+	snprintf(text, sizeof(text), HEAD "$INCLUDE %s\n", fx->path);
+	assert_int_equal(rewrite(fx->path, text), 0);
+	assert_int_equal(zone_load(&fx->zone, ORIGIN, fx->path, &fx->diag), -EINVAL);
+	assert_null(fx->zone);
+	expect_diag(fx, HEAD_LINES + 1, "does a file include itself?");
+}
+
+static void test_blank_owner(void **state)
+{
+	struct fixture *fx = *state;
+	const struct zone_node *n;
+
+	expect_loaded(fx, HEAD "www IN A 192.0.2.80\n"
+			       "    IN AAAA 2001:db8::80\n"
+			       "\tIN TXT \"tab\"\n"
+			       "mail IN A 192.0.2.25\n");
+	n = find(fx->zone, "www.example.com.");
+	assert_non_null(n);
+	assert_int_equal(n->rrset_count, 3);
+	assert_non_null(zone_node_rrset(n, LDNS_RR_TYPE_AAAA));
+	assert_non_null(zone_node_rrset(n, LDNS_RR_TYPE_TXT));
+	assert_int_equal(find(fx->zone, "mail.example.com.")->rrset_count, 1);
+	/* the apex NS in HEAD took its owner from the SOA line: "@" written once is enough */
+	assert_non_null(zone_node_rrset(fx->zone->apex, LDNS_RR_TYPE_NS));
+}
+
+static void test_blank_owner_first(void **state)
+{
+	expect_errors(*state,
+		      "$TTL 3600\n"
+		      "  IN A 192.0.2.1\n"
+		      "@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n"
+		      "@ IN NS ns1\n"
+		      "ns1 IN A 192.0.2.1\n",
+		      1, 2, "record has no owner name and no earlier record to take it from");
+}
+
+static void test_generic_type(void **state)
+{
+	struct fixture *fx = *state;
+	const struct zone_rrset *set;
+	const struct zone_node *n;
+
+	expect_loaded(fx, HEAD "gen IN TYPE65400 \\# 4 0a000001\n"
+			       "gen IN TYPE1 \\# 4 c0000201\n");
+	n = find(fx->zone, "gen.example.com.");
+	assert_non_null(n);
+	set = zone_node_rrset(n, 65400);
+	assert_non_null(set);
+	assert_int_equal(set->rr_count, 1);
+	assert_int_equal(set->rrs[0].len, 14);
+	assert_memory_equal(set->rrs[0].wire,
+			    "\xff\x78\x00\x01\x00\x00\x0e\x10\x00\x04\x0a\x00\x00\x01", 14);
+	/* a known type in generic syntax is the same as the usual form */
+	set = zone_node_rrset(n, LDNS_RR_TYPE_A);
+	assert_non_null(set);
+	assert_memory_equal(set->rrs[0].wire + 10, "\xc0\x00\x02\x01", 4);
+}
+
+static void test_class_not_in(void **state)
+{
+	expect_errors(*state, HEAD "txt CH TXT \"chaos\"\n", 1, HEAD_LINES + 1,
+		      "only class IN is served; remove the record or write IN");
+}
+
+/* One run, every mistake: reading errors and semantic ones together. */
+static void test_all_errors_reported(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx,
+		      "$TTL 3600\n"                                                   /* 1 */
+		      "@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n"     /* 2 */
+		      "@ IN NS ns1\n"                                                 /* 3 */
+		      "@ IN NS ns2\n"                                                 /* 4 */
+		      "ns1 IN A 192.0.2.1\n"                                          /* 5 */
+		      "www IN A 192.0.2.\n"                                           /* 6 */
+		      "$FOO\n"                                                        /* 7 */
+		      "mail IN MX ten mail\n"                                         /* 8 */
+		      "www.example.org. IN A 192.0.2.1\n"                             /* 9 */
+		      "alias IN CNAME ns1\n"                                          /* 10 */
+		      "alias IN TXT \"also\"\n"                                       /* 11 */
+		      "$TTL forever\n"                                                /* 12 */
+		      "sub IN NS ns.sub\n"                                            /* 13 */
+		      "txt IN TXT \"open\n",                                          /* 14 */
+		      9, 6, "");
+	expect_diag(fx, 7, "unknown directive $FOO");
+	expect_diag(fx, 8, "");
+	expect_diag(fx, 9, "is outside the zone");
+	expect_diag(fx, 10, "has a CNAME and other data (TXT at line 11)");
+	expect_diag(fx, 12, "$TTL 'forever'");
+	expect_diag(fx, 13, "name server ns.sub.example.com.");
+	expect_diag(fx, 14, "unterminated quoted string");
+	expect_diag(fx, 3, "name server ns2.example.com.");
+}
+
+/* zone.h keeps the file of the zone and of each RRset "for messages": they must stay valid as
+ * long as the zone, after zone_load() has freed what it read. */
+static void test_zone_keeps_file_names(void **state)
+{
+	struct fixture *fx = *state;
+	char text[512];
+	const struct zone_node *n;
+
+	assert_int_equal(fixture_write(fx->extra, "host IN A 192.0.2.7\n"), 0);
+	snprintf(text, sizeof(text), HEAD "$INCLUDE %s\n", fx->extra);
+	expect_loaded(fx, text);
+	assert_string_equal(fx->zone->file, fx->path);
+	assert_string_equal(fx->zone->soa->file, fx->path);
+	n = find(fx->zone, "host.example.com.");
+	assert_non_null(n);
+	assert_string_equal(zone_node_rrset(n, LDNS_RR_TYPE_A)->file, fx->extra);
+}
+
+/* Inside quotes ';' is no comment and parentheses do not group; a backslash escapes a quote. */
+static void test_quoted_specials(void **state)
+{
+	struct fixture *fx = *state;
+	const struct zone_rrset *set;
+
+	expect_loaded(fx, HEAD "txt IN TXT \"a;b(c\" ; a real comment\n"
+			       "esc IN TXT \"say \\\"hi\\\"\"\n");
+	set = zone_node_rrset(find(fx->zone, "txt.example.com."), LDNS_RR_TYPE_TXT);
+	assert_non_null(set);
+	assert_int_equal(wire_get_u16(set->rrs[0].wire + 8), 6);
+	assert_memory_equal(set->rrs[0].wire + 10, "\x05" "a;b(c", 6);
+	set = zone_node_rrset(find(fx->zone, "esc.example.com."), LDNS_RR_TYPE_TXT);
+	assert_non_null(set);
+	assert_memory_equal(set->rrs[0].wire + 10, "\x08say \"hi\"", 9);
+}
+
+/* The root zone: every name is below it. Loaded in a child process, because a crash here must
+ * not take the other tests with it. */
+static void test_root_zone(void **state)
+{
+	struct fixture *fx = *state;
+	int status;
+	pid_t pid;
+
+	assert_int_equal(fixture_write(fx->path, ". 86400 IN SOA a.root-servers.net. "
+						 "nstld.verisign-grs.com. 1 1800 900 604800 86400\n"
+						 ". IN NS a.root-servers.net.\n"
+						 "a.root-servers.net. IN A 198.41.0.4\n"
+						 "com. IN NS a.gtld-servers.net.\n"
+						 "a.gtld-servers.net. IN A 192.5.6.30\n"),
+			 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+		struct zone *z = NULL;
+		struct diag d;
+		int rc;
+
+		/* die of the signal here instead of running the remaining tests in the child */
+		for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+			signal(fatal_signals[i], SIG_DFL);
+		diag_init(&d);
+		rc = zone_load(&z, ".", fx->path, &d);
+		/* ., net, root-servers.net, a.root-servers.net, com, gtld-servers.net, a.gtld-... */
+		if (rc == 0 && (z->node_count != 7 || !(find(z, "com.")->flags & ZONE_NODE_DELEGATION)))
+			rc = -EINVAL;
+		diag_print(&d, stderr, "  diag: ");
+		zone_free(z);
+		diag_fini(&d);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("loading the root zone died of signal %d", WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_missing_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct zone *z = NULL;
+
+	assert_int_equal(zone_load(&z, ORIGIN, "/nonexistent/db.example", &fx->diag), -ENOENT);
+	assert_null(z);
+	assert_int_equal(fx->diag.count, 1);
+	assert_string_equal(fx->diag.lines[0],
+			    "/nonexistent/db.example: cannot read zone file: No such file or directory");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_clean_zone),
+		T(test_fixture_zone),
+		T(test_bad_ipv4),
+		T(test_syntax_error_names_the_value),
+		T(test_line_numbers),
+		T(test_error_in_multiline_record),
+		T(test_unclosed_parenthesis),
+		T(test_stray_close_parenthesis),
+		T(test_unterminated_quote),
+		T(test_outside_zone),
+		T(test_outside_zone_suffix),
+		T(test_no_soa),
+		T(test_two_soas),
+		T(test_soa_below_apex),
+		T(test_no_apex_ns),
+		T(test_cname_and_other_data),
+		T(test_two_cnames),
+		T(test_missing_glue_delegation),
+		T(test_missing_glue_apex),
+		T(test_glue_not_needed),
+		T(test_unknown_directive),
+		T(test_bad_ttl),
+		T(test_ttl_directive_applies),
+		T(test_bad_origin),
+		T(test_include_missing),
+		T(test_include),
+		T(test_include_with_origin),
+		T(test_include_self),
+		T(test_blank_owner),
+		T(test_blank_owner_first),
+		T(test_generic_type),
+		T(test_class_not_in),
+		T(test_all_errors_reported),
+		T(test_quoted_specials),
+		T(test_root_zone),
+		T(test_missing_file),
+		/* last: under ASan its use after free aborts the program */
+		T(test_zone_keeps_file_names),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

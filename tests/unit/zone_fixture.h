@@ -1,0 +1,60 @@
+/* Test helpers shared by the unit tests that need compiled zones and real queries: a zone from
+ * text through a temporary file, and a query asked through the whole answer path. */
+#ifndef BATON_TEST_ZONE_FIXTURE_H
+#define BATON_TEST_ZONE_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "zones/diag.h"
+#include "zones/zone.h"
+#include "zones/zoneset.h"
+
+#define FIXTURE_PATH_MAX 64
+#define FIXTURE_EDNS_SIZE 1232 /* what the tests' server advertises */
+#define FIXTURE_QUERY_ID 0xbeef
+
+/* Writes `text` to a new file /tmp/baton_test.XXXXXX and puts its name in `path`.
+ * Returns 0 or a negative errno; the caller unlinks the file. */
+int fixture_write(char path[FIXTURE_PATH_MAX], const char *text);
+
+/* Compiles the zone `origin` from `text` through a temporary file (removed before returning).
+ * The result, diagnostics included, is zone_load()'s. */
+int fixture_zone(struct zone **out, const char *origin, const char *text, struct diag *d);
+
+/* Everything a test may set in a query; zeroed fields mean class IN, opcode QUERY, no EDNS. */
+struct fixture_query {
+	const char *name; /* presentation form, case kept as given */
+	uint16_t qtype;
+	uint16_t qclass;
+	uint8_t opcode;
+	bool edns;
+	uint16_t edns_udp_size;
+	uint8_t edns_version;
+	bool edns_do;
+};
+
+/* Encodes `fq` (ID FIXTURE_QUERY_ID, RD set) into `out`; returns the length. */
+size_t fixture_build_query(const struct fixture_query *fq, uint8_t *out, size_t out_size);
+
+/* Asks `fq` through answer_query() with our EDNS size FIXTURE_EDNS_SIZE; returns its result. */
+size_t fixture_ask_query(const struct zoneset *zs, const struct fixture_query *fq, bool tcp,
+			 uint8_t *out, size_t out_size);
+
+/* The common case: class IN, opcode QUERY, EDNS when `edns` with payload size `bufsize`. */
+size_t fixture_ask(const struct zoneset *zs, const char *name, uint16_t qtype, bool edns,
+		   uint16_t bufsize, bool tcp, uint8_t *out, size_t out_size);
+
+/* The same, decoded by ldns (the caller frees it with ldns_pkt_free()); fails the test when no
+ * answer comes back or it does not parse. */
+ldns_pkt *fixture_ask_pkt(const struct zoneset *zs, const char *name, uint16_t qtype, bool edns,
+			  uint16_t bufsize, bool tcp);
+
+/* fixture_ask_query() decoded by ldns, as above. */
+ldns_pkt *fixture_ask_query_pkt(const struct zoneset *zs, const struct fixture_query *fq,
+				bool tcp);
+
+#endif
