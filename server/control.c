@@ -69,8 +69,6 @@ static void reply_reload(struct server *s, struct evbuffer *out)
 
 	diag_init(&d);
 	failed = reload_run(s, &d);
-	for (size_t i = 0; i < d.count; i++)
-		log_err("%s", d.lines[i]);
 	if (failed == 0)
 		evbuffer_add_printf(out, "ok\nreloaded %zu zones\n", s->cfg.zone_count);
 	else if (failed < 0)

@@ -42,26 +42,28 @@ static void load_config(struct server *s, const char *path)
 	diag_fini(&d);
 }
 
-static void load_zones(struct server *s)
+/* Loads or reloads the zones; returns what reload_run() returns. Errors are logged there. */
+static int load_zones(struct server *s)
 {
 	struct diag d;
 	int rc;
 
 	diag_init(&d);
 	rc = reload_run(s, &d);
-	for (size_t i = 0; i < d.count; i++)
-		log_err("%s", d.lines[i]);
 	diag_fini(&d);
-	if (rc < 0)
-		fatal("zones: %s", strerror(-rc));
+	return rc;
 }
 
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
+	int rc;
+
 	(void)sig;
 	(void)what;
 	log_info("reload: SIGHUP");
-	load_zones(arg);
+	rc = load_zones(arg);
+	if (rc < 0)
+		log_err("reload: %s; the zones serving are kept", strerror(-rc));
 }
 
 static void on_term(evutil_socket_t sig, short what, void *arg)
@@ -152,7 +154,8 @@ int main(int argc, char **argv)
 	rcu_register_thread();
 	rcu_thread_offline();
 	s.started = time(NULL);
-	load_zones(&s);
+	if (load_zones(&s) < 0)
+		fatal("zones: out of memory");
 	if (udp_workers_start(s.udp) < 0)
 		fatal("cannot start the UDP workers");
 	run(&s);

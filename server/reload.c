@@ -35,6 +35,7 @@ int reload_run(struct server *s, struct diag *d)
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
 		const struct config_zone *cz = &s->cfg.zones[i];
 		struct zone *z = NULL;
+		size_t errors_before = d->count;
 
 		if (zone_load(&z, cz->name, cz->zonefile, d) == 0) {
 			log_info("zone %s: loaded serial %u from %s", cz->name, z->serial, cz->zonefile);
@@ -42,6 +43,8 @@ int reload_run(struct server *s, struct diag *d)
 			continue;
 		}
 		failed++;
+		for (size_t e = errors_before; e < d->count; e++)
+			log_err("zone %s: %s", cz->name, d->lines[e]);
 		z = keep_old(old, cz->name);
 		if (z != NULL) {
 			log_err("zone %s: %s has errors; still serving serial %u", cz->name,
