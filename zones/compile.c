@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "zones/load.h"
+#include "zones/stanza.h"
 #include "zones/validate.h"
 #include "zones/zone.h"
 
@@ -460,8 +461,42 @@ static int intern_files(struct zone *z, const struct zone_source *src, struct fl
 	return 0;
 }
 
+/* FAILOVER owners are names of the zone even with no other data; owners outside the zone are
+ * reported here, as records outside it are. */
+static int collect_failover_names(struct name_list *l, const struct zone_source *src,
+				  const uint8_t *apex, struct diag *d)
+{
+	unsigned apex_labels = dname_label_count(apex);
+	char name[DNAME_MAX_LEN * 4 + 2];
+
+	for (size_t i = 0; i < src->stanza_count; i++) {
+		const struct zone_source_stanza *st = &src->stanzas[i];
+		uint8_t lower[DNAME_MAX_LEN];
+		const uint8_t *p = lower;
+		unsigned labels;
+
+		if (st->kind != STANZA_FAILOVER || st->owner == NULL)
+			continue;
+		dname_lower(lower, ldns_rdf_data(st->owner), ldns_rdf_size(st->owner));
+		if (!dname_is_subdomain(lower, apex)) {
+			diag_add(d, st->file, st->line, "%s is outside the zone: fix the name",
+				 dname_to_str(lower, name, sizeof(name)));
+			continue;
+		}
+		for (labels = dname_label_count(lower); labels >= apex_labels; labels--) {
+			if (names_add(l, p, dname_length(p)) < 0)
+				return -ENOMEM;
+			if (labels == 0)
+				break;
+			p += 1u + p[0];
+		}
+	}
+	qsort(l->names, l->count, sizeof(*l->names), name_compare);
+	return 0;
+}
+
 static int build(struct zone *z, const struct zone_source *src, const struct flat_rr *rrs,
-		 size_t n)
+		 size_t n, struct diag *d)
 {
 	struct name_list names = { 0 };
 	const uint8_t *apex = ldns_rdf_data(src->origin);
@@ -471,6 +506,8 @@ static int build(struct zone *z, const struct zone_source *src, const struct fla
 	rc = names_add(&names, apex, dname_length(apex));
 	if (rc == 0)
 		rc = collect_names(&names, rrs, n, apex);
+	if (rc == 0)
+		rc = collect_failover_names(&names, src, apex, d);
 	if (rc == 0)
 		rc = build_nodes(z, &names);
 	free(names.names);
@@ -482,6 +519,8 @@ static int build(struct zone *z, const struct zone_source *src, const struct fla
 	}
 	if (rc == 0)
 		rc = build_negative_soa(z);
+	if (rc == 0)
+		rc = stanza_compile(z, src, d);
 	return rc;
 }
 
@@ -500,7 +539,7 @@ int zone_compile(struct zone **out, const struct zone_source *src, struct diag *
 	if (rc == 0)
 		rc = intern_files(z, src, rrs, n);
 	if (rc == 0)
-		rc = build(z, src, rrs, n);
+		rc = build(z, src, rrs, n, d);
 	for (size_t i = 0; i < n; i++)
 		free(rrs[i].rdata);
 	free(rrs);

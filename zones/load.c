@@ -3,6 +3,7 @@
  * name the file and line it came from. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -51,6 +52,28 @@ static int add_rr(struct zone_source *src, ldns_rr *rr, const char *file, unsign
 		src->cap = cap;
 	}
 	src->rrs[src->count++] = (struct zone_source_rr){ rr, file, line };
+	return 0;
+}
+
+static int add_stanza(struct zone_source *src, enum stanza_kind kind, const char *args,
+		      const char *file, unsigned line)
+{
+	struct zone_source_stanza *list =
+		realloc(src->stanzas, (src->stanza_count + 1) * sizeof(*list));
+	struct zone_source_stanza *st;
+
+	if (list == NULL)
+		return -ENOMEM;
+	src->stanzas = list;
+	st = &list[src->stanza_count];
+	memset(st, 0, sizeof(*st));
+	st->kind = kind;
+	st->args = strdup(args);
+	st->file = file;
+	st->line = line;
+	if (st->args == NULL)
+		return -ENOMEM;
+	src->stanza_count++;
 	return 0;
 }
 
@@ -170,9 +193,77 @@ static void handle_directive(struct load_state *st, char *text, const char *file
 		directive_ttl(st, args, file, line);
 	else if (strcasecmp(word, "$INCLUDE") == 0)
 		directive_include(st, args, file, line);
+	else if (strcasecmp(word, "$CHECK") == 0 || strcasecmp(word, "$SITE") == 0) {
+		if (add_stanza(st->src, word[1] == 'C' || word[1] == 'c' ? STANZA_CHECK : STANZA_SITE,
+			       args, file, line) < 0)
+			diag_add(st->d, file, line, "out of memory");
+	} else
+		diag_add(st->d, file, line,
+			 "unknown directive %s (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE)", word);
+}
+
+static bool is_class(const char *w)
+{
+	return strcasecmp(w, "IN") == 0 || strcasecmp(w, "CH") == 0 || strcasecmp(w, "HS") == 0 ||
+	       strcasecmp(w, "CS") == 0 || strncasecmp(w, "CLASS", 5) == 0;
+}
+
+/* `owner [ttl] [class] FAILOVER args`, which ldns cannot read: returns true when `text` is
+ * one (handled here, errors included), false to let ldns read it. */
+static bool handle_failover(struct load_state *st, const char *text, const char *file,
+			    unsigned line)
+{
+	char *copy = strdup(text), *rest, *word, *owner_text = NULL, *ttl_text = NULL;
+	struct zone_source_stanza *stanza;
+	bool blank = text[0] == ' ' || text[0] == '\t', found = false;
+	const char *end = NULL;
+
+	if (copy == NULL)
+		return false;
+	rest = copy;
+	if (!blank)
+		owner_text = next_word(rest, &rest);
+	for (int i = 0; i < 3 && (word = next_word(rest, &rest)) != NULL; i++) {
+		if (strcasecmp(word, "FAILOVER") == 0) {
+			found = true;
+			break;
+		}
+		if (isdigit((unsigned char)word[0]) && ttl_text == NULL)
+			ttl_text = word;
+		else if (!is_class(word))
+			break;
+	}
+	if (!found) {
+		free(copy);
+		return false;
+	}
+	if (add_stanza(st->src, STANZA_FAILOVER, rest, file, line) < 0) {
+		diag_add(st->d, file, line, "out of memory");
+		free(copy);
+		return true;
+	}
+	stanza = &st->src->stanzas[st->src->stanza_count - 1];
+	stanza->ttl = st->default_ttl;
+	if (ttl_text != NULL) {
+		stanza->ttl = ldns_str2period(ttl_text, &end);
+		if (*end != '\0')
+			diag_add(st->d, file, line, "FAILOVER TTL '%s' is not a TTL", ttl_text);
+	}
+	if (owner_text == NULL)
+		stanza->owner = st->prev ? ldns_rdf_clone(st->prev) : NULL;
+	else if (strcmp(owner_text, "@") == 0)
+		stanza->owner = ldns_rdf_clone(st->origin);
 	else
-		diag_add(st->d, file, line, "unknown directive %s (known: $ORIGIN, $TTL, $INCLUDE)",
-			 word);
+		stanza->owner = parse_origin(st, owner_text);
+	if (stanza->owner == NULL)
+		diag_add(st->d, file, line, "FAILOVER owner '%s' is not a valid domain name",
+			 owner_text ? owner_text : "(blank)");
+	else {
+		ldns_rdf_deep_free(st->prev);
+		st->prev = ldns_rdf_clone(stanza->owner);
+	}
+	free(copy);
+	return true;
 }
 
 static void handle_record(struct load_state *st, const char *text, const char *file,
@@ -182,6 +273,8 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	ldns_rr *rr = NULL;
 	char *owner_text = NULL, *joined = NULL;
 
+	if (handle_failover(st, text, file, line))
+		return;
 	if (text[0] == ' ' || text[0] == '\t') {
 		/* A blank owner repeats the previous one (RFC 1035 §5.1). */
 		if (st->prev == NULL) {
@@ -332,6 +425,11 @@ void zone_source_fini(struct zone_source *src)
 	for (size_t i = 0; i < src->count; i++)
 		ldns_rr_free(src->rrs[i].rr);
 	free(src->rrs);
+	for (size_t i = 0; i < src->stanza_count; i++) {
+		free(src->stanzas[i].args);
+		ldns_rdf_deep_free(src->stanzas[i].owner);
+	}
+	free(src->stanzas);
 	for (size_t i = 0; i < src->file_count; i++)
 		free(src->files[i]);
 	free(src->files);

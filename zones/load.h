@@ -14,11 +14,25 @@ struct zone_source_rr {
 	unsigned line;
 };
 
+/* A failover stanza, kept as text for zones/stanza.c to compile. */
+enum stanza_kind { STANZA_CHECK, STANZA_SITE, STANZA_FAILOVER };
+
+struct zone_source_stanza {
+	enum stanza_kind kind;
+	char *args;       /* what follows `$CHECK`, `$SITE` or the FAILOVER type, owned */
+	ldns_rdf *owner;  /* FAILOVER: the absolute owner name, owned */
+	uint32_t ttl;     /* FAILOVER */
+	const char *file; /* points into zone_source.files */
+	unsigned line;
+};
+
 struct zone_source {
 	ldns_rdf *origin; /* the zone's apex */
 	struct zone_source_rr *rrs;
 	size_t count;
 	size_t cap;
+	struct zone_source_stanza *stanzas;
+	size_t stanza_count;
 	char **files;     /* the zone file and each $INCLUDE, owned */
 	size_t file_count;
 };

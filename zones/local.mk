@@ -10,6 +10,10 @@ zones_libzones_a_SOURCES = \
 	zones/load.c zones/load.h \
 	zones/compile.c zones/zone.h \
 	zones/validate.c zones/validate.h \
-	zones/zoneset.c zones/zoneset.h
+	zones/zoneset.c zones/zoneset.h \
+	zones/failover.h \
+	zones/stanza.c zones/stanza.h \
+	zones/stanza_args.c zones/stanza_args.h \
+	zones/check_spec.c
 ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)
 EXTRA_DIST += zones/example.com.zone zones/batond.conf.example

@@ -79,6 +79,39 @@ static void check_glue(const struct zone *z, const struct zone_node *n, struct d
 	}
 }
 
+/* A FAILOVER owns the name's A and AAAA answers; a CNAME would hide it (RFC 2181 §10.1) and
+ * static addresses would contradict it. Below a cut it would never be answered. */
+static void check_failover(const struct zone_node *n, struct diag *d)
+{
+	static const uint16_t conflicts[] = { LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
+	const struct zone_failover *f = n->failover;
+	char name[NAME_BUF];
+
+	if (f == NULL)
+		return;
+	dname_to_str(n->name, name, sizeof(name));
+	for (unsigned i = 0; i < 3; i++) {
+		const struct zone_rrset *set = zone_node_rrset(n, conflicts[i]);
+		char *type;
+
+		if (set == NULL)
+			continue;
+		type = ldns_rr_type2str(conflicts[i]);
+		diag_add(d, f->file, f->line,
+			 "%s has a FAILOVER and %s records (line %u): the FAILOVER answers A and "
+			 "AAAA; remove the %s records",
+			 name, type ? type : "?", set->line, type ? type : "?");
+		free(type);
+	}
+	if (n->cut != NULL) {
+		char cut[NAME_BUF];
+
+		diag_add(d, f->file, f->line,
+			 "%s is at or below the delegation %s: a FAILOVER there is never answered",
+			 name, dname_to_str(n->cut->name, cut, sizeof(cut)));
+	}
+}
+
 size_t zone_validate(const struct zone *z, struct diag *d)
 {
 	size_t before = d->count;
@@ -95,6 +128,7 @@ size_t zone_validate(const struct zone *z, struct diag *d)
 				 dname_to_str(n->name, name, sizeof(name)), z->name_str);
 		check_cname(n, d);
 		check_glue(z, n, d);
+		check_failover(n, d);
 	}
 	return d->count - before;
 }

@@ -10,6 +10,7 @@
 #include "zones/arena.h"
 #include "zones/diag.h"
 #include "zones/dname.h"
+#include "zones/failover.h"
 
 struct zone_source;
 
@@ -55,6 +56,7 @@ struct zone_node {
 	uint16_t glue_count;
 	struct zone_node **glue;    /* at a delegation or the apex: in-zone name server nodes
 	                             * with addresses */
+	const struct zone_failover *failover; /* a FAILOVER record here, or NULL */
 };
 
 struct zone {
@@ -69,6 +71,10 @@ struct zone {
 	struct zone_rrset *soa;           /* the apex SOA as written */
 	struct zone_rrset negative_soa;   /* TTL = min(SOA TTL, MINIMUM): RFC 2308 §3 */
 	uint32_t serial;
+	struct zone_check *checks;  /* $CHECK stanzas */
+	uint32_t check_count;
+	struct zone_site *sites;    /* $SITE stanzas */
+	uint32_t site_count;
 	unsigned refs; /* zonesets holding it; changed only by the thread that reloads */
 };
 

@@ -1,0 +1,80 @@
+/* The failover language of a zone, compiled: health checks ($CHECK), sites ($SITE) and the
+ * FAILOVER records that answer A and AAAA from the sites a policy picks. Immutable once the zone
+ * is published, like the rest of struct zone; the health engine reads the checks and sites, the
+ * query path reads the FAILOVER records and each site's pre-encoded addresses. */
+#ifndef BATON_FAILOVER_H
+#define BATON_FAILOVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct zone_rrset;
+
+enum check_kind { CHECK_TCP, CHECK_HTTP, CHECK_HTTPS, CHECK_DNS, CHECK_ICMP, CHECK_EXEC };
+
+struct zone_check {
+	const char *name;
+	enum check_kind kind;
+	uint32_t interval_ms;
+	uint32_t timeout_ms; /* below interval_ms */
+	uint8_t rise;        /* consecutive successes that make a down target up */
+	uint8_t fall;        /* consecutive failures that make an up target down */
+	uint16_t port;       /* tcp, http, https, dns */
+	/* http, https */
+	const char *path;
+	const char *host;    /* Host header; NULL: the target address */
+	const char *body;    /* substring the body must contain; NULL: any */
+	uint16_t status_min, status_max;
+	bool verify;         /* https: verify the certificate (default yes) */
+	const char *ca_file; /* https: trust anchors; NULL: the system's */
+	/* dns */
+	const uint8_t *query_name; /* wire form */
+	uint16_t query_type;
+	uint8_t expect_rcode;
+	bool has_expect_address;
+	uint8_t expect_address_family; /* AF_INET or AF_INET6 */
+	uint8_t expect_address[16];
+	/* exec: argv[0] is the program, run without a shell */
+	char *const *argv;
+	const char *file;
+	unsigned line;
+};
+
+#define SITE_ADDRESSES_MAX 8
+
+struct zone_site {
+	const char *name;
+	uint8_t v4_count, v6_count;
+	uint8_t v4[SITE_ADDRESSES_MAX][4];
+	uint8_t v6[SITE_ADDRESSES_MAX][16];
+	uint16_t check_count;
+	const struct zone_check **checks;
+	bool has_geo;
+	double latitude, longitude;
+	uint32_t weight;     /* for policy=weighted; default 1 */
+	const char *region;  /* NULL when not given */
+	/* The site's addresses as RRsets, so an answer is a copy plus a TTL patch. Empty
+	 * (rr_count 0) for a family the site has none of. */
+	struct zone_rrset *a;
+	struct zone_rrset *aaaa;
+	uint32_t health_id;  /* index into the health view, set by the server before publishing */
+	const char *file;
+	unsigned line;
+};
+
+enum failover_policy { POLICY_ORDER, POLICY_WEIGHTED, POLICY_ALL, POLICY_GEO };
+enum failover_fallback { FALLBACK_ALL, FALLBACK_SERVFAIL, FALLBACK_NONE, FALLBACK_SITE };
+
+struct zone_failover {
+	enum failover_policy policy;
+	enum failover_fallback fallback;
+	const struct zone_site *fallback_site; /* FALLBACK_SITE */
+	uint16_t site_count;
+	const struct zone_site **sites;        /* in the order written */
+	uint32_t ttl_max_s;                    /* the record's TTL */
+	uint32_t ttl_min_s;                    /* ttl-min=, default ttl_max_s / 2 */
+	const char *file;
+	unsigned line;
+};
+
+#endif

@@ -1,0 +1,23 @@
+/* Compiles the failover stanzas of a zone ($CHECK, $SITE, FAILOVER) into zones/failover.h. */
+#ifndef BATON_STANZA_H
+#define BATON_STANZA_H
+
+#include "zones/load.h"
+#include "zones/stanza_args.h"
+#include "zones/zone.h"
+
+/* Builds z->checks, z->sites and the `failover` of each FAILOVER owner's node (the nodes must
+ * exist). Errors go to `d` with file and line. Returns 0 (check d->count for errors) or -ENOMEM. */
+int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d);
+
+/* Parses the arguments of one `$CHECK NAME KIND key=value...` into `check` (strings in the
+ * ctx's arena). Returns 0, or -EINVAL with the errors added. */
+int check_compile(struct zone_check *check, const char *args, struct stanza_ctx *c);
+
+/* The site named `name`, or NULL. */
+const struct zone_site *zone_find_site(const struct zone *z, const char *name);
+
+/* The name of a check kind as written in $CHECK. */
+const char *check_kind_name(enum check_kind kind);
+
+#endif
