@@ -380,7 +380,7 @@ static void test_glue_not_needed(void **state)
 static void test_unknown_directive(void **state)
 {
 	expect_errors(*state, HEAD "$FOO bar\n", 1, HEAD_LINES + 1,
-		      "unknown directive $FOO (known: $ORIGIN, $TTL, $INCLUDE)");
+		      "unknown directive $FOO (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE)");
 }
 
 static void test_bad_ttl(void **state)
