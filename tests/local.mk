@@ -43,11 +43,11 @@ check_PROGRAMS += $(FUZZ_TARGETS)
 FUZZ_DRIVER = tests/fuzz/replay.c
 FUZZ_LINK =
 endif
-tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c tests/fuzz/fuzz_check.h $(FUZZ_DRIVER)
 tests_fuzz_fuzz_packet_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_fuzz_packet_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_packet_LDADD = $(SERVER_LIBS)
-tests_fuzz_fuzz_zone_SOURCES = tests/fuzz/fuzz_zone.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_zone_SOURCES = tests/fuzz/fuzz_zone.c tests/fuzz/fuzz_check.h $(FUZZ_DRIVER)
 tests_fuzz_fuzz_zone_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_fuzz_zone_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_zone_LDADD = $(SERVER_LIBS)
@@ -62,4 +62,7 @@ INTEGRATION_TESTS = \
 	tests/integration/diff_nsd.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
-	tests/fuzz/corpus
+	tests/integration/dnsraw.py tests/integration/difftest.queries \
+	tests/integration/difftest.allowed zones/difftest.zone \
+	tests/fuzz/corpus tests/fuzz/replay.sh tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh \
+	tests/fuzz/packet.dict tests/fuzz/zone.dict tests/fuzz/make_corpus.py

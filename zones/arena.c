@@ -9,6 +9,25 @@
 
 #define ARENA_BLOCK_SIZE (64 * 1024)
 
+/* Under AddressSanitizer each allocation is unpoisoned alone and followed by a poisoned redzone,
+ * so a read past one record's bytes is reported instead of landing on its neighbour. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_REDZONE 16
+#else
+#define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define ARENA_REDZONE 0
+#endif
+
 struct arena_block {
 	struct arena_block *next;
 	size_t used;
@@ -29,6 +48,7 @@ void arena_fini(struct arena *a)
 	while (b != NULL) {
 		struct arena_block *next = b->next;
 
+		ASAN_UNPOISON_MEMORY_REGION(b->data, b->size);
 		free(b);
 		b = next;
 	}
@@ -40,9 +60,10 @@ void *arena_alloc(struct arena *a, size_t size)
 {
 	const size_t align = alignof(max_align_t);
 	struct arena_block *b = a->head;
+	size_t asked = size;
 	void *p;
 
-	size = (size + align - 1) & ~(align - 1);
+	size = ((size + align - 1) & ~(align - 1)) + ARENA_REDZONE;
 	if (b == NULL || b->size - b->used < size) {
 		size_t block = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
 
@@ -53,11 +74,13 @@ void *arena_alloc(struct arena *a, size_t size)
 		b->size = block;
 		b->next = a->head;
 		a->head = b;
+		ASAN_POISON_MEMORY_REGION(b->data, block);
 	}
 	p = b->data + b->used;
 	b->used += size;
 	a->total += size;
-	memset(p, 0, size);
+	ASAN_UNPOISON_MEMORY_REGION(p, asked);
+	memset(p, 0, asked);
 	return p;
 }
 

@@ -100,7 +100,8 @@ static int flatten(struct flat_rr *f, const struct zone_source_rr *in, struct di
 
 		if (compress && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME && f->name_count < 2)
 			f->name_off[f->name_count++] = (uint16_t)pos;
-		memcpy(f->rdata + pos, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+		if (ldns_rdf_size(rdf) > 0) /* an empty field ("CAA 0 issue \"\"") has no data */
+			memcpy(f->rdata + pos, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
 		pos += ldns_rdf_size(rdf);
 	}
 	f->owner_len = (uint8_t)ldns_rdf_size(owner);

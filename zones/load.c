@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zones/dname.h"
 #include "zones/load.h"
 #include "zones/reader.h"
 
@@ -255,7 +256,12 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 		stanza->owner = ldns_rdf_clone(st->origin);
 	else
 		stanza->owner = parse_origin(st, owner_text);
-	if (stanza->owner == NULL)
+	if (stanza->owner != NULL && ldns_rdf_size(stanza->owner) > DNAME_MAX_LEN) {
+		diag_add(st->d, file, line, "the owner name is longer than 255 bytes (RFC 1035 "
+					    "§3.1): shorten it or its $ORIGIN");
+		ldns_rdf_deep_free(stanza->owner);
+		stanza->owner = NULL;
+	} else if (stanza->owner == NULL)
 		diag_add(st->d, file, line, "FAILOVER owner '%s' is not a valid domain name",
 			 owner_text ? owner_text : "(blank)");
 	else {
@@ -266,12 +272,39 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 	return true;
 }
 
+/* What makes a record ldns read unfit to serve, or NULL. ldns accepts generic data (RFC 3597
+ * "\#") that stops at a field boundary, such as an NS or SOA with no data at all, and reads an
+ * unknown mnemonic without data ("www AAA") as TYPE0; the compiler and the encoder read every
+ * field of the types they know, and RFC 6895 §3.1 keeps TYPE0, OPT and the meta-TYPEs 128-255
+ * out of zones. */
+static const char *record_problem(const ldns_rr *rr)
+{
+	uint16_t type = ldns_rr_get_type(rr);
+	const ldns_rr_descriptor *desc = ldns_rr_descript(type);
+
+	if (type == 0 || type == LDNS_RR_TYPE_OPT || (type >= 128 && type <= 255))
+		return "this type cannot be served from a zone (RFC 6895 §3.1): is it misspelt?";
+	if (desc != NULL && ldns_rr_rd_count(rr) < ldns_rr_descriptor_minimum(desc))
+		return "the data lacks fields its type requires (RFC 3597 §5): complete it";
+	/* ldns appends $ORIGIN to relative names without checking the result's length */
+	if (ldns_rdf_size(ldns_rr_owner(rr)) > DNAME_MAX_LEN)
+		return "the owner name is longer than 255 bytes (RFC 1035 §3.1): shorten it or "
+		       "its $ORIGIN";
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
+		if (ldns_rdf_get_type(ldns_rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME &&
+		    ldns_rdf_size(ldns_rr_rdf(rr, i)) > DNAME_MAX_LEN)
+			return "a name in the data is longer than 255 bytes (RFC 1035 §3.1): shorten "
+			       "it or its $ORIGIN";
+	return NULL;
+}
+
 static void handle_record(struct load_state *st, const char *text, const char *file,
 			  unsigned line)
 {
 	ldns_status status;
 	ldns_rr *rr = NULL;
 	char *owner_text = NULL, *joined = NULL;
+	const char *problem;
 
 	if (handle_failover(st, text, file, line))
 		return;
@@ -301,6 +334,12 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	free(joined);
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
 		diag_add(st->d, file, line, "only class IN is served; remove the record or write IN");
+		ldns_rr_free(rr);
+		return;
+	}
+	problem = record_problem(rr);
+	if (problem != NULL) {
+		diag_add(st->d, file, line, "%s", problem);
 		ldns_rr_free(rr);
 		return;
 	}

@@ -377,6 +377,46 @@ static void test_glue_not_needed(void **state)
 	assert_ptr_equal(find(fx->zone, "ns.sub.example.com.")->cut, sub);
 }
 
+/* Inputs the fuzzer crashed on (tests/fuzz/corpus/zone/crash-*): each is now an error. */
+static void test_generic_rdata_missing_fields(void **state)
+{
+	expect_errors(*state, HEAD "x NS \\# 0\n", 1, HEAD_LINES + 1, "lacks fields");
+}
+
+static void test_short_mx_rdata(void **state)
+{
+	expect_errors(*state, HEAD "x MX \\# 2 0001\n", 1, HEAD_LINES + 1, "lacks fields");
+}
+
+static void test_typo_is_not_type0(void **state)
+{
+	expect_errors(*state, HEAD "x mxx\n", 1, HEAD_LINES + 1, "cannot be served");
+}
+
+static void test_opt_in_zone(void **state)
+{
+	expect_errors(*state, HEAD "x TYPE41 \\# 0\n", 1, HEAD_LINES + 1, "RFC 6895");
+}
+
+static void test_name_over_255_bytes(void **state)
+{
+	char text[2048], l63[64], l60[61];
+
+	/* a valid 205-byte $ORIGIN; the relative owner makes it 266 bytes */
+	memset(l63, 'a', 63);
+	l63[63] = '\0';
+	memset(l60, 'b', 60);
+	l60[60] = '\0';
+	snprintf(text, sizeof(text), HEAD "$ORIGIN %s.%s.%s.example.com.\n%s A 192.0.2.1\n", l63,
+		 l63, l63, l60);
+	expect_errors(*state, text, 1, HEAD_LINES + 2, "longer than 255 bytes");
+}
+
+static void test_empty_caa_value_loads(void **state)
+{
+	expect_loaded(*state, HEAD "@ CAA 0 issue \"\"\n");
+}
+
 static void test_unknown_directive(void **state)
 {
 	expect_errors(*state, HEAD "$FOO bar\n", 1, HEAD_LINES + 1,
@@ -695,6 +735,12 @@ int main(void)
 		T(test_missing_glue_apex),
 		T(test_glue_not_needed),
 		T(test_unknown_directive),
+		T(test_generic_rdata_missing_fields),
+		T(test_short_mx_rdata),
+		T(test_typo_is_not_type0),
+		T(test_opt_in_zone),
+		T(test_name_over_255_bytes),
+		T(test_empty_caa_value_loads),
 		T(test_bad_ttl),
 		T(test_ttl_directive_applies),
 		T(test_bad_origin),
