@@ -1,1 +1,13 @@
-# Health checks, the health view and VRRP arrive with issues 4, 6 and 7; nothing is built here yet.
+# libhealth: the check engine and one probe kind per file. VRRP (issue 7) comes later.
+noinst_LIBRARIES += health/libhealth.a
+health_libhealth_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(OPENSSL_CFLAGS) $(URCU_CFLAGS)
+health_libhealth_a_SOURCES = \
+	health/probe.c health/probe.h \
+	health/target.c health/target.h \
+	health/engine.c health/engine.h \
+	health/check_tcp.c \
+	health/check_http.c \
+	health/check_dns.c \
+	health/check_icmp.c \
+	health/check_exec.c
+HEALTH_LIBS = health/libhealth.a $(ZONES_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS) $(URCU_LIBS)

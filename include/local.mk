@@ -1,2 +1,2 @@
 # Headers several programs share.
-noinst_HEADERS += include/baton/compiler.h include/baton/log.h include/baton/wire.h
+noinst_HEADERS += include/baton/compiler.h include/baton/log.h include/baton/wire.h include/baton/health.h

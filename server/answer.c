@@ -43,8 +43,9 @@ static bool is_transfer(uint16_t qtype)
 }
 
 size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t len, bool tcp,
-		    const struct zoneset *zs, uint16_t edns_size)
+		    const struct answer_source *src)
 {
+	uint16_t edns_size = src->edns_size;
 	struct query q;
 	struct response r;
 	enum query_status st = query_parse(&q, pkt, len);
@@ -65,9 +66,9 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	r.edns_do = q.edns_do;
 	if (st != QUERY_OK)
 		r.rcode = rcode_for_status(st);
-	else if (q.qclass != LDNS_RR_CLASS_IN || zs == NULL || is_transfer(q.qtype))
+	else if (q.qclass != LDNS_RR_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
 		r.rcode = RCODE_REFUSED;
 	else
-		lookup_answer(&r, zs, &q);
+		lookup_answer(&r, src, &q);
 	return response_finish(&r);
 }

@@ -10,14 +10,20 @@
 
 #define ANSWER_TCP_MAX 65535
 
-struct answer_stats; /* counted by the caller from the returned rcode in a later issue */
+struct health_view;
+
+/* What answers are made from, as one RCU read section sees it. */
+struct answer_source {
+	const struct zoneset *zones;       /* NULL before the first load: all REFUSED */
+	const struct health_view *health;  /* NULL: every site's verdict is unknown */
+	uint16_t edns_size;                /* our payload size (RFC 6891 §6.2.3) */
+};
 
 /* Answers the query `pkt` of `len` bytes into `out` (`out_size` >= 512; 65535 for TCP).
- * `edns_size` is our advertised payload size (RFC 6891 §6.2.3); `zs` may be NULL before the
- * first load (everything is REFUSED). Returns the response length, or 0 when the packet must be
- * dropped unanswered. Query-path safe: no allocation, no lock; call inside an RCU read
- * section because the zones are read through `zs`. */
+ * Returns the response length, or 0 when the packet must be dropped unanswered. Query-path
+ * safe: no allocation, no lock; call inside an RCU read section, since `src` points at
+ * published snapshots. */
 size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t len, bool tcp,
-		    const struct zoneset *zs, uint16_t edns_size);
+		    const struct answer_source *src);
 
 #endif

@@ -7,6 +7,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,10 +16,11 @@
 #include <unistd.h>
 
 #include "baton/log.h"
+#include "health/engine.h"
 #include "server/control.h"
+#include "server/status.h"
+#include "zones/print.h"
 #include "server/reload.h"
-#include "server/tcp.h"
-#include "server/udp.h"
 
 #define CONTROL_LINE_MAX 1024
 #define CONTROL_TIMEOUT_S 10
@@ -28,39 +30,6 @@ struct control {
 	struct evconnlistener *listener;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
-
-static void reply_status(struct server *s, struct evbuffer *out)
-{
-	time_t now = time(NULL);
-
-	evbuffer_add_printf(out, "ok\n");
-	evbuffer_add_printf(out, "version: %s\n", PACKAGE_VERSION);
-	evbuffer_add_printf(out, "uptime-seconds: %ld\n", (long)(now - s->started));
-	evbuffer_add_printf(out, "udp-queries: %lu\n", udp_workers_queries(s->udp));
-	evbuffer_add_printf(out, "tcp-queries: %lu\n", tcp_server_queries(s->tcp));
-	evbuffer_add_printf(out, "tcp-connections: %u\n", tcp_server_connections(s->tcp));
-	evbuffer_add_printf(out, "reloads-ok: %lu\n", s->reloads_ok);
-	evbuffer_add_printf(out, "reloads-failed: %lu\n", s->reloads_failed);
-	for (size_t i = 0; i < s->cfg.zone_count; i++) {
-		const struct config_zone *cz = &s->cfg.zones[i];
-		struct zone *z = NULL;
-
-		for (size_t j = 0; s->zones && j < s->zones->count; j++) {
-			char name[DNAME_MAX_LEN * 4 + 2];
-
-			snprintf(name, sizeof(name), "%s.", cz->name);
-			if (strcasecmp(s->zones->zones[j]->name_str, name) == 0 ||
-			    strcasecmp(s->zones->zones[j]->name_str, cz->name) == 0)
-				z = s->zones->zones[j];
-		}
-		if (z != NULL)
-			evbuffer_add_printf(out, "zone %s: serving serial %u from %s\n", cz->name,
-					    z->serial, cz->zonefile);
-		else
-			evbuffer_add_printf(out, "zone %s: not served (errors in %s)\n", cz->name,
-					    cz->zonefile);
-	}
-}
 
 static void reply_reload(struct server *s, struct evbuffer *out)
 {
@@ -81,10 +50,70 @@ static void reply_reload(struct server *s, struct evbuffer *out)
 	diag_fini(&d);
 }
 
+static void reply_drain(struct server *s, const char *site, bool drained,
+			struct evbuffer *out)
+{
+	int n = health_engine_drain(s->engine, site, drained);
+
+	if (n > 0)
+		evbuffer_add_printf(out, "ok\nsite %s %s in %d zone%s\n", site,
+				    drained ? "drained" : "undrained", n, n == 1 ? "" : "s");
+	else
+		evbuffer_add_printf(out, "error: no site called '%.64s' is served\n", site);
+}
+
+static bool site_is_usable_now(const struct zone_site *site, void *arg)
+{
+	return health_site_is_usable(arg, site->health_id);
+}
+
+/* The zone as a plain master file, each FAILOVER as the sites usable now. */
+static void reply_static(struct server *s, const char *name, struct evbuffer *out)
+{
+	const struct zone *z = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	for (size_t i = 0; s->zones != NULL && i < s->zones->count && z == NULL; i++) {
+		const char *zname = s->zones->zones[i]->name_str;
+		size_t n = strlen(name);
+
+		if (strncasecmp(zname, name, n) == 0 && (zname[n] == '\0' || strcmp(zname + n, ".") == 0))
+			z = s->zones->zones[i];
+	}
+	if (z == NULL) {
+		evbuffer_add_printf(out, "error: no zone '%.255s' is served\n", name);
+		return;
+	}
+	mem = open_memstream(&text, &len);
+	if (mem == NULL || zone_print(mem, z, site_is_usable_now, s->health) < 0) {
+		if (mem != NULL)
+			fclose(mem);
+		free(text);
+		evbuffer_add_printf(out, "error: cannot print zone %s\n", z->name_str);
+		return;
+	}
+	fclose(mem);
+	evbuffer_add_printf(out, "ok\n");
+	evbuffer_add(out, text, len);
+	free(text);
+}
+
 static void dispatch(struct server *s, const char *line, struct evbuffer *out)
 {
 	if (strcmp(line, "status") == 0) {
-		reply_status(s, out);
+		evbuffer_add_printf(out, "ok\n");
+		status_text(s, out);
+	} else if (strcmp(line, "status json") == 0) {
+		evbuffer_add_printf(out, "ok\n");
+		status_json(s, out);
+	} else if (strncmp(line, "drain ", 6) == 0) {
+		reply_drain(s, line + 6, true, out);
+	} else if (strncmp(line, "undrain ", 8) == 0) {
+		reply_drain(s, line + 8, false, out);
+	} else if (strncmp(line, "static ", 7) == 0) {
+		reply_static(s, line + 7, out);
 	} else if (strcmp(line, "reload") == 0) {
 		reply_reload(s, out);
 	} else if (strcmp(line, "stop") == 0) {
@@ -92,8 +121,8 @@ static void dispatch(struct server *s, const char *line, struct evbuffer *out)
 		evbuffer_add_printf(out, "ok\nstopping\n");
 		event_base_loopexit(s->base, NULL);
 	} else {
-		evbuffer_add_printf(out, "error: unknown command '%.64s' (known: status, reload, "
-					 "stop)\n", line);
+		evbuffer_add_printf(out, "error: unknown command '%.64s' (known: status, status json, "
+					 "reload, drain SITE, undrain SITE, static ZONE, stop)\n", line);
 	}
 }
 

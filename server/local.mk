@@ -6,13 +6,15 @@ server_libserver_a_SOURCES = \
 	server/query.c server/query.h \
 	server/response.c server/response.h \
 	server/lookup.c server/lookup.h \
+	server/policy.c server/policy.h \
 	server/answer.c server/answer.h \
 	server/reload.c server/reload.h \
 	server/udp.c server/udp.h \
 	server/tcp.c server/tcp.h \
 	server/control.c server/control.h \
+	server/status.c server/status.h \
 	server/server.h
-SERVER_LIBS = server/libserver.a $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS)
+SERVER_LIBS = server/libserver.a $(HEALTH_LIBS) $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS)
 
 sbin_PROGRAMS += batond
 batond_SOURCES = server/main.c

@@ -6,13 +6,16 @@
 #include <ldns/ldns.h>
 
 #include "server/lookup.h"
+#include "server/policy.h"
 
 /* Longer chains are almost certainly mistakes; resolvers give up well before this. */
 #define CNAME_CHAIN_MAX 12
 
+/* Per-query state of the walk: the CNAMEs followed so far, and the health view. */
 struct chain {
 	const struct zone_node *seen[CNAME_CHAIN_MAX];
 	unsigned length;
+	const struct health_view *health;
 };
 
 static void answer_name(struct response *r, const struct zone *z, const struct dname_view *name,
@@ -120,6 +123,12 @@ static void answer_node(struct response *r, const struct zone *z, const struct z
 {
 	const struct zone_rrset *set, *cname;
 
+	if (n->failover != NULL && (qtype == LDNS_RR_TYPE_A || qtype == LDNS_RR_TYPE_AAAA ||
+				    (qtype == LDNS_RR_TYPE_ANY && n->rrset_count == 0))) {
+		policy_answer(r, z, n->failover, chain->health,
+			      qtype == LDNS_RR_TYPE_AAAA ? qtype : LDNS_RR_TYPE_A, owner);
+		return;
+	}
 	set = qtype == LDNS_RR_TYPE_ANY ? pick_any(n) : zone_node_rrset(n, qtype);
 	if (set != NULL) {
 		if (response_add_rrset(r, SECTION_ANSWER, owner, set) == 0 &&
@@ -170,9 +179,10 @@ static void answer_name(struct response *r, const struct zone *z, const struct d
 	}
 }
 
-void lookup_answer(struct response *r, const struct zoneset *zs, const struct query *q)
+void lookup_answer(struct response *r, const struct answer_source *src, const struct query *q)
 {
-	struct chain chain = { .length = 0 };
+	const struct zoneset *zs = src->zones;
+	struct chain chain = { .length = 0, .health = src->health };
 	unsigned apex_label;
 	struct zone *z = zoneset_find(zs, &q->qname, 0, &apex_label);
 

@@ -3,13 +3,14 @@
 #ifndef BATON_LOOKUP_H
 #define BATON_LOOKUP_H
 
+#include "server/answer.h"
 #include "server/query.h"
 #include "server/response.h"
 #include "zones/zoneset.h"
 
-/* Answers `q` (a parsed QUERY of class IN) from `zs` into `r`: answer, authority and
- * additional sections, AA and the rcode (REFUSED for names in no zone served).
- * Query-path safe: no allocation, no lock; call inside an RCU read section. */
-void lookup_answer(struct response *r, const struct zoneset *zs, const struct query *q);
+/* Answers `q` (a parsed QUERY of class IN) from `src` into `r`: answer, authority and
+ * additional sections, AA and the rcode (REFUSED for names in no zone served); FAILOVER names
+ * from the health view. Query-path safe: no allocation, no lock; inside an RCU read section. */
+void lookup_answer(struct response *r, const struct answer_source *src, const struct query *q);
 
 #endif

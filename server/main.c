@@ -14,6 +14,7 @@
 #include <urcu-qsbr.h>
 
 #include "baton/log.h"
+#include "health/engine.h"
 #include "server/control.h"
 #include "server/reload.h"
 #include "server/server.h"
@@ -153,6 +154,8 @@ int main(int argc, char **argv)
 	write_pidfile(s.cfg.pidfile);
 	rcu_register_thread();
 	rcu_thread_offline();
+	if (health_engine_new(&s.engine, s.base, &s.health) < 0)
+		fatal("health: out of memory");
 	s.started = time(NULL);
 	if (load_zones(&s) < 0)
 		fatal("zones: out of memory");
@@ -162,6 +165,8 @@ int main(int argc, char **argv)
 	control_free(s.control);
 	tcp_server_free(s.tcp);
 	udp_workers_free(s.udp);
+	health_engine_free(s.engine);
+	free(s.health);
 	zoneset_free(s.zones);
 	rcu_unregister_thread();
 	event_base_free(s.base);

@@ -7,7 +7,26 @@
 #include <urcu-qsbr.h>
 
 #include "baton/log.h"
+#include "health/engine.h"
 #include "server/reload.h"
+
+/* policy=geo ranks sites by the client's location, which needs `geoip-database:`; batond
+ * does not read one yet, so such a zone is refused rather than silently answered in order. */
+static bool uses_geo(const struct zone *z, struct diag *d)
+{
+	bool found = false;
+
+	for (uint32_t i = 0; i < z->node_count; i++) {
+		const struct zone_failover *f = z->nodes[i].failover;
+
+		if (f != NULL && f->policy == POLICY_GEO) {
+			diag_add(d, f->file, f->line, "policy=geo needs a geoip-database, which this "
+						      "batond does not support yet: use policy=order");
+			found = true;
+		}
+	}
+	return found;
+}
 
 static struct zone *keep_old(const struct zoneset *old, const char *name)
 {
@@ -37,11 +56,13 @@ int reload_run(struct server *s, struct diag *d)
 		struct zone *z = NULL;
 		size_t errors_before = d->count;
 
-		if (zone_load(&z, cz->name, cz->zonefile, d) == 0) {
+		if (zone_load(&z, cz->name, cz->zonefile, d) == 0 && !uses_geo(z, d)) {
 			log_info("zone %s: loaded serial %u from %s", cz->name, z->serial, cz->zonefile);
 			zones[count++] = z;
 			continue;
 		}
+		zone_free(z); /* one that loaded but uses geo */
+		z = NULL;
 		failed++;
 		for (size_t e = errors_before; e < d->count; e++)
 			log_err("zone %s: %s", cz->name, d->lines[e]);
@@ -64,6 +85,12 @@ int reload_run(struct server *s, struct diag *d)
 		return rc;
 	}
 	free(zones);
+	/* Sites get their health ids before the query path can see them. */
+	rc = s->engine ? health_engine_sync(s->engine, next) : 0;
+	if (rc < 0) {
+		zoneset_free(next);
+		return rc;
+	}
 	rcu_assign_pointer(s->zones, next);
 	synchronize_rcu();
 	zoneset_free(old);

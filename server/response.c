@@ -107,7 +107,17 @@ static bool write_name(struct response *r, const uint8_t *name)
 	return true;
 }
 
-static bool write_rr(struct response *r, const uint8_t *owner, const struct zone_rr *rr)
+/* The TTL of the RR whose fixed part starts at `at`, when `ttl` overrides the zone's. */
+static void patch_ttl(struct response *r, size_t at, uint32_t ttl)
+{
+	if (ttl == RESPONSE_TTL_AS_IS)
+		return;
+	wire_put_u16(r->buf + at + 4, (uint16_t)(ttl >> 16));
+	wire_put_u16(r->buf + at + 6, (uint16_t)ttl);
+}
+
+static bool write_rr(struct response *r, const uint8_t *owner, const struct zone_rr *rr,
+		     uint32_t ttl)
 {
 	size_t rdlen_at, rdata_at, pos = 10;
 
@@ -123,12 +133,14 @@ static bool write_rr(struct response *r, const uint8_t *owner, const struct zone
 		if (r->len + rr->len > r->limit)
 			return false;
 		memcpy(r->buf + r->len, rr->wire, rr->len);
+		patch_ttl(r, r->len, ttl);
 		r->len += rr->len;
 		return true;
 	}
 	if (r->len + 10 > r->limit)
 		return false;
 	memcpy(r->buf + r->len, rr->wire, 8);
+	patch_ttl(r, r->len, ttl);
 	rdlen_at = r->len + 8;
 	r->len += 10;
 	rdata_at = r->len;
@@ -164,11 +176,17 @@ int response_add_optional(struct response *r, const uint8_t *owner, const struct
 int response_add_rrset(struct response *r, enum response_section section, const uint8_t *owner,
 		       const struct zone_rrset *set)
 {
+	return response_add_rrset_ttl(r, section, owner, set, RESPONSE_TTL_AS_IS);
+}
+
+int response_add_rrset_ttl(struct response *r, enum response_section section,
+			   const uint8_t *owner, const struct zone_rrset *set, uint32_t ttl)
+{
 	size_t len = r->len;
 	uint16_t compress_count = r->compress_count;
 
 	for (uint16_t i = 0; i < set->rr_count; i++) {
-		if (!write_rr(r, owner, &set->rrs[i])) {
+		if (!write_rr(r, owner, &set->rrs[i], ttl)) {
 			r->len = len;
 			r->compress_count = compress_count;
 			r->tc = true;

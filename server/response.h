@@ -51,6 +51,13 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 int response_add_rrset(struct response *r, enum response_section section, const uint8_t *owner,
 		       const struct zone_rrset *set);
 
+#define RESPONSE_TTL_AS_IS UINT32_MAX
+
+/* The same with every RR's TTL set to `ttl` (RESPONSE_TTL_AS_IS keeps the zone's): answers
+ * computed per query, such as FAILOVER's, carry a TTL of their own. */
+int response_add_rrset_ttl(struct response *r, enum response_section section,
+			   const uint8_t *owner, const struct zone_rrset *set, uint32_t ttl);
+
 /* Adds `set` to the additional section if it fits; unlike response_add_rrset() a miss does
  * not set TC, because the data is only a courtesy (RFC 2181 §9). */
 int response_add_optional(struct response *r, const uint8_t *owner, const struct zone_rrset *set);

@@ -13,10 +13,14 @@ struct event_base;
 struct udp_workers;
 struct tcp_server;
 struct control;
+struct health_engine;
+struct health_view;
 
 struct server {
 	struct config cfg;
 	struct zoneset *zones;      /* read with rcu_dereference(); replaced only by reload_run() */
+	struct health_view *health; /* read with rcu_dereference(); published by the engine */
+	struct health_engine *engine;
 	struct event_base *base;    /* main thread: TCP, control socket, signals */
 	struct udp_workers *udp;
 	struct tcp_server *tcp;

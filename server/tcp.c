@@ -54,6 +54,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 	struct tcp_conn *c = arg;
 	struct tcp_server *t = c->server;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	struct answer_source src;
 	uint8_t prefix[2];
 
 	TAILQ_REMOVE(&t->conns, c, link);
@@ -66,9 +67,10 @@ static void on_read(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, t->query, len);
 		rcu_thread_online();
-		out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true,
-				       rcu_dereference(t->server->zones),
-				       (uint16_t)t->server->cfg.edns_buffer_size);
+		src.zones = rcu_dereference(t->server->zones);
+		src.health = rcu_dereference(t->server->health);
+		src.edns_size = (uint16_t)t->server->cfg.edns_buffer_size;
+		out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src);
 		rcu_thread_offline();
 		t->queries++;
 		if (out_len == 0)

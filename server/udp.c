@@ -131,8 +131,11 @@ static void prepare(struct udp_worker *w)
 /* Answers a received batch; returns how many responses to send. */
 static unsigned answer_batch(struct udp_worker *w, unsigned received)
 {
-	const struct zoneset *zs = rcu_dereference(w->server->zones);
-	uint16_t edns_size = (uint16_t)w->server->cfg.edns_buffer_size;
+	const struct answer_source src = {
+		.zones = rcu_dereference(w->server->zones),
+		.health = rcu_dereference(w->server->health),
+		.edns_size = (uint16_t)w->server->cfg.edns_buffer_size,
+	};
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < received; i++) {
@@ -140,8 +143,8 @@ static unsigned answer_batch(struct udp_worker *w, unsigned received)
 		size_t len = 0;
 
 		if (!(h->msg_flags & MSG_TRUNC))
-			len = answer_query(w->response[n], UDP_RESPONSE_MAX, w->query[i], w->in[i].msg_len,
-					   false, zs, edns_size);
+			len = answer_query(w->response[n], UDP_RESPONSE_MAX, w->query[i],
+					   w->in[i].msg_len, false, &src);
 		if (len > 0) {
 			w->out_iov[n] = (struct iovec){ w->response[n], len };
 			w->out[n].msg_hdr = (struct msghdr){ .msg_name = h->msg_name,

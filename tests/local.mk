@@ -9,7 +9,9 @@ UNIT_TESTS = \
 	tests/unit/test_lookup \
 	tests/unit/test_zone_errors \
 	tests/unit/test_config \
-	tests/unit/test_query_path
+	tests/unit/test_query_path \
+	tests/unit/test_policy \
+	tests/unit/test_check_exec
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -27,6 +29,11 @@ tests_unit_test_zone_errors_LDADD = $(UNIT_LIBS)
 tests_unit_test_query_path_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_query_path_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 tests_unit_test_query_path_LDADD = $(UNIT_LIBS)
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
+tests_unit_test_policy_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_policy_LDADD = $(UNIT_LIBS)
+tests_unit_test_check_exec_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_check_exec_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
 
@@ -59,6 +66,9 @@ INTEGRATION_TESTS = \
 	tests/integration/reload.sh \
 	tests/integration/malformed.sh \
 	tests/integration/checkzone.sh \
+	tests/integration/checks_dns_icmp_exec.sh \
+	tests/integration/checks_tcp_http.sh \
+	tests/integration/failover.sh \
 	tests/integration/diff_nsd.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \

@@ -1,31 +1,50 @@
-/* baton-checkzone: reports a zone file's errors the way batond would, without a server. */
+/* baton-checkzone: reports a zone file's errors the way batond would, without a server; with
+ * --static, prints the zone as a plain master file with every FAILOVER resolved. */
 #include "autoconfig.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "zones/diag.h"
+#include "zones/print.h"
 #include "zones/zone.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: baton-checkzone [--static] ZONEFILE ORIGIN\n"
+		     "  --static  print the zone with each FAILOVER as the A/AAAA records of all\n"
+		     "            its sites (batonctl static ZONE prints the sites up now)\n");
+}
 
 int main(int argc, char **argv)
 {
 	struct zone *z = NULL;
+	bool print_static = false;
 	struct diag d;
 	int rc;
 
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: baton-checkzone ZONEFILE ORIGIN\n");
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
 		return 0;
 	}
+	if (argc >= 2 && strcmp(argv[1], "--static") == 0) {
+		print_static = true;
+		argc--;
+		argv++;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: baton-checkzone ZONEFILE ORIGIN\n");
+		usage(stderr);
 		return 2;
 	}
 	diag_init(&d);
 	rc = zone_load(&z, argv[2], argv[1], &d);
 	diag_print(&d, stderr, NULL);
-	if (rc == 0)
-		printf("zone %s: serial %u, %u names, OK\n", z->name_str, z->serial, z->node_count);
+	if (rc == 0 && print_static)
+		rc = zone_print(stdout, z, NULL, NULL);
+	else if (rc == 0)
+		printf("zone %s: serial %u, %u names, %u sites, OK\n", z->name_str, z->serial,
+		       z->node_count, z->site_count);
 	else
 		fprintf(stderr, "zone %s: %zu errors\n", argv[2], d.count);
 	zone_free(z);

@@ -1,8 +1,11 @@
 # Operator tools and the scripts of the two README commands.
-sbin_PROGRAMS += batonctl baton-checkzone
+sbin_PROGRAMS += batonctl baton-checkzone baton-check
 batonctl_SOURCES = tools/batonctl.c
 batonctl_LDADD = server/libserver.a $(ZONES_LIBS)
 baton_checkzone_SOURCES = tools/checkzone.c
 baton_checkzone_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 baton_checkzone_LDADD = $(ZONES_LIBS)
 dist_noinst_SCRIPTS += tools/test tools/demo tools/bench-dns
+baton_check_SOURCES = tools/check.c
+baton_check_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS)
+baton_check_LDADD = $(HEALTH_LIBS)

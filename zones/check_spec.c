@@ -7,6 +7,7 @@
 #include <ldns/ldns.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "zones/stanza.h"
 
@@ -27,7 +28,7 @@ static const char *const kind_keys[][8] = {
 	[CHECK_EXEC] = { "command", NULL },
 };
 
-const char *check_kind_name(enum check_kind kind)
+const char *check_spec_kind_name(enum check_kind kind)
 {
 	return kind_names[kind];
 }
@@ -151,7 +152,7 @@ static int set_param(struct zone_check *check, const char *key, const char *v,
 	}
 	if (!kind_takes(check->kind, key))
 		return stanza_error(c, "check '%s': %s checks take no '%s' parameter", check->name,
-				    check_kind_name(check->kind), key);
+				    check_spec_kind_name(check->kind), key);
 	if (strcmp(key, "port") == 0) {
 		rc = stanza_parse_uint(v, 1, 65535, &n, key, c);
 		check->port = (uint16_t)n;
@@ -168,8 +169,12 @@ static int set_param(struct zone_check *check, const char *key, const char *v,
 		return (check->body = copy_string(c, v)) ? 0 : -ENOMEM;
 	if (strcmp(key, "host") == 0)
 		return (check->host = copy_string(c, v)) ? 0 : -ENOMEM;
-	if (strcmp(key, "ca") == 0)
+	if (strcmp(key, "ca") == 0) {
+		if (access(v, R_OK) < 0)
+			return stanza_error(c, "ca=%s: %s: give a readable PEM file of trust anchors", v,
+					    strerror(errno));
 		return (check->ca_file = copy_string(c, v)) ? 0 : -ENOMEM;
+	}
 	if (strcmp(key, "verify") == 0) {
 		static const char *const yes_no[] = { "no", "yes", NULL };
 
@@ -217,7 +222,7 @@ static int finish(struct zone_check *check, struct stanza_ctx *c)
 	return 0;
 }
 
-int check_compile(struct zone_check *check, const char *args, struct stanza_ctx *c)
+int check_spec_compile(struct zone_check *check, const char *args, struct stanza_ctx *c)
 {
 	struct stanza_args a;
 	int kind, rc = stanza_args_split(&a, args, c);
@@ -256,4 +261,42 @@ int check_compile(struct zone_check *check, const char *args, struct stanza_ctx 
 out:
 	stanza_args_free(&a);
 	return rc;
+}
+
+static bool same_string(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool same_argv(char *const *a, char *const *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	for (; *a != NULL && *b != NULL; a++, b++)
+		if (strcmp(*a, *b) != 0)
+			return false;
+	return *a == *b;
+}
+
+static bool same_query_name(const uint8_t *a, const uint8_t *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return dname_equal(a, b);
+}
+
+bool check_spec_equal(const struct zone_check *a, const struct zone_check *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->kind == b->kind &&
+	       a->interval_ms == b->interval_ms && a->timeout_ms == b->timeout_ms &&
+	       a->rise == b->rise && a->fall == b->fall && a->port == b->port &&
+	       same_string(a->path, b->path) && same_string(a->host, b->host) &&
+	       same_string(a->body, b->body) && a->status_min == b->status_min &&
+	       a->status_max == b->status_max && a->verify == b->verify &&
+	       same_string(a->ca_file, b->ca_file) && same_query_name(a->query_name, b->query_name) &&
+	       a->query_type == b->query_type && a->expect_rcode == b->expect_rcode &&
+	       a->has_expect_address == b->has_expect_address &&
+	       a->expect_address_family == b->expect_address_family &&
+	       memcmp(a->expect_address, b->expect_address, sizeof(a->expect_address)) == 0 &&
+	       same_argv(a->argv, b->argv);
 }

@@ -42,7 +42,7 @@ static void compile_checks(struct zone *z, const struct zone_source *src, struct
 		c->line = st->line;
 		/* A check with bad parameters is still registered by name, so the sites that use
 		 * it do not report it again as undefined; the zone fails anyway. */
-		if (check_compile(check, st->args, c) < 0 && check->name == NULL)
+		if (check_spec_compile(check, st->args, c) < 0 && check->name == NULL)
 			continue;
 		if (find_check(z, check->name) != NULL) {
 			stanza_error(c, "check '%s' is defined twice (first at line %u): rename one",

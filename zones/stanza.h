@@ -12,12 +12,16 @@ int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d
 
 /* Parses the arguments of one `$CHECK NAME KIND key=value...` into `check` (strings in the
  * ctx's arena). Returns 0, or -EINVAL with the errors added. */
-int check_compile(struct zone_check *check, const char *args, struct stanza_ctx *c);
+int check_spec_compile(struct zone_check *check, const char *args, struct stanza_ctx *c);
 
 /* The site named `name`, or NULL. */
 const struct zone_site *zone_find_site(const struct zone *z, const char *name);
 
 /* The name of a check kind as written in $CHECK. */
-const char *check_kind_name(enum check_kind kind);
+const char *check_spec_kind_name(enum check_kind kind);
+
+/* Do two checks probe the same way (name, kind and every parameter)? A reload keeps the state
+ * of a check that did not change. */
+bool check_spec_equal(const struct zone_check *a, const struct zone_check *b);
 
 #endif

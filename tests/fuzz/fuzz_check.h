@@ -68,10 +68,13 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 	uint8_t *out = malloc(out_size);
 	ldns_pkt *parsed = NULL;
 	bool edns_ok = q.edns && (st == QUERY_OK || st == QUERY_BADVERS);
+	struct answer_source src = { .health = NULL };
 	size_t n;
 
 	fuzz_require(out != NULL, "out of memory");
-	n = answer_query(out, out_size, pkt, len, tcp, zs, edns_size);
+	src.zones = zs;
+	src.edns_size = edns_size;
+	n = answer_query(out, out_size, pkt, len, tcp, &src);
 	*flags = 0;
 	if (st == QUERY_DROP) {
 		fuzz_require(n == 0, "a query that query_parse() drops was answered");

@@ -799,9 +799,10 @@ static void test_question_case(void **state)
 {
 	struct fixture *fx = *state;
 	struct fixture_query fq = { .name = "WwW.ExAmPlE.CoM.", .qtype = LDNS_RR_TYPE_A };
+	const struct answer_source src = { .zones = fx->zs, .edns_size = FIXTURE_EDNS_SIZE };
 	uint8_t query[512], out[512];
 	size_t qlen = fixture_build_query(&fq, query, sizeof(query));
-	size_t len = answer_query(out, sizeof(out), query, qlen, false, fx->zs, FIXTURE_EDNS_SIZE);
+	size_t len = answer_query(out, sizeof(out), query, qlen, false, &src);
 	ldns_pkt *p = NULL;
 	char *owner;
 

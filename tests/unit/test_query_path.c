@@ -104,6 +104,7 @@ static void test_no_allocation_per_query(void **state)
 		{ "example.org.", LDNS_RR_TYPE_A }, { "sub.example.com.", LDNS_RR_TYPE_DS },
 	};
 	struct zoneset *zs = load();
+	const struct answer_source src = { .zones = zs, .edns_size = 1232 };
 	uint8_t query[512], out[ANSWER_TCP_MAX];
 	size_t answered = 0;
 
@@ -113,9 +114,9 @@ static void test_no_allocation_per_query(void **state)
 			size_t len = make_query(query, sizeof(query), cases[i].name, cases[i].type, edns);
 
 			counting = true;
-			answered += answer_query(out, sizeof(out), query, len, false, zs, 1232) > 0;
-			answered += answer_query(out, sizeof(out), query, len, true, zs, 1232) > 0;
-			answered += answer_query(out, sizeof(out), query, len / 2, false, zs, 1232) > 0;
+			answered += answer_query(out, sizeof(out), query, len, false, &src) > 0;
+			answered += answer_query(out, sizeof(out), query, len, true, &src) > 0;
+			answered += answer_query(out, sizeof(out), query, len / 2, false, &src) > 0;
 			counting = false;
 		}
 	}

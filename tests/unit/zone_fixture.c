@@ -80,10 +80,11 @@ size_t fixture_build_query(const struct fixture_query *fq, uint8_t *out, size_t 
 size_t fixture_ask_query(const struct zoneset *zs, const struct fixture_query *fq, bool tcp,
 			 uint8_t *out, size_t out_size)
 {
+	const struct answer_source src = { .zones = zs, .edns_size = FIXTURE_EDNS_SIZE };
 	uint8_t query[512];
 	size_t len = fixture_build_query(fq, query, sizeof(query));
 
-	return answer_query(out, out_size, query, len, tcp, zs, FIXTURE_EDNS_SIZE);
+	return answer_query(out, out_size, query, len, tcp, &src);
 }
 
 size_t fixture_ask(const struct zoneset *zs, const char *name, uint16_t qtype, bool edns,

@@ -1,0 +1,422 @@
+/* The check engine: sites, their targets, verdicts and the published health view. Runs on the
+ * main thread's loop; the query path sees only the views it publishes. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <urcu-qsbr.h>
+
+#include "baton/log.h"
+#include "health/engine.h"
+#include "health/target.h"
+#include "zones/stanza.h"
+#include "zones/zoneset.h"
+
+/* Timing-only changes (streaks, schedules) are published at most this often; verdict
+ * changes are published at once. */
+#define PUBLISH_COALESCE_MS 200
+/* New targets start within this window (or their interval, if shorter), at random, so a
+ * thousand sites do not probe in one burst. */
+#define START_SPREAD_MS 2000
+
+struct engine_site {
+	char *zone;
+	char *name;
+	uint32_t id;
+	enum site_verdict verdict;
+	bool drained;
+	bool in_use;
+	time_t since;
+	char evidence[256];
+};
+
+struct health_engine {
+	struct event_base *base;
+	struct health_view **published;
+	struct engine_site **sites; /* index = health_id */
+	uint32_t site_count;
+	struct target *targets;
+	struct event *publish_timer;
+	bool publish_pending;
+	uint64_t rng;
+};
+
+const char *health_verdict_name(enum site_verdict v)
+{
+	return v == SITE_UP ? "up" : v == SITE_DOWN ? "down" : "unknown";
+}
+
+static uint32_t random_below(struct health_engine *e, uint32_t bound)
+{
+	/* xorshift64*: phases need spread, not secrecy */
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return bound ? (uint32_t)((e->rng * 2685821657736338717ull) >> 32) % bound : 0;
+}
+
+static int64_t site_next_change_ms(const struct health_engine *e, const struct engine_site *s,
+				   int64_t now)
+{
+	int64_t best = -1;
+	bool checked = false;
+
+	for (const struct target *t = e->targets; t; t = t->next) {
+		int64_t flip;
+
+		if (t->site != s)
+			continue;
+		checked = true;
+		flip = target_earliest_flip_ms(t, now);
+		if (s->verdict == SITE_UP && (best < 0 || flip < best))
+			best = flip; /* any target going down takes the site down */
+		else if (s->verdict == SITE_DOWN && t->state == SITE_DOWN && flip > best)
+			best = flip; /* every down target must rise */
+	}
+	if (!checked)
+		return INT64_MAX; /* nothing can change a site without checks */
+	return best < 0 ? now : best;
+}
+
+static void publish(struct health_engine *e)
+{
+	struct health_view *v = malloc(sizeof(*v) + sizeof(v->sites[0]) * e->site_count), *old;
+	int64_t now = target_now_ms();
+
+	if (v == NULL) {
+		log_err("health: out of memory publishing the view; the previous one stays");
+		return;
+	}
+	v->count = e->site_count;
+	for (uint32_t i = 0; i < e->site_count; i++) {
+		const struct engine_site *s = e->sites[i];
+
+		v->sites[i].verdict = (uint8_t)s->verdict;
+		v->sites[i].drained = s->drained;
+		v->sites[i].next_change_ms = site_next_change_ms(e, s, now);
+	}
+	old = rcu_xchg_pointer(e->published, v);
+	synchronize_rcu();
+	free(old);
+	e->publish_pending = false;
+}
+
+static void on_publish_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	publish(arg);
+}
+
+static void publish_soon(struct health_engine *e)
+{
+	struct timeval tv = { .tv_usec = PUBLISH_COALESCE_MS * 1000 };
+
+	if (e->publish_pending)
+		return;
+	e->publish_pending = true;
+	evtimer_add(e->publish_timer, &tv);
+}
+
+/* Recomputes a site's verdict from its targets; logs a transition with its evidence. */
+static bool update_site(struct health_engine *e, struct engine_site *s, const struct target *cause)
+{
+	enum site_verdict v = SITE_UP;
+	bool any = false;
+
+	for (const struct target *t = e->targets; t; t = t->next) {
+		if (t->site != s)
+			continue;
+		any = true;
+		if (t->state == SITE_DOWN)
+			v = SITE_DOWN;
+		else if (t->state == SITE_UNKNOWN && v == SITE_UP)
+			v = SITE_UNKNOWN;
+	}
+	if (!any)
+		v = SITE_UP; /* a site without checks is always up */
+	if (v == s->verdict)
+		return false;
+	if (cause != NULL) {
+		const struct zone_check *c = cause->check;
+		bool up = v == SITE_UP;
+
+		snprintf(s->evidence, sizeof(s->evidence), "%s@%s: %s after %u/%u %s, %.1fs",
+			 c->name, cause->addr_text, cause->last.reason,
+			 up ? cause->ok_streak : cause->fail_streak, up ? c->rise : c->fall,
+			 up ? "successes" : "fails", c->interval_ms / 1000.0);
+	}
+	log_info("site %s: %s -> %s (%s)", s->name, health_verdict_name(s->verdict),
+		 health_verdict_name(v), s->evidence[0] ? s->evidence : "no checks");
+	s->verdict = v;
+	s->since = time(NULL);
+	return true;
+}
+
+static void on_target_result(struct target *t, bool changed, void *arg)
+{
+	struct health_engine *e = arg;
+
+	if (changed && update_site(e, t->site, t))
+		publish(e);
+	else
+		publish_soon(e);
+}
+
+int health_engine_new(struct health_engine **out, struct event_base *base,
+		      struct health_view **published)
+{
+	struct health_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return -ENOMEM;
+	e->base = base;
+	e->published = published;
+	e->publish_timer = evtimer_new(base, on_publish_timer, e);
+	if (e->publish_timer == NULL) {
+		free(e);
+		return -ENOMEM;
+	}
+	if (getrandom(&e->rng, sizeof(e->rng), 0) != sizeof(e->rng) || e->rng == 0)
+		e->rng = (uint64_t)time(NULL) | 1;
+	*out = e;
+	return 0;
+}
+
+void health_engine_free(struct health_engine *e)
+{
+	if (e == NULL)
+		return;
+	while (e->targets != NULL) {
+		struct target *t = e->targets;
+
+		e->targets = t->next;
+		target_free(t);
+	}
+	for (uint32_t i = 0; i < e->site_count; i++) {
+		free(e->sites[i]->zone);
+		free(e->sites[i]->name);
+		free(e->sites[i]);
+	}
+	free(e->sites);
+	event_free(e->publish_timer);
+	free(e);
+}
+
+static struct engine_site *site_for(struct health_engine *e, const char *zone, const char *name)
+{
+	struct engine_site *s, **sites;
+
+	for (uint32_t i = 0; i < e->site_count; i++)
+		if (strcmp(e->sites[i]->zone, zone) == 0 && strcmp(e->sites[i]->name, name) == 0)
+			return e->sites[i];
+	sites = realloc(e->sites, sizeof(*sites) * (e->site_count + 1));
+	if (sites == NULL)
+		return NULL;
+	e->sites = sites;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->zone = strdup(zone);
+	s->name = strdup(name);
+	if (s->zone == NULL || s->name == NULL) {
+		free(s->zone);
+		free(s->name);
+		free(s);
+		return NULL;
+	}
+	s->id = e->site_count;
+	s->verdict = SITE_UNKNOWN;
+	s->since = time(NULL);
+	e->sites[e->site_count++] = s;
+	return s;
+}
+
+static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+			      &((const struct sockaddr_in *)b)->sin_addr, 4) == 0;
+	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+}
+
+/* Keeps the running target that does exactly this, or starts a new one. */
+static int want_target(struct health_engine *e, struct engine_site *s, struct zone *z,
+		       const struct zone_check *check, const struct sockaddr_storage *addr)
+{
+	struct target *t;
+	uint32_t spread = check->interval_ms < START_SPREAD_MS ? check->interval_ms
+							      : START_SPREAD_MS;
+
+	for (t = e->targets; t; t = t->next) {
+		if (!t->seen && t->site == s && same_address(&t->addr, addr) &&
+		    check_spec_equal(t->check, check)) {
+			t->seen = true;
+			return 0;
+		}
+	}
+	t = target_new(e->base, z, check, addr, random_below(e, spread));
+	if (t == NULL)
+		return -ENOMEM;
+	t->site = s;
+	t->on_result = on_target_result;
+	t->arg = e;
+	t->seen = true;
+	t->next = e->targets;
+	e->targets = t;
+	return 0;
+}
+
+static void site_addresses(const struct zone_site *site, struct sockaddr_storage *out,
+			   unsigned *count)
+{
+	*count = 0;
+	for (unsigned i = 0; i < site->v4_count; i++) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&out[(*count)++];
+
+		memset(sin, 0, sizeof(struct sockaddr_storage));
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, site->v4[i], 4);
+	}
+	for (unsigned i = 0; i < site->v6_count; i++) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&out[(*count)++];
+
+		memset(sin6, 0, sizeof(struct sockaddr_storage));
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, site->v6[i], 16);
+	}
+}
+
+static int sync_zone(struct health_engine *e, struct zone *z)
+{
+	for (uint32_t i = 0; i < z->site_count; i++) {
+		struct zone_site *site = &z->sites[i];
+		struct engine_site *s = site_for(e, z->name_str, site->name);
+		struct sockaddr_storage addrs[2 * SITE_ADDRESSES_MAX];
+		unsigned n;
+
+		if (s == NULL)
+			return -ENOMEM;
+		s->in_use = true;
+		site->health_id = s->id;
+		site_addresses(site, addrs, &n);
+		for (uint16_t c = 0; c < site->check_count; c++)
+			for (unsigned a = 0; a < n; a++)
+				if (want_target(e, s, z, site->checks[c], &addrs[a]) < 0)
+					return -ENOMEM;
+	}
+	return 0;
+}
+
+static void drop_unseen(struct health_engine *e)
+{
+	struct target **link = &e->targets;
+
+	while (*link != NULL) {
+		struct target *t = *link;
+
+		if (t->seen) {
+			link = &t->next;
+			continue;
+		}
+		*link = t->next;
+		target_free(t);
+	}
+}
+
+int health_engine_sync(struct health_engine *e, struct zoneset *zs)
+{
+	int rc = 0;
+
+	for (struct target *t = e->targets; t; t = t->next)
+		t->seen = false;
+	for (uint32_t i = 0; i < e->site_count; i++)
+		e->sites[i]->in_use = false;
+	for (size_t i = 0; zs != NULL && i < zs->count && rc == 0; i++)
+		rc = sync_zone(e, zs->zones[i]);
+	if (rc < 0) {
+		/* keep every target: what was running keeps running */
+		for (struct target *t = e->targets; t; t = t->next)
+			t->seen = true;
+		return rc;
+	}
+	drop_unseen(e);
+	for (uint32_t i = 0; i < e->site_count; i++)
+		if (e->sites[i]->in_use)
+			update_site(e, e->sites[i], NULL);
+	publish(e);
+	return 0;
+}
+
+int health_engine_drain(struct health_engine *e, const char *name, bool drained)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < e->site_count; i++) {
+		struct engine_site *s = e->sites[i];
+
+		if (!s->in_use || strcmp(s->name, name) != 0)
+			continue;
+		if (s->drained != drained)
+			log_info("site %s: %s by the operator (zone %s)", s->name,
+				 drained ? "drained" : "undrained", s->zone);
+		s->drained = drained;
+		n++;
+	}
+	if (n > 0)
+		publish(e);
+	return n;
+}
+
+uint32_t health_engine_site_count(const struct health_engine *e)
+{
+	return e->site_count;
+}
+
+bool health_engine_site_info(const struct health_engine *e, uint32_t i,
+			     struct health_site_info *info)
+{
+	const struct engine_site *s;
+
+	if (i >= e->site_count || !e->sites[i]->in_use)
+		return false;
+	s = e->sites[i];
+	memset(info, 0, sizeof(*info));
+	info->zone = s->zone;
+	info->name = s->name;
+	info->verdict = s->verdict;
+	info->drained = s->drained;
+	info->since = s->since;
+	info->evidence = s->evidence;
+	for (const struct target *t = e->targets; t; t = t->next) {
+		if (t->site != s)
+			continue;
+		info->targets++;
+		info->targets_up += t->state == SITE_UP;
+	}
+	return true;
+}
+
+bool health_engine_target_info(const struct health_engine *e, uint32_t i, uint32_t j,
+			       struct health_target_info *info)
+{
+	for (const struct target *t = e->targets; t && i < e->site_count; t = t->next) {
+		if (t->site != e->sites[i] || j-- > 0)
+			continue;
+		info->check = t->check->name;
+		info->kind = check_spec_kind_name(t->check->kind);
+		info->address = t->addr_text;
+		info->state = t->state;
+		info->reason = t->last.reason;
+		return true;
+	}
+	return false;
+}

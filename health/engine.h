@@ -1,0 +1,68 @@
+/* The check engine: runs every site's checks against every address of the site on a libevent
+ * loop, turns results into verdicts with rise/fall hysteresis, logs each transition with its
+ * evidence, and publishes the health view for the query path. */
+#ifndef BATON_ENGINE_H
+#define BATON_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "baton/health.h"
+#include "health/probe.h"
+
+struct event_base;
+struct zoneset;
+struct health_engine;
+
+/* Creates an engine on `base` that publishes its views to *published (read by the query path
+ * with rcu_dereference()). Returns 0 or -ENOMEM; *out untouched on failure. */
+int health_engine_new(struct health_engine **out, struct event_base *base,
+		      struct health_view **published);
+
+/* Cancels every probe (killing exec checks' processes), frees everything; NULL is a no-op.
+ * The last published view stays published; the caller frees it after a grace period. */
+void health_engine_free(struct health_engine *e);
+
+/* Makes the engine check exactly the sites of `zs`: a check whose zone, site, address and
+ * parameters are unchanged keeps its state and schedule; new ones start at a random phase;
+ * removed ones are cancelled. Sets every site's health_id, so call it before publishing `zs`.
+ * Site identity is (zone name, site name): it survives reloads, and so do drains.
+ * Returns 0 or -ENOMEM (then nothing changed). Main thread, RCU-offline. */
+int health_engine_sync(struct health_engine *e, struct zoneset *zs);
+
+/* Drains (or undrains) every site called `name`, in every zone. Returns how many. */
+int health_engine_drain(struct health_engine *e, const char *name, bool drained);
+
+/* What status shows of one site: index 0 .. count-1. */
+struct health_site_info {
+	const char *zone;
+	const char *name;
+	enum site_verdict verdict;
+	bool drained;
+	time_t since;          /* wall clock of the last verdict change (or of the start) */
+	const char *evidence;  /* the last transition's reason, or "" */
+	unsigned targets;      /* checks x addresses */
+	unsigned targets_up;
+};
+
+uint32_t health_engine_site_count(const struct health_engine *e);
+bool health_engine_site_info(const struct health_engine *e, uint32_t i,
+			     struct health_site_info *info);
+
+/* The j-th check target of site i (j from 0 until it returns false). */
+struct health_target_info {
+	const char *check;
+	const char *kind;
+	const char *address;
+	enum site_verdict state;
+	const char *reason; /* the last probe's result */
+};
+
+bool health_engine_target_info(const struct health_engine *e, uint32_t i, uint32_t j,
+			       struct health_target_info *info);
+
+/* "up", "down", "unknown". */
+const char *health_verdict_name(enum site_verdict v);
+
+#endif

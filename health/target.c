@@ -1,0 +1,166 @@
+/* One check of one site against one address: a fixed cadence of probes, each bounded by the
+ * check's timeout, and rise/fall hysteresis so one lost probe never moves traffic. */
+#include "autoconfig.h"
+
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "health/target.h"
+#include "zones/zone.h"
+
+int64_t target_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void arm(struct target *t, int64_t at_ms)
+{
+	int64_t delay = at_ms - target_now_ms();
+	struct timeval tv;
+
+	if (delay < 0)
+		delay = 0;
+	tv.tv_sec = delay / 1000;
+	tv.tv_usec = (delay % 1000) * 1000;
+	evtimer_add(t->timer, &tv);
+}
+
+/* The first result decides an unknown target at once, so a restart does not wait rise x
+ * interval to learn what is already known; after that, rise and fall apply. */
+static bool apply(struct target *t, const struct probe_result *r)
+{
+	enum site_verdict before = t->state;
+
+	t->last = *r;
+	if (r->up) {
+		t->ok_streak++;
+		t->fail_streak = 0;
+		if (t->state == SITE_UNKNOWN || (t->state == SITE_DOWN && t->ok_streak >= t->check->rise))
+			t->state = SITE_UP;
+	} else {
+		t->fail_streak++;
+		t->ok_streak = 0;
+		if (t->state == SITE_UNKNOWN || (t->state == SITE_UP && t->fail_streak >= t->check->fall))
+			t->state = SITE_DOWN;
+	}
+	return t->state != before;
+}
+
+/* Records a result and schedules the next probe one interval after this one started: a fixed
+ * cadence, so a slow answer does not stretch the interval. */
+static void finish(struct target *t, const struct probe_result *r)
+{
+	bool changed = apply(t, r);
+	int64_t now = target_now_ms();
+
+	t->next_ms = t->started_ms + t->check->interval_ms;
+	if (t->next_ms < now)
+		t->next_ms = now;
+	arm(t, t->next_ms);
+	if (t->on_result != NULL)
+		t->on_result(t, changed, t->arg);
+}
+
+static void on_probe_done(void *arg, const struct probe_result *r)
+{
+	struct target *t = arg;
+
+	t->probe = NULL;
+	evtimer_del(t->timer);
+	finish(t, r);
+}
+
+static void start_probe(struct target *t)
+{
+	const char *why = "cannot start";
+	struct probe_result r;
+
+	t->started_ms = target_now_ms();
+	t->probe = t->kind->start(event_get_base(t->timer), t->check, &t->addr, on_probe_done, t,
+				  &why);
+	if (t->probe == NULL) {
+		probe_result_set(&r, false, "%s", why);
+		finish(t, &r);
+		return;
+	}
+	arm(t, t->started_ms + t->check->timeout_ms);
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct target *t = arg;
+	struct probe_result r;
+
+	(void)fd;
+	(void)what;
+	if (t->probe == NULL) {
+		start_probe(t);
+		return;
+	}
+	t->kind->cancel(t->probe);
+	t->probe = NULL;
+	probe_result_set(&r, false, "timeout after %ums", t->check->timeout_ms);
+	finish(t, &r);
+}
+
+struct target *target_new(struct event_base *base, struct zone *zone,
+			  const struct zone_check *check, const struct sockaddr_storage *addr,
+			  uint32_t phase_ms)
+{
+	struct target *t = calloc(1, sizeof(*t));
+	const void *raw = addr->ss_family == AF_INET6
+				  ? (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr
+				  : (const void *)&((const struct sockaddr_in *)addr)->sin_addr;
+
+	if (t == NULL)
+		return NULL;
+	t->timer = evtimer_new(base, on_timer, t);
+	if (t->timer == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->zone = zone;
+	zone->refs++;
+	t->check = check;
+	t->kind = probe_kind_for(check->kind);
+	t->addr = *addr;
+	inet_ntop(addr->ss_family, raw, t->addr_text, sizeof(t->addr_text));
+	t->state = SITE_UNKNOWN;
+	probe_result_set(&t->last, false, "not checked yet");
+	t->next_ms = target_now_ms() + phase_ms;
+	arm(t, t->next_ms);
+	return t;
+}
+
+void target_free(struct target *t)
+{
+	if (t == NULL)
+		return;
+	if (t->probe != NULL)
+		t->kind->cancel(t->probe);
+	event_free(t->timer);
+	if (--t->zone->refs == 0)
+		zone_free(t->zone);
+	free(t);
+}
+
+int64_t target_earliest_flip_ms(const struct target *t, int64_t now_ms)
+{
+	const struct zone_check *c = t->check;
+	int64_t next_result = t->probe ? t->started_ms + c->timeout_ms : t->next_ms + c->timeout_ms;
+	unsigned needed = 1;
+
+	if (t->state == SITE_UP && c->fall > t->fail_streak)
+		needed = c->fall - t->fail_streak;
+	else if (t->state == SITE_DOWN && c->rise > t->ok_streak)
+		needed = c->rise - t->ok_streak;
+	if (next_result < now_ms)
+		next_result = now_ms;
+	return next_result + (int64_t)(needed - 1) * c->interval_ms;
+}

@@ -1,0 +1,139 @@
+/* FAILOVER answers. The site list of a record is short and fixed at compile time, so a pick is
+ * a walk over it reading one byte of the health view per site: no allocation, no lock. */
+#include "autoconfig.h"
+
+#include <ldns/ldns.h>
+#include <time.h>
+
+#include "server/policy.h"
+
+#define PICK_MAX 64
+
+/* Per-thread xorshift64* for `weighted`: statistical spread is all it needs. */
+static __thread uint64_t pick_rng;
+
+static uint64_t next_random(void)
+{
+	if (pick_rng == 0)
+		pick_rng = (uint64_t)(uintptr_t)&pick_rng ^ (uint64_t)time(NULL) ^ 0x9e3779b97f4a7c15u;
+	pick_rng ^= pick_rng >> 12;
+	pick_rng ^= pick_rng << 25;
+	pick_rng ^= pick_rng >> 27;
+	return pick_rng * 2685821657736338717ull;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	/* the coarse clock is read from the vDSO: no syscall on the query path */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint32_t policy_ttl(const struct zone_failover *f, const struct health_view *view,
+		    int64_t now)
+{
+	int64_t soonest = -1;
+
+	for (uint16_t i = 0; view != NULL && i < f->site_count; i++) {
+		uint32_t id = f->sites[i]->health_id;
+
+		if (id < view->count && (soonest < 0 || view->sites[id].next_change_ms < soonest))
+			soonest = view->sites[id].next_change_ms;
+	}
+	if (soonest < 0 || soonest <= now)
+		return f->ttl_min_s;
+	soonest = (soonest - now) / 1000;
+	if (soonest < f->ttl_min_s)
+		return f->ttl_min_s;
+	return soonest > f->ttl_max_s ? f->ttl_max_s : (uint32_t)soonest;
+}
+
+static unsigned pick_weighted(const struct zone_failover *f, const struct health_view *view,
+			      const struct zone_site **out)
+{
+	uint64_t total = 0, point;
+
+	for (uint16_t i = 0; i < f->site_count; i++)
+		if (health_site_is_usable(view, f->sites[i]->health_id))
+			total += f->sites[i]->weight;
+	if (total == 0)
+		return 0;
+	point = next_random() % total;
+	for (uint16_t i = 0; i < f->site_count; i++) {
+		if (!health_site_is_usable(view, f->sites[i]->health_id))
+			continue;
+		if (point < f->sites[i]->weight) {
+			out[0] = f->sites[i];
+			return 1;
+		}
+		point -= f->sites[i]->weight;
+	}
+	return 0;
+}
+
+/* The usable sites the policy picks; 0 when none is usable. */
+static unsigned pick(const struct zone_failover *f, const struct health_view *view,
+		     const struct zone_site **out)
+{
+	unsigned n = 0;
+
+	if (f->policy == POLICY_WEIGHTED)
+		return pick_weighted(f, view, out);
+	for (uint16_t i = 0; i < f->site_count && n < PICK_MAX; i++) {
+		if (!health_site_is_usable(view, f->sites[i]->health_id))
+			continue;
+		out[n++] = f->sites[i];
+		if (f->policy != POLICY_ALL)
+			break; /* order (and geo, until it ranks by distance): the first usable */
+	}
+	return n;
+}
+
+/* What to answer when no site is usable; 0 means the answer is already made. */
+static unsigned fall_back(struct response *r, const struct zone_failover *f,
+			  const struct zone_site **out)
+{
+	switch (f->fallback) {
+	case FALLBACK_ALL: /* fail open, like gdnsd: some answer beats none */
+		for (uint16_t i = 0; i < f->site_count && i < PICK_MAX; i++)
+			out[i] = f->sites[i];
+		return f->site_count < PICK_MAX ? f->site_count : PICK_MAX;
+	case FALLBACK_SITE:
+		out[0] = f->fallback_site;
+		return 1;
+	case FALLBACK_SERVFAIL:
+		r->rcode = RCODE_SERVFAIL;
+		r->aa = false;
+		return 0;
+	case FALLBACK_NONE:
+	default:
+		return 0;
+	}
+}
+
+void policy_answer(struct response *r, const struct zone *z, const struct zone_failover *f,
+		   const struct health_view *view, uint16_t qtype, const uint8_t *owner)
+{
+	const struct zone_site *sites[PICK_MAX];
+	unsigned n = pick(f, view, sites);
+	uint32_t ttl = policy_ttl(f, view, now_ms());
+	uint16_t added = 0;
+
+	if (n == 0)
+		n = fall_back(r, f, sites);
+	if (r->rcode == RCODE_SERVFAIL)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		const struct zone_rrset *set = qtype == LDNS_RR_TYPE_AAAA ? sites[i]->aaaa : sites[i]->a;
+
+		if (set->rr_count == 0)
+			continue; /* never another site's address in its place */
+		if (response_add_rrset_ttl(r, SECTION_ANSWER, owner, set, ttl) < 0)
+			return;
+		added++;
+	}
+	if (added == 0)
+		response_add_rrset(r, SECTION_AUTHORITY, z->apex->name, &z->negative_soa);
+}

@@ -1,0 +1,146 @@
+/* What `batonctl status` shows. The JSON is written by hand: it is small, flat and its strings
+ * are escaped here, which is cheaper than a JSON library dependency. */
+#include "autoconfig.h"
+
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "health/engine.h"
+#include "server/status.h"
+#include "server/tcp.h"
+#include "server/udp.h"
+
+static const struct zone *served(const struct server *s, const char *name)
+{
+	char dotted[DNAME_MAX_LEN * 4 + 2];
+
+	snprintf(dotted, sizeof(dotted), "%s%s", name, strcmp(name, ".") == 0 ? "" : ".");
+	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++)
+		if (strcasecmp(s->zones->zones[i]->name_str, dotted) == 0)
+			return s->zones->zones[i];
+	return NULL;
+}
+
+static void iso_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void status_text(struct server *s, struct evbuffer *out)
+{
+	struct health_site_info info;
+	struct health_target_info t;
+
+	evbuffer_add_printf(out, "version: %s\nuptime-seconds: %ld\n", PACKAGE_VERSION,
+			    (long)(time(NULL) - s->started));
+	evbuffer_add_printf(out, "udp-queries: %lu\ntcp-queries: %lu\ntcp-connections: %u\n",
+			    udp_workers_queries(s->udp), tcp_server_queries(s->tcp),
+			    tcp_server_connections(s->tcp));
+	evbuffer_add_printf(out, "reloads-ok: %lu\nreloads-failed: %lu\n", s->reloads_ok,
+			    s->reloads_failed);
+	for (size_t i = 0; i < s->cfg.zone_count; i++) {
+		const struct config_zone *cz = &s->cfg.zones[i];
+		const struct zone *z = served(s, cz->name);
+
+		if (z != NULL)
+			evbuffer_add_printf(out, "zone %s: serving serial %u from %s\n", cz->name,
+					    z->serial, cz->zonefile);
+		else
+			evbuffer_add_printf(out, "zone %s: not served (errors in %s)\n", cz->name,
+					    cz->zonefile);
+	}
+	for (uint32_t i = 0; s->engine && i < health_engine_site_count(s->engine); i++) {
+		char since[32];
+
+		if (!health_engine_site_info(s->engine, i, &info))
+			continue;
+		iso_time(info.since, since, sizeof(since));
+		evbuffer_add_printf(out, "site %s (zone %s): %s%s since %s, %u/%u checks up%s%s\n",
+				    info.name, info.zone, health_verdict_name(info.verdict),
+				    info.drained ? ", drained" : "", since, info.targets_up,
+				    info.targets, info.evidence[0] ? "; " : "", info.evidence);
+		for (uint32_t j = 0; health_engine_target_info(s->engine, i, j, &t); j++)
+			evbuffer_add_printf(out, "  check %s (%s) at %s: %s: %s\n", t.check, t.kind,
+					    t.address, health_verdict_name(t.state), t.reason);
+	}
+}
+
+static void json_string(struct evbuffer *out, const char *s)
+{
+	evbuffer_add(out, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			evbuffer_add_printf(out, "\\%c", c);
+		else if (c < 0x20)
+			evbuffer_add_printf(out, "\\u%04x", c);
+		else
+			evbuffer_add(out, s, 1);
+	}
+	evbuffer_add(out, "\"", 1);
+}
+
+static void json_site(struct server *s, uint32_t i, const struct health_site_info *info,
+		      struct evbuffer *out)
+{
+	struct health_target_info t;
+	char since[32];
+
+	iso_time(info->since, since, sizeof(since));
+	evbuffer_add_printf(out, "{\"zone\":");
+	json_string(out, info->zone);
+	evbuffer_add_printf(out, ",\"name\":");
+	json_string(out, info->name);
+	evbuffer_add_printf(out, ",\"verdict\":\"%s\",\"drained\":%s,\"since\":\"%s\",\"evidence\":",
+			    health_verdict_name(info->verdict), info->drained ? "true" : "false",
+			    since);
+	json_string(out, info->evidence);
+	evbuffer_add_printf(out, ",\"checks\":[");
+	for (uint32_t j = 0; health_engine_target_info(s->engine, i, j, &t); j++) {
+		evbuffer_add_printf(out, "%s{\"check\":", j ? "," : "");
+		json_string(out, t.check);
+		evbuffer_add_printf(out, ",\"kind\":\"%s\",\"address\":\"%s\",\"state\":\"%s\","
+					 "\"reason\":",
+				    t.kind, t.address, health_verdict_name(t.state));
+		json_string(out, t.reason);
+		evbuffer_add_printf(out, "}");
+	}
+	evbuffer_add_printf(out, "]}");
+}
+
+void status_json(struct server *s, struct evbuffer *out)
+{
+	struct health_site_info info;
+	bool first = true;
+
+	evbuffer_add_printf(out, "{\"version\":\"%s\",\"uptime_seconds\":%ld,\"udp_queries\":%lu,"
+				 "\"tcp_queries\":%lu,\"reloads_ok\":%lu,\"reloads_failed\":%lu,"
+				 "\"zones\":[",
+			    PACKAGE_VERSION, (long)(time(NULL) - s->started),
+			    udp_workers_queries(s->udp), tcp_server_queries(s->tcp), s->reloads_ok,
+			    s->reloads_failed);
+	for (size_t i = 0; i < s->cfg.zone_count; i++) {
+		const struct zone *z = served(s, s->cfg.zones[i].name);
+
+		evbuffer_add_printf(out, "%s{\"name\":", i ? "," : "");
+		json_string(out, s->cfg.zones[i].name);
+		evbuffer_add_printf(out, ",\"served\":%s,\"serial\":%u}", z ? "true" : "false",
+				    z ? z->serial : 0);
+	}
+	evbuffer_add_printf(out, "],\"sites\":[");
+	for (uint32_t i = 0; s->engine && i < health_engine_site_count(s->engine); i++) {
+		if (!health_engine_site_info(s->engine, i, &info))
+			continue;
+		if (!first)
+			evbuffer_add(out, ",", 1);
+		first = false;
+		json_site(s, i, &info, out);
+	}
+	evbuffer_add_printf(out, "]}\n");
+}

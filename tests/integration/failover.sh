@@ -1,0 +1,101 @@
+#!/bin/bash
+# failover.sh: batond with exec checks moves a FAILOVER name from a dead site to a live one and
+# back, honours rise/fall (a flapping check moves nothing), drains and undrains, keeps TTLs in
+# [ttl-min, ttl], logs one line per transition, and survives reloads that change the checks.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/integration/lib.sh"
+
+lib_init
+tap_plan 14
+state=$WORKDIR/state
+mkdir -p "$state"
+# The check: up while $state/<address> exists; a file holding "flap" alternates up and down.
+cat >"$WORKDIR/alive" <<SCRIPT
+#!/bin/sh
+f="$state/\$BATON_ADDRESS"
+[ -e "\$f" ] || { echo "no \$f"; exit 1; }
+if [ "\$(cat "\$f")" = flap ]; then
+	n=\$(cat "\$f.n" 2>/dev/null || echo 0); echo \$((n + 1)) >"\$f.n"
+	[ \$((n % 2)) -eq 0 ] || { echo "flap down"; exit 1; }
+fi
+echo "present"
+SCRIPT
+chmod +x "$WORKDIR/alive"
+zone=$WORKDIR/example.com.zone
+write_zone() { # $1: the check interval
+	cat >"$zone" <<ZONE
+\$ORIGIN example.com.
+\$TTL 300
+@ SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ NS ns1
+ns1 A 192.0.2.53
+\$CHECK alive exec command="$WORKDIR/alive" interval=$1 timeout=250ms rise=2 fall=2
+\$SITE fra 192.0.2.10 check=alive
+\$SITE iad 198.51.100.10 check=alive
+www 30 IN FAILOVER policy=order sites=fra,iad fallback=servfail
+ZONE
+}
+touch "$state/192.0.2.10" "$state/198.51.100.10"
+write_zone 300ms
+start_batond "" "example.com=$zone" || tap_bail "batond did not start"
+ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
+www() { ask +short www.example.com A; }
+# wait_for VALUE SECONDS: poll www until it answers VALUE; prints the seconds it took
+wait_for() {
+	local start=$EPOCHREALTIME deadline=$((SECONDS + $2))
+	while [ "$(www)" != "$1" ]; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.05
+	done
+	awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# Unknown sites are answered as up; wait until both are checked so the steps below start
+# from known verdicts.
+deadline=$((SECONDS + 10))
+until [ "$(ctl status | grep -c '^site .*: up since')" = 2 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+t=$(wait_for 192.0.2.10 10) && tap_ok "the first site answers once checked (${t}s)" || tap_fail "the first site answers" "$(www)"
+out=$(ask www.example.com A | grep -E '^www' | awk '{print $2}')
+[ -n "$out" ] && [ "$out" -ge 15 ] && [ "$out" -le 30 ] && tap_ok "TTL $out within [ttl-min 15, ttl 30]" || tap_fail "TTL within [15, 30]" "$out"
+rm "$state/192.0.2.10"
+t=$(wait_for 198.51.100.10 10) && tap_ok "site down: answer moves to iad in ${t}s" || tap_fail "site down: answer moves" "$(www)"
+grep -q "site fra: up -> down (alive@192.0.2.10: exit 1: no .* after 2/2 fails, 0.3s)" "$BATOND_LOG" &&
+	tap_ok "the transition is one log line with its evidence" || tap_fail "transition log line" "$(grep 'site fra' "$BATOND_LOG")"
+ctl status | grep -q "^site fra (zone example.com.): down" && tap_ok "status shows fra down" || tap_fail "status shows fra down" "$(ctl status)"
+ctl status --json | "$LIB_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); s={x["name"]: x for x in d["sites"]}; assert s["fra"]["verdict"]=="down" and s["iad"]["verdict"]=="up" and s["fra"]["checks"][0]["reason"].startswith("exit 1")' &&
+	tap_ok "status --json shows verdicts and evidence" || tap_fail "status --json" "$(ctl status --json)"
+touch "$state/192.0.2.10"
+t=$(wait_for 192.0.2.10 10) && tap_ok "site back up after rise: answer returns in ${t}s" || tap_fail "site back up" "$(www)"
+
+# Flapping: every other probe fails, so fall=2 is never reached.
+before=$(grep -c "site fra:" "$BATOND_LOG")
+echo flap >"$state/192.0.2.10"
+deadline=$((SECONDS + 3)); flaps=0
+while [ $SECONDS -lt $deadline ]; do
+	[ "$(www)" = 192.0.2.10 ] || flaps=$((flaps + 1))
+	sleep 0.1
+done
+after=$(grep -c "site fra:" "$BATOND_LOG")
+[ "$flaps" -eq 0 ] && [ "$before" = "$after" ] && [ "$(cat "$state/192.0.2.10.n")" -ge 6 ] &&
+	tap_ok "a flapping check ($(cat "$state/192.0.2.10.n") probes, half failing) moves nothing" ||
+	tap_fail "flapping moves nothing" "flaps=$flaps log $before->$after"
+touch "$state/192.0.2.10" && echo >"$state/192.0.2.10"
+
+check "drain takes fra out" ctl drain fra
+[ "$(www)" = 198.51.100.10 ] && tap_ok "drained site is not answered" || tap_fail "drained site is not answered" "$(www)"
+check "undrain puts it back" ctl undrain fra
+[ "$(www)" = 192.0.2.10 ] && tap_ok "undrained site answers again" || tap_fail "undrained site answers again" "$(www)"
+
+# Both down: fallback=servfail.
+rm "$state/192.0.2.10" "$state/198.51.100.10"
+deadline=$((SECONDS + 10))
+until ask www.example.com A | grep -q 'status: SERVFAIL' || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+ask www.example.com A | grep -q 'status: SERVFAIL' && tap_ok "no site up: fallback=servfail" || tap_fail "fallback=servfail" "$(ask www.example.com A)"
+
+# A reload that changes the check while probes run: the old ones stop, the new ones answer.
+touch "$state/192.0.2.10" "$state/198.51.100.10"
+write_zone 400ms
+ctl reload >/dev/null
+t=$(wait_for 192.0.2.10 10) && tap_ok "reload with a changed check: new checks decide (${t}s)" || tap_fail "reload with changed check" "$(www)"
+tap_done
