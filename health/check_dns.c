@@ -24,7 +24,6 @@
 
 struct dns_probe {
 	struct event *ev_read;
-	struct event *ev_finish; /* reports a failure found while starting, from the loop */
 	int fd;
 	uint16_t id;
 	uint16_t query_len;
@@ -35,38 +34,27 @@ struct dns_probe {
 	bool has_expect_address;
 	uint8_t expect_family;
 	uint8_t expect_address[16];
-	struct probe_result result;
-	probe_done_fn *done;
-	void *arg;
+	struct probe_report report;
 };
 
 static void dns_free(struct dns_probe *p)
 {
 	if (p->ev_read != NULL)
 		event_free(p->ev_read);
-	if (p->ev_finish != NULL)
-		event_free(p->ev_finish);
+	probe_report_fini(&p->report);
 	if (p->fd >= 0)
 		close(p->fd);
 	free(p);
 }
 
-/* Releases the probe, then reports: `done` may start the next probe at once. */
-static void finish(struct dns_probe *p)
+static void release(void *state)
 {
-	struct probe_result result = p->result;
-	probe_done_fn *done = p->done;
-	void *arg = p->arg;
-
-	dns_free(p);
-	done(arg, &result);
+	dns_free(state);
 }
 
-static void on_finish(evutil_socket_t fd, short what, void *arg)
+static void finish(struct dns_probe *p)
 {
-	(void)fd;
-	(void)what;
-	finish(arg);
+	probe_report_finish(&p->report);
 }
 
 /* Length of a wire-form name, or 0 when it is malformed. The zone compiler produced it, so this
@@ -168,18 +156,18 @@ static void judge(struct dns_probe *p, const uint8_t *buf, size_t len)
 	const char *want = rcode_name(p->expect_rcode, want_buf, sizeof(want_buf));
 
 	if (rcode != p->expect_rcode) {
-		probe_result_set(&p->result, false, "rcode %s (expected %s)", got, want);
+		probe_result_set(&p->report.result, false, "rcode %s (expected %s)", got, want);
 		return;
 	}
 	if (!p->has_expect_address) {
-		probe_result_set(&p->result, true, "rcode %s", got);
+		probe_result_set(&p->report.result, true, "rcode %s", got);
 		return;
 	}
 	inet_ntop(p->expect_family, p->expect_address, addr, sizeof(addr));
 	if (answer_has_address(p, buf, len))
-		probe_result_set(&p->result, true, "rcode %s, %s in the answer", got, addr);
+		probe_result_set(&p->report.result, true, "rcode %s, %s in the answer", got, addr);
 	else
-		probe_result_set(&p->result, false, "no %s in the answer%s", addr,
+		probe_result_set(&p->report.result, false, "no %s in the answer%s", addr,
 				 buf[2] & 0x02 ? " (truncated)" : "");
 }
 
@@ -201,7 +189,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
 		if (n < 0) {
 			/* A connected UDP socket reports the ICMP port unreachable that a
 			 * closed port sends as ECONNREFUSED (udp(7), "Error handling"). */
-			probe_result_set(&p->result, false, "recv: %s", strerror(errno));
+			probe_result_set(&p->report.result, false, "recv: %s", strerror(errno));
 			finish(p);
 			return;
 		}
@@ -259,11 +247,8 @@ static void *dns_start(struct event_base *base, const struct zone_check *check,
 	if (p == NULL)
 		goto nomem;
 	p->fd = -1;
-	p->done = done;
-	p->arg = arg;
 	copy_expectations(p, check);
-	p->ev_finish = event_new(base, -1, 0, on_finish, p);
-	if (p->ev_finish == NULL)
+	if (probe_report_init(&p->report, base, done, arg, release, p) < 0)
 		goto nomem;
 	err = build_query(p, check);
 	if (err == 0)
@@ -276,8 +261,8 @@ static void *dns_start(struct event_base *base, const struct zone_check *check,
 	}
 	/* A failure the target may cause (no route, refused) is a result, reported from the loop
 	 * because `done` must not run inside start(). */
-	probe_result_set(&p->result, false, "%s: %s", call, strerror(-err));
-	event_active(p->ev_finish, EV_TIMEOUT, 1);
+	probe_result_set(&p->report.result, false, "%s: %s", call, strerror(-err));
+	probe_report_finish_later(&p->report);
 	return p;
 nomem:
 	if (p != NULL)

@@ -31,7 +31,6 @@ struct exec_probe {
 	struct event_base *base;
 	struct event *ev_out;    /* the pipe that is the child's stdout and stderr */
 	struct event *ev_exit;   /* the child's pidfd, readable once it has exited */
-	struct event *ev_finish; /* reports a failure found while starting, from the loop */
 	int out_fd;
 	int pidfd;
 	pid_t pid;               /* also its process group; 0 when nothing was started */
@@ -42,9 +41,7 @@ struct exec_probe {
 	bool line_done;
 	size_t line_len;
 	char line[LINE_KEEP + 1];
-	struct probe_result result;
-	probe_done_fn *done;
-	void *arg;
+	struct probe_report report;
 };
 
 static void exec_free(struct exec_probe *p)
@@ -53,8 +50,7 @@ static void exec_free(struct exec_probe *p)
 		event_free(p->ev_out);
 	if (p->ev_exit != NULL)
 		event_free(p->ev_exit);
-	if (p->ev_finish != NULL)
-		event_free(p->ev_finish);
+	probe_report_fini(&p->report);
 	if (p->out_fd >= 0)
 		close(p->out_fd);
 	if (p->pidfd >= 0)
@@ -62,22 +58,14 @@ static void exec_free(struct exec_probe *p)
 	free(p);
 }
 
-/* Releases the probe, then reports: `done` may start the next probe at once. */
-static void finish(struct exec_probe *p)
+static void release(void *state)
 {
-	struct probe_result result = p->result;
-	probe_done_fn *done = p->done;
-	void *arg = p->arg;
-
-	exec_free(p);
-	done(arg, &result);
+	exec_free(state);
 }
 
-static void on_finish(evutil_socket_t fd, short what, void *arg)
+static void finish(struct exec_probe *p)
 {
-	(void)fd;
-	(void)what;
-	finish(arg);
+	probe_report_finish(&p->report);
 }
 
 static bool is_ours(const char *var)
@@ -169,7 +157,7 @@ static int spawn(struct exec_probe *p, const struct zone_check *check, char **en
 	return err;
 }
 
-/* Starts the program. Returns 0, or -1 with p->result saying why. */
+/* Starts the program. Returns 0, or -1 with p->report.result saying why. */
 static int launch(struct exec_probe *p, const struct zone_check *check,
 		  const struct sockaddr_storage *addr)
 {
@@ -177,7 +165,7 @@ static int launch(struct exec_probe *p, const struct zone_check *check,
 	int fds[2], err;
 
 	if (env == NULL || pipe2(fds, O_CLOEXEC) < 0) {
-		probe_result_set(&p->result, false, "%s: %s", env ? "pipe" : "environment",
+		probe_result_set(&p->report.result, false, "%s: %s", env ? "pipe" : "environment",
 				 strerror(errno));
 		free(env);
 		return -1;
@@ -188,7 +176,7 @@ static int launch(struct exec_probe *p, const struct zone_check *check,
 	p->out_fd = fds[0];
 	if (err != 0) {
 		p->pid = 0;
-		probe_result_set(&p->result, false, "exec %s: %s", check->argv[0], strerror(err));
+		probe_result_set(&p->report.result, false, "exec %s: %s", check->argv[0], strerror(err));
 		return -1;
 	}
 	/* Only our end is non-blocking: the child's writes must block on a full pipe. */
@@ -203,7 +191,7 @@ static int launch(struct exec_probe *p, const struct zone_check *check,
 		kill(-p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
 		p->pid = 0; /* reaped: its number may be reused */
-		probe_result_set(&p->result, false, "pidfd_open: %s", strerror(err));
+		probe_result_set(&p->report.result, false, "pidfd_open: %s", strerror(err));
 		return -1;
 	}
 	return 0;
@@ -220,13 +208,13 @@ static void maybe_finish(struct exec_probe *p)
 		return;
 	p->line[p->line_len] = '\0';
 	if (p->status_lost)
-		probe_result_set(&p->result, false, "exit status lost (is SIGCHLD ignored?)%s%s",
+		probe_result_set(&p->report.result, false, "exit status lost (is SIGCHLD ignored?)%s%s",
 				 sep, p->line);
 	else if (p->how == CLD_EXITED)
-		probe_result_set(&p->result, p->status == 0, "exit %d%s%s", p->status, sep,
+		probe_result_set(&p->report.result, p->status == 0, "exit %d%s%s", p->status, sep,
 				 p->line);
 	else
-		probe_result_set(&p->result, false, "killed by signal %d", p->status);
+		probe_result_set(&p->report.result, false, "killed by signal %d", p->status);
 	finish(p);
 }
 
@@ -346,15 +334,12 @@ static void *exec_start(struct event_base *base, const struct zone_check *check,
 		goto nomem;
 	p->base = base;
 	p->out_fd = p->pidfd = -1;
-	p->done = done;
-	p->arg = arg;
-	p->ev_finish = event_new(base, -1, 0, on_finish, p);
-	if (p->ev_finish == NULL)
+	if (probe_report_init(&p->report, base, done, arg, release, p) < 0)
 		goto nomem;
 	if (launch(p, check, addr) < 0) {
 		/* No such program, no descriptors: a result, reported from the loop because
 		 * `done` must not run inside start(). */
-		event_active(p->ev_finish, EV_TIMEOUT, 1);
+		probe_report_finish_later(&p->report);
 		return p;
 	}
 	p->ev_out = event_new(base, p->out_fd, EV_READ | EV_PERSIST, on_output, p);

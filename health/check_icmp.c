@@ -24,43 +24,31 @@
 
 struct icmp_probe {
 	struct event *ev_read;
-	struct event *ev_finish; /* reports a failure found while starting, from the loop */
 	int fd;
 	int family;
 	bool raw;                /* raw socket: we match the id and see IPv4 headers */
 	uint8_t request[ECHO_LEN];
-	struct probe_result result;
-	probe_done_fn *done;
-	void *arg;
+	struct probe_report report;
 };
 
 static void icmp_free(struct icmp_probe *p)
 {
 	if (p->ev_read != NULL)
 		event_free(p->ev_read);
-	if (p->ev_finish != NULL)
-		event_free(p->ev_finish);
+	probe_report_fini(&p->report);
 	if (p->fd >= 0)
 		close(p->fd);
 	free(p);
 }
 
-/* Releases the probe, then reports: `done` may start the next probe at once. */
-static void finish(struct icmp_probe *p)
+static void release(void *state)
 {
-	struct probe_result result = p->result;
-	probe_done_fn *done = p->done;
-	void *arg = p->arg;
-
-	icmp_free(p);
-	done(arg, &result);
+	icmp_free(state);
 }
 
-static void on_finish(evutil_socket_t fd, short what, void *arg)
+static void finish(struct icmp_probe *p)
 {
-	(void)fd;
-	(void)what;
-	finish(arg);
+	probe_report_finish(&p->report);
 }
 
 /* The Internet checksum (RFC 1071). Only raw ICMPv4 needs it from us: the kernel fills it for
@@ -190,12 +178,12 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
 			return;
 		if (n < 0) {
 			/* EHOSTUNREACH, ENETUNREACH, ...: the target's network said no. */
-			probe_result_set(&p->result, false, "recv: %s", strerror(errno));
+			probe_result_set(&p->report.result, false, "recv: %s", strerror(errno));
 			finish(p);
 			return;
 		}
 		if (is_our_reply(p, buf, (size_t)n)) {
-			probe_result_set(&p->result, true, "echo reply");
+			probe_result_set(&p->report.result, true, "echo reply");
 			finish(p);
 			return;
 		}
@@ -203,7 +191,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Opens, connects (so an error is about this target, and a raw socket sees only its packets)
- * and sends. Returns 0, or -1 with p->result saying why. */
+ * and sends. Returns 0, or -1 with p->report.result saying why. */
 static int open_and_send(struct icmp_probe *p, const struct sockaddr_storage *addr)
 {
 	struct sockaddr_storage to = *addr;
@@ -216,7 +204,7 @@ static int open_and_send(struct icmp_probe *p, const struct sockaddr_storage *ad
 		((struct sockaddr_in6 *)&to)->sin6_port = 0;
 	else
 		((struct sockaddr_in *)&to)->sin_port = 0;
-	if (open_socket(p, &p->result) < 0)
+	if (open_socket(p, &p->report.result) < 0)
 		return -1;
 	call = "setsockopt";
 	if (set_options(p) < 0)
@@ -232,7 +220,7 @@ static int open_and_send(struct icmp_probe *p, const struct sockaddr_storage *ad
 		goto fail;
 	return 0;
 fail:
-	probe_result_set(&p->result, false, "%s: %s", call, strerror(errno));
+	probe_result_set(&p->report.result, false, "%s: %s", call, strerror(errno));
 	return -1;
 }
 
@@ -247,15 +235,12 @@ static void *icmp_start(struct event_base *base, const struct zone_check *check,
 		goto nomem;
 	p->fd = -1;
 	p->family = addr->ss_family;
-	p->done = done;
-	p->arg = arg;
-	p->ev_finish = event_new(base, -1, 0, on_finish, p);
-	if (p->ev_finish == NULL)
+	if (probe_report_init(&p->report, base, done, arg, release, p) < 0)
 		goto nomem;
 	if (open_and_send(p, addr) < 0) {
 		/* No socket, no route: a result, reported from the loop because `done` must not
 		 * run inside start(). */
-		event_active(p->ev_finish, EV_TIMEOUT, 1);
+		probe_report_finish_later(&p->report);
 		return p;
 	}
 	p->ev_read = event_new(base, p->fd, EV_READ | EV_PERSIST, on_read, p);

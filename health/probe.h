@@ -43,6 +43,30 @@ struct probe_kind {
 extern const struct probe_kind probe_tcp, probe_http, probe_https, probe_dns, probe_icmp,
 	probe_exec;
 
+/* What a kind keeps to report its result: whom to tell, the result so far, and an event to tell
+ * it from the loop when the outcome is already known inside start(). Embedded in each kind's
+ * state; `release` frees that state (and must call probe_report_fini()). */
+struct probe_report {
+	probe_done_fn *done;
+	void *arg;
+	struct probe_result result;
+	struct event *later;
+	void (*release)(void *state);
+	void *state;
+};
+
+/* Returns 0 or -ENOMEM (then nothing needs freeing in `rep`). */
+int probe_report_init(struct probe_report *rep, struct event_base *base, probe_done_fn *done,
+		      void *arg, void (*release)(void *state), void *state);
+void probe_report_fini(struct probe_report *rep);
+
+/* Releases the kind's state, then tells `done` what rep->result holds: `done` may start the
+ * next probe at once, so nothing of this one may be left to touch. */
+void probe_report_finish(struct probe_report *rep);
+
+/* The same, from the loop's next turn: for outcomes known inside start(). */
+void probe_report_finish_later(struct probe_report *rep);
+
 /* The implementation for a check kind. */
 const struct probe_kind *probe_kind_for(enum check_kind kind);
 
