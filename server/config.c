@@ -46,6 +46,7 @@ static const struct key keys[] = {
 	{ "workers", SECTION_SERVER, false, set_uint, CFG(workers), 1, 64 },
 	{ "control-socket", SECTION_SERVER, false, set_string, CFG(control_socket), 0, 0 },
 	{ "pidfile", SECTION_SERVER, false, set_string, CFG(pidfile), 0, 0 },
+	{ "state-file", SECTION_SERVER, false, set_string, CFG(state_file), 0, 0 },
 	{ "zonesdir", SECTION_SERVER, false, set_string, CFG(zonesdir), 0, 0 },
 	{ "tcp-count", SECTION_SERVER, false, set_uint, CFG(tcp_count), 1, 65535 },
 	{ "tcp-timeout", SECTION_SERVER, false, set_uint, CFG(tcp_timeout_s), 1, 3600 },
@@ -526,8 +527,8 @@ static int make_absolute(char **dir)
 	return resolve(dir, cwd);
 }
 
-/* A relative zonesdir is taken from the config file's folder, like the zonefiles, so what is
- * loaded does not depend on the directory batond was started from. */
+/* A relative zonesdir (and state-file) is taken from the config file's folder, like the
+ * zonefiles, so what is loaded does not depend on the directory batond was started from. */
 static void resolve_paths(struct parser *p)
 {
 	struct config *cfg = p->cfg;
@@ -549,6 +550,11 @@ static void resolve_paths(struct parser *p)
 		err = (cfg->zonesdir = strdup(dir)) != NULL ? 0 : -ENOMEM;
 	else
 		err = resolve(&cfg->zonesdir, dir);
+	if (err == 0 && cfg->state_file != NULL)
+		err = resolve(&cfg->state_file, dir);
+	/* written after daemon() has changed to /, so it must not stay relative */
+	if (err == 0 && cfg->pidfile != NULL)
+		err = resolve(&cfg->pidfile, dir);
 	for (size_t i = 0; err == 0 && i < cfg->zone_count; i++)
 		if (cfg->zones[i].zonefile != NULL)
 			err = resolve(&cfg->zones[i].zonefile, cfg->zonesdir);
@@ -652,6 +658,7 @@ void config_free(struct config *cfg)
 	free(cfg->path);
 	free(cfg->control_socket);
 	free(cfg->pidfile);
+	free(cfg->state_file);
 	free(cfg->zonesdir);
 	memset(cfg, 0, sizeof(*cfg));
 }

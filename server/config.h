@@ -25,6 +25,8 @@ struct config {
 	unsigned workers;     /* UDP worker threads; default 1 */
 	char *control_socket; /* default "/run/batond.sock" */
 	char *pidfile;        /* NULL: none */
+	char *state_file;     /* drains kept across restarts; NULL: none. Absolute, or resolved
+	                       * against the config file's folder */
 	char *zonesdir;       /* base for relative zonefile paths; default the config file's folder */
 	unsigned tcp_count;   /* max open TCP connections; default 100 */
 	unsigned tcp_timeout_s; /* idle TCP connections are closed after this; default 10 */

@@ -18,9 +18,11 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "server/control.h"
+#include "server/drainfile.h"
+#include "server/failovers.h"
+#include "server/reload.h"
 #include "server/status.h"
 #include "zones/print.h"
-#include "server/reload.h"
 
 #define CONTROL_LINE_MAX 1024
 #define CONTROL_TIMEOUT_S 10
@@ -50,16 +52,29 @@ static void reply_reload(struct server *s, struct evbuffer *out)
 	diag_fini(&d);
 }
 
+/* With a state-file, every drain and undrain rewrites it. A failed write does not undo the
+ * drain, which is in force: the reply says it will not survive a restart. */
 static void reply_drain(struct server *s, const char *site, bool drained,
 			struct evbuffer *out)
 {
-	int n = health_engine_drain(s->engine, site, drained);
+	int n = health_engine_drain(s->engine, site, drained), rc;
+	const char *verb = drained ? "drain" : "undrain";
 
-	if (n > 0)
-		evbuffer_add_printf(out, "ok\nsite %s %s in %d zone%s\n", site,
-				    drained ? "drained" : "undrained", n, n == 1 ? "" : "s");
-	else
+	if (n <= 0) {
 		evbuffer_add_printf(out, "error: no site called '%.64s' is served\n", site);
+		return;
+	}
+	evbuffer_add_printf(out, "ok\nsite %s %sed in %d zone%s\n", site, verb, n,
+			    n == 1 ? "" : "s");
+	if (s->cfg.state_file == NULL)
+		return;
+	rc = drainfile_save(s->cfg.state_file, s->engine);
+	if (rc < 0) {
+		log_err("state-file %s: cannot save the %s of site %s: %s; it is lost on a restart",
+			s->cfg.state_file, verb, site, strerror(-rc));
+		evbuffer_add_printf(out, "warning: state-file %s: cannot save: %s; this %s is lost "
+					 "on a restart\n", s->cfg.state_file, strerror(-rc), verb);
+	}
 }
 
 static bool site_is_usable_now(const struct zone_site *site, void *arg)
@@ -112,6 +127,8 @@ static void dispatch(struct server *s, const char *line, struct evbuffer *out)
 		reply_drain(s, line + 6, true, out);
 	} else if (strncmp(line, "undrain ", 8) == 0) {
 		reply_drain(s, line + 8, false, out);
+	} else if (strncmp(line, "failovers ", 10) == 0) {
+		failovers_reply(s, line + 10, out);
 	} else if (strncmp(line, "static ", 7) == 0) {
 		reply_static(s, line + 7, out);
 	} else if (strcmp(line, "reload") == 0) {
@@ -121,8 +138,9 @@ static void dispatch(struct server *s, const char *line, struct evbuffer *out)
 		evbuffer_add_printf(out, "ok\nstopping\n");
 		event_base_loopexit(s->base, NULL);
 	} else {
-		evbuffer_add_printf(out, "error: unknown command '%.64s' (known: status, status json, "
-					 "reload, drain SITE, undrain SITE, static ZONE, stop)\n", line);
+		evbuffer_add_printf(out, "error: unknown command '%.64s' (known: status, status "
+					 "json, reload, drain SITE, undrain SITE, failovers SITE, "
+					 "static ZONE, stop)\n", line);
 	}
 }
 

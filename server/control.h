@@ -1,6 +1,6 @@
 /* The control socket: a Unix stream socket taking one line command per connection
- * (`status`, `reload`, `stop`) and replying with text whose first line is `ok` or
- * `error: <why>`. batonctl is its client. */
+ * (`status`, `reload`, `drain SITE`, `failovers SITE`, `stop`...) and replying with text whose
+ * first line is `ok` or `error: <why>`. batonctl is its client. */
 #ifndef BATON_CONTROL_H
 #define BATON_CONTROL_H
 

@@ -13,6 +13,8 @@ server_libserver_a_SOURCES = \
 	server/tcp.c server/tcp.h \
 	server/control.c server/control.h \
 	server/status.c server/status.h \
+	server/drainfile.c server/drainfile.h \
+	server/failovers.c server/failovers.h \
 	server/server.h
 SERVER_LIBS = server/libserver.a $(HEALTH_LIBS) $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS)
 

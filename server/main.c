@@ -16,6 +16,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "server/control.h"
+#include "server/drainfile.h"
 #include "server/reload.h"
 #include "server/server.h"
 #include "server/tcp.h"
@@ -159,6 +160,9 @@ int main(int argc, char **argv)
 	s.started = time(NULL);
 	if (load_zones(&s) < 0)
 		fatal("zones: out of memory");
+	/* Before the workers start, so a drained site is never answered after a restart. */
+	if (s.cfg.state_file != NULL)
+		drainfile_restore(s.cfg.state_file, s.engine);
 	if (udp_workers_start(s.udp) < 0)
 		fatal("cannot start the UDP workers");
 	run(&s);

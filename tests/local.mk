@@ -11,7 +11,8 @@ UNIT_TESTS = \
 	tests/unit/test_config \
 	tests/unit/test_query_path \
 	tests/unit/test_policy \
-	tests/unit/test_check_exec
+	tests/unit/test_check_exec \
+	tests/unit/test_drainfile
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -34,6 +35,8 @@ tests_unit_test_policy_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_policy_LDADD = $(UNIT_LIBS)
 tests_unit_test_check_exec_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_check_exec_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_drainfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_drainfile_LDADD = $(UNIT_LIBS)
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
 
@@ -69,6 +72,7 @@ INTEGRATION_TESTS = \
 	tests/integration/checks_dns_icmp_exec.sh \
 	tests/integration/checks_tcp_http.sh \
 	tests/integration/failover.sh \
+	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \

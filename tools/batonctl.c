@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "server/config.h"
+#include "tools/control_client.h"
+#include "tools/drill.h"
 #include "zones/diag.h"
 
 #define DEFAULT_SOCKET "/run/batond.sock" /* batond.conf's default */
@@ -23,9 +23,15 @@ static void usage(FILE *out)
 		     "  reload            re-read every zone file (like SIGHUP)\n"
 		     "  drain SITE        take SITE out of every FAILOVER answer\n"
 		     "  undrain SITE      put it back\n"
+		     "  drill SITE [--timeout SECONDS]\n"
+		     "                    drain SITE, wait until every FAILOVER name that used it\n"
+		     "                    answers from a standby (default %d s), undrain, report;\n"
+		     "                    exit 1 when a standby is not healthy or a name did not\n"
+		     "                    move, 2 when the drill cannot run\n"
 		     "  static ZONE       the zone as a plain master file, FAILOVERs as the sites\n"
 		     "                    up now (baton-checkzone --static lists every site)\n"
-		     "  stop              stop batond\n");
+		     "  stop              stop batond\n",
+		DRILL_TIMEOUT_DEFAULT_S);
 }
 
 /* The control socket named in a batond.conf, read by batond's own parser so both agree. */
@@ -51,35 +57,55 @@ static char *socket_from_config(const char *path)
  * (the error line included) otherwise. Returns the exit status. */
 static int talk(const char *path, const char *command)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char *reply = NULL, *body;
-	size_t len = 0;
-	FILE *in;
-	bool ok;
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	char *reply = NULL;
+	const char *body;
+	int rc = control_client_request(path, command, &reply);
 
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "batonctl: socket path too long: %s\n", path);
+	if (rc == -EPROTO || rc == -ENAMETOOLONG) {
+		fprintf(stderr, "batonctl: %s: %s\n", path,
+			rc == -EPROTO ? "no reply" : "socket path too long");
 		return 2;
 	}
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		fprintf(stderr, "batonctl: %s: %s (is batond running?)\n", path, strerror(errno));
+	if (rc < 0) {
+		fprintf(stderr, "batonctl: %s: %s (is batond running?)\n", path, strerror(-rc));
 		return 2;
 	}
-	dprintf(fd, "%s\n", command);
-	in = fdopen(fd, "r");
-	if (in == NULL || getdelim(&reply, &len, '\0', in) < 0) {
-		fprintf(stderr, "batonctl: %s: no reply\n", path);
-		free(reply);
-		return 2;
-	}
-	fclose(in);
-	ok = strncmp(reply, "ok\n", 3) == 0;
-	body = ok ? reply + 3 : reply;
-	fputs(body, ok ? stdout : stderr);
+	body = control_client_ok_body(reply);
+	fputs(body ? body : reply, body ? stdout : stderr);
 	free(reply);
-	return ok ? 0 : 1;
+	return body ? 0 : 1;
+}
+
+static bool is_one_word(const char *s)
+{
+	return strlen(s) < 256 && strcspn(s, " \t\r\n") == strlen(s);
+}
+
+/* `drill SITE [--timeout SECONDS]`, the option before or after SITE. Returns the exit
+ * status, or -1 for a usage error. */
+static int drill(const char *sock, int argc, char **argv)
+{
+	const char *site = NULL;
+	unsigned long timeout_s = DRILL_TIMEOUT_DEFAULT_S;
+
+	for (int i = 1; i < argc; i++) {
+		char *end;
+
+		if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			timeout_s = strtoul(argv[++i], &end, 10);
+			if (argv[i][0] < '0' || argv[i][0] > '9' || *end != '\0' || timeout_s < 1 ||
+			    timeout_s > 86400) {
+				fprintf(stderr, "batonctl: --timeout: '%s' is not a number of "
+						"seconds between 1 and 86400\n", argv[i]);
+				return 2;
+			}
+		} else if (site == NULL && argv[i][0] != '-' && is_one_word(argv[i])) {
+			site = argv[i];
+		} else {
+			return -1;
+		}
+	}
+	return site ? drill_run(sock, site, (unsigned)timeout_s) : -1;
 }
 
 /* The control-socket line for argv: `status --json` becomes `status json`; the site names of
@@ -97,7 +123,7 @@ static bool command_line(int argc, char **argv, char *out, size_t size)
 	}
 	if (argc == 2 && (strcmp(argv[0], "drain") == 0 || strcmp(argv[0], "undrain") == 0 ||
 			  strcmp(argv[0], "static") == 0) &&
-	    strlen(argv[1]) < 256 && strcspn(argv[1], " \t\r\n") == strlen(argv[1])) {
+	    is_one_word(argv[1])) {
 		snprintf(out, size, "%s %s", argv[0], argv[1]);
 		return true;
 	}
@@ -117,11 +143,16 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!command_line(argc - optind, argv + optind, command, sizeof(command))) {
+	if (optind < argc && strcmp(argv[optind], "drill") == 0)
+		rc = drill(sock ? sock : DEFAULT_SOCKET, argc - optind, argv + optind);
+	else if (command_line(argc - optind, argv + optind, command, sizeof(command)))
+		rc = talk(sock ? sock : DEFAULT_SOCKET, command);
+	else
+		rc = -1;
+	if (rc < 0) {
 		usage(stderr);
-		return 2;
+		rc = 2;
 	}
-	rc = talk(sock ? sock : DEFAULT_SOCKET, command);
 	free(sock);
 	return rc;
 }

@@ -1,6 +1,8 @@
 # Operator tools and the scripts of the two README commands.
 sbin_PROGRAMS += batonctl baton-checkzone baton-check
-batonctl_SOURCES = tools/batonctl.c
+batonctl_SOURCES = tools/batonctl.c tools/control_client.c tools/control_client.h \
+	tools/drill.c tools/drill.h
+batonctl_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 batonctl_LDADD = server/libserver.a $(ZONES_LIBS)
 baton_checkzone_SOURCES = tools/checkzone.c
 baton_checkzone_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)

@@ -145,6 +145,7 @@ static void test_defaults(void **state)
 	assert_int_equal(fx->cfg.workers, 1);
 	assert_string_equal(fx->cfg.control_socket, "/run/batond.sock");
 	assert_null(fx->cfg.pidfile);
+	assert_null(fx->cfg.state_file);
 	assert_string_equal(fx->cfg.zonesdir, "/tmp");
 	assert_int_equal(fx->cfg.tcp_count, 100);
 	assert_int_equal(fx->cfg.tcp_timeout_s, 10);
@@ -285,6 +286,32 @@ static void test_config_path_without_folder(void **state)
 	assert_string_equal(fx->cfg.path, fx->path + strlen("/tmp/"));
 	assert_string_equal(fx->cfg.zonesdir, "/tmp");
 	assert_string_equal(fx->cfg.zones[0].zonefile, "/tmp/db.a");
+}
+
+/* state-file: absolute as given; relative from the config file's folder (not zonesdir), since
+ * batond changes to / when it daemonises; given twice is an error like any server key. */
+static void test_state_file(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, "server:\n state-file: /var/lib/baton/drains\n");
+	assert_string_equal(fx->cfg.state_file, "/var/lib/baton/drains");
+	config_free(&fx->cfg);
+	unlink(fx->path);
+	expect_loaded(fx, "server:\n zonesdir: /srv/zones\n state-file: \"state/drains\"\n"
+			  " pidfile: run/batond.pid\n");
+	assert_string_equal(fx->cfg.state_file, "/tmp/state/drains");
+	/* batond writes its pidfile after daemon() changed to /: relative paths are resolved */
+	assert_string_equal(fx->cfg.pidfile, "/tmp/run/batond.pid");
+	config_free(&fx->cfg);
+	unlink(fx->path);
+	expect_errors(fx, "server:\n state-file: /a\nserver:\n state-file: /b\n", 1, 4,
+		      "state-file: given twice (first at line 2); keep one");
+	unlink(fx->path);
+	diag_fini(&fx->diag);
+	diag_init(&fx->diag);
+	expect_error(state, "zone:\n name: a.example\n zonefile: db.a\n state-file: /a\n", 4,
+		     "key 'state-file' belongs in a server: section, not in zone:");
 }
 
 static void test_zone_names(void **state)
@@ -636,6 +663,7 @@ int main(void)
 		T(test_zonefile_relative_to_zonesdir),
 		T(test_relative_zonesdir),
 		T(test_config_path_without_folder),
+		T(test_state_file),
 		T(test_zone_names),
 		T(test_unknown_key),
 		T(test_unknown_key_without_value),
