@@ -29,15 +29,15 @@
 
 struct exec_probe {
 	struct event_base *base;
-	struct event *ev_out;    /* the pipe that is the child's stdout and stderr */
-	struct event *ev_exit;   /* the child's pidfd, readable once it has exited */
+	struct event *ev_out; /* the pipe that is the child's stdout and stderr */
+	struct event *ev_exit; /* the child's pidfd, readable once it has exited */
 	int out_fd;
 	int pidfd;
-	pid_t pid;               /* also its process group; 0 when nothing was started */
-	bool eof;                /* the pipe reached end of file: no process holds it any more */
+	pid_t pid; /* also its process group; 0 when nothing was started */
+	bool eof; /* the pipe reached end of file: no process holds it any more */
 	bool reaped;
-	bool status_lost;        /* someone else reaped it */
-	int how, status;         /* si_code and si_status from waitid() */
+	bool status_lost; /* someone else reaped it */
+	int how, status; /* si_code and si_status from waitid() */
 	bool line_done;
 	size_t line_len;
 	char line[LINE_KEEP + 1];
@@ -142,7 +142,8 @@ static int spawn(struct exec_probe *p, const struct zone_check *check, char **en
 	if (err == 0)
 		err = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
 	if (err == 0)
-		err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+		err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+							      POSIX_SPAWN_SETSIGMASK |
 							      POSIX_SPAWN_SETSIGDEF);
 	if (err == 0)
 		err = posix_spawnattr_setpgroup(&attr, 0);
@@ -176,7 +177,8 @@ static int launch(struct exec_probe *p, const struct zone_check *check,
 	p->out_fd = fds[0];
 	if (err != 0) {
 		p->pid = 0;
-		probe_result_set(&p->report.result, false, "exec %s: %s", check->argv[0], strerror(err));
+		probe_result_set(&p->report.result, false, "exec %s: %s", check->argv[0],
+				 strerror(err));
 		return -1;
 	}
 	/* Only our end is non-blocking: the child's writes must block on a full pipe. */
@@ -208,8 +210,8 @@ static void maybe_finish(struct exec_probe *p)
 		return;
 	p->line[p->line_len] = '\0';
 	if (p->status_lost)
-		probe_result_set(&p->report.result, false, "exit status lost (is SIGCHLD ignored?)%s%s",
-				 sep, p->line);
+		probe_result_set(&p->report.result, false,
+				 "exit status lost (is SIGCHLD ignored?)%s%s", sep, p->line);
 	else if (p->how == CLD_EXITED)
 		probe_result_set(&p->report.result, p->status == 0, "exit %d%s%s", p->status, sep,
 				 p->line);

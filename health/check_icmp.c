@@ -26,7 +26,7 @@ struct icmp_probe {
 	struct event *ev_read;
 	int fd;
 	int family;
-	bool raw;                /* raw socket: we match the id and see IPv4 headers */
+	bool raw; /* raw socket: we match the id and see IPv4 headers */
 	uint8_t request[ECHO_LEN];
 	struct probe_report report;
 };
@@ -88,9 +88,10 @@ static int open_socket(struct icmp_probe *p, struct probe_result *r)
 	if (p->fd < 0) {
 		int raw_err = errno;
 
-		probe_result_set(r, false, "no ping socket (%s: see net.ipv4.ping_group_range), "
-			       "no raw socket (%s: needs CAP_NET_RAW)", strerror(ping_err),
-			       strerror(raw_err));
+		probe_result_set(r, false,
+				 "no ping socket (%s: see net.ipv4.ping_group_range), "
+				 "no raw socket (%s: needs CAP_NET_RAW)",
+				 strerror(ping_err), strerror(raw_err));
 		return -raw_err;
 	}
 	p->raw = true;
@@ -195,8 +196,8 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
 static int open_and_send(struct icmp_probe *p, const struct sockaddr_storage *addr)
 {
 	struct sockaddr_storage to = *addr;
-	socklen_t to_len = p->family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						 : sizeof(struct sockaddr_in);
+	socklen_t to_len =
+		p->family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	const char *call;
 
 	/* The port field means nothing to ICMP sockets; clear whatever the caller left there. */

@@ -253,8 +253,8 @@ static int want_target(struct health_engine *e, struct engine_site *s, struct zo
 		       const struct zone_check *check, const struct sockaddr_storage *addr)
 {
 	struct target *t;
-	uint32_t spread = check->interval_ms < START_SPREAD_MS ? check->interval_ms
-							      : START_SPREAD_MS;
+	uint32_t spread =
+		check->interval_ms < START_SPREAD_MS ? check->interval_ms : START_SPREAD_MS;
 
 	for (t = e->targets; t; t = t->next) {
 		if (!t->seen && t->site == s && same_address(&t->addr, addr) &&

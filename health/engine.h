@@ -40,9 +40,9 @@ struct health_site_info {
 	const char *name;
 	enum site_verdict verdict;
 	bool drained;
-	time_t since;          /* wall clock of the last verdict change (or of the start) */
-	const char *evidence;  /* the last transition's reason, or "" */
-	unsigned targets;      /* checks x addresses */
+	time_t since; /* wall clock of the last verdict change (or of the start) */
+	const char *evidence; /* the last transition's reason, or "" */
+	unsigned targets; /* checks x addresses */
 	unsigned targets_up;
 };
 

@@ -11,8 +11,8 @@
 const struct probe_kind *probe_kind_for(enum check_kind kind)
 {
 	static const struct probe_kind *const kinds[] = {
-		[CHECK_TCP] = &probe_tcp,   [CHECK_HTTP] = &probe_http, [CHECK_HTTPS] = &probe_https,
-		[CHECK_DNS] = &probe_dns,   [CHECK_ICMP] = &probe_icmp, [CHECK_EXEC] = &probe_exec,
+		[CHECK_TCP] = &probe_tcp, [CHECK_HTTP] = &probe_http, [CHECK_HTTPS] = &probe_https,
+		[CHECK_DNS] = &probe_dns, [CHECK_ICMP] = &probe_icmp, [CHECK_EXEC] = &probe_exec,
 	};
 
 	return kinds[kind];

@@ -41,12 +41,14 @@ static bool apply(struct target *t, const struct probe_result *r)
 	if (r->up) {
 		t->ok_streak++;
 		t->fail_streak = 0;
-		if (t->state == SITE_UNKNOWN || (t->state == SITE_DOWN && t->ok_streak >= t->check->rise))
+		if (t->state == SITE_UNKNOWN ||
+		    (t->state == SITE_DOWN && t->ok_streak >= t->check->rise))
 			t->state = SITE_UP;
 	} else {
 		t->fail_streak++;
 		t->ok_streak = 0;
-		if (t->state == SITE_UNKNOWN || (t->state == SITE_UP && t->fail_streak >= t->check->fall))
+		if (t->state == SITE_UNKNOWN ||
+		    (t->state == SITE_UP && t->fail_streak >= t->check->fall))
 			t->state = SITE_DOWN;
 	}
 	return t->state != before;

@@ -17,21 +17,21 @@ struct zone;
 struct engine_site;
 
 struct target {
-	struct target *next;          /* the engine's list */
+	struct target *next; /* the engine's list */
 	struct engine_site *site;
-	struct zone *zone;            /* a reference: `check` points into it */
+	struct zone *zone; /* a reference: `check` points into it */
 	const struct zone_check *check;
 	const struct probe_kind *kind;
 	struct sockaddr_storage addr;
 	char addr_text[INET6_ADDRSTRLEN];
-	struct event *timer;          /* the next probe, or the running probe's timeout */
-	void *probe;                  /* the running probe's state, or NULL */
-	int64_t started_ms;           /* when the running (or last) probe started */
-	int64_t next_ms;              /* when the next probe starts */
+	struct event *timer; /* the next probe, or the running probe's timeout */
+	void *probe; /* the running probe's state, or NULL */
+	int64_t started_ms; /* when the running (or last) probe started */
+	int64_t next_ms; /* when the next probe starts */
 	enum site_verdict state;
 	unsigned ok_streak, fail_streak;
 	struct probe_result last;
-	bool seen;                    /* marked by a sync */
+	bool seen; /* marked by a sync */
 	/* called after every result with whether the target's state changed */
 	void (*on_result)(struct target *t, bool changed, void *arg);
 	void *arg;

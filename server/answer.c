@@ -28,12 +28,9 @@ static size_t payload_limit(const struct query *q, bool tcp, uint16_t edns_size)
 static uint16_t rcode_for_status(enum query_status st)
 {
 	switch (st) {
-	case QUERY_NOTIMP:
-		return RCODE_NOTIMP;
-	case QUERY_BADVERS:
-		return RCODE_BADVERS;
-	default:
-		return RCODE_FORMERR;
+	case QUERY_NOTIMP: return RCODE_NOTIMP;
+	case QUERY_BADVERS: return RCODE_BADVERS;
+	default: return RCODE_FORMERR;
 	}
 }
 

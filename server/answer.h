@@ -14,9 +14,9 @@ struct health_view;
 
 /* What answers are made from, as one RCU read section sees it. */
 struct answer_source {
-	const struct zoneset *zones;       /* NULL before the first load: all REFUSED */
-	const struct health_view *health;  /* NULL: every site's verdict is unknown */
-	uint16_t edns_size;                /* our payload size (RFC 6891 §6.2.3) */
+	const struct zoneset *zones; /* NULL before the first load: all REFUSED */
+	const struct health_view *health; /* NULL: every site's verdict is unknown */
+	uint16_t edns_size; /* our payload size (RFC 6891 §6.2.3) */
 };
 
 /* Answers the query `pkt` of `len` bytes into `out` (`out_size` >= 512; 65535 for TCP).

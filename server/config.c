@@ -29,10 +29,10 @@ typedef void key_handler(struct parser *p, const struct key *k, const char *valu
 struct key {
 	const char *name;
 	enum section section;
-	bool repeats;        /* may be given more than once; only ip-address */
+	bool repeats; /* may be given more than once; only ip-address */
 	key_handler *handle;
-	size_t offset;       /* of the field it sets in struct config or struct config_zone */
-	unsigned min, max;   /* for numbers */
+	size_t offset; /* of the field it sets in struct config or struct config_zone */
+	unsigned min, max; /* for numbers */
 };
 
 static key_handler set_uint, set_string, set_zone_name, add_address;
@@ -620,8 +620,12 @@ static int finish(struct parser *p)
 int config_load(struct config *out, const char *path, struct diag *diag)
 {
 	struct config cfg = {
-		.port = 53, .workers = 1, .tcp_count = 100, .tcp_timeout_s = 10,
-		.edns_buffer_size = 1232, .verbosity = 2,
+		.port = 53,
+		.workers = 1,
+		.tcp_count = 100,
+		.tcp_timeout_s = 10,
+		.edns_buffer_size = 1232,
+		.verbosity = 2,
 	};
 	struct parser p = { .cfg = &cfg, .diag = diag, .path = path };
 	FILE *f;

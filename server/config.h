@@ -12,26 +12,26 @@
 #define CONFIG_MAX_ADDRESSES 16
 
 struct config_zone {
-	char *name;     /* as written, e.g. "example.com" */
+	char *name; /* as written, e.g. "example.com" */
 	char *zonefile; /* absolute, or resolved against zonesdir / the config file's folder */
-	unsigned line;  /* where its `zone:` section starts, for messages */
+	unsigned line; /* where its `zone:` section starts, for messages */
 };
 
 struct config {
 	char *path; /* the file read */
 	struct sockaddr_storage addresses[CONFIG_MAX_ADDRESSES];
 	size_t address_count; /* 0 until parsed; defaults to 127.0.0.1 and ::1 */
-	unsigned port;        /* default 53; an `ip-address: addr@port` overrides it per address */
-	unsigned workers;     /* UDP worker threads; default 1 */
+	unsigned port; /* default 53; an `ip-address: addr@port` overrides it per address */
+	unsigned workers; /* UDP worker threads; default 1 */
 	char *control_socket; /* default "/run/batond.sock" */
-	char *pidfile;        /* NULL: none */
-	char *state_file;     /* drains kept across restarts; NULL: none. Absolute, or resolved
+	char *pidfile; /* NULL: none */
+	char *state_file; /* drains kept across restarts; NULL: none. Absolute, or resolved
 	                       * against the config file's folder */
-	char *zonesdir;       /* base for relative zonefile paths; default the config file's folder */
-	unsigned tcp_count;   /* max open TCP connections; default 100 */
+	char *zonesdir; /* base for relative zonefile paths; default the config file's folder */
+	unsigned tcp_count; /* max open TCP connections; default 100 */
 	unsigned tcp_timeout_s; /* idle TCP connections are closed after this; default 10 */
 	unsigned edns_buffer_size; /* our EDNS payload size; 512..4096, default 1232 */
-	unsigned verbosity;        /* 0 errors .. 3 debug; default 2 (info) */
+	unsigned verbosity; /* 0 errors .. 3 debug; default 2 (info) */
 	struct config_zone *zones;
 	size_t zone_count;
 };

@@ -54,8 +54,7 @@ static void reply_reload(struct server *s, struct evbuffer *out)
 
 /* With a state-file, every drain and undrain rewrites it. A failed write does not undo the
  * drain, which is in force: the reply says it will not survive a restart. */
-static void reply_drain(struct server *s, const char *site, bool drained,
-			struct evbuffer *out)
+static void reply_drain(struct server *s, const char *site, bool drained, struct evbuffer *out)
 {
 	int n = health_engine_drain(s->engine, site, drained), rc;
 	const char *verb = drained ? "drain" : "undrain";
@@ -72,8 +71,10 @@ static void reply_drain(struct server *s, const char *site, bool drained,
 	if (rc < 0) {
 		log_err("state-file %s: cannot save the %s of site %s: %s; it is lost on a restart",
 			s->cfg.state_file, verb, site, strerror(-rc));
-		evbuffer_add_printf(out, "warning: state-file %s: cannot save: %s; this %s is lost "
-					 "on a restart\n", s->cfg.state_file, strerror(-rc), verb);
+		evbuffer_add_printf(out,
+				    "warning: state-file %s: cannot save: %s; this %s is lost "
+				    "on a restart\n",
+				    s->cfg.state_file, strerror(-rc), verb);
 	}
 }
 
@@ -94,7 +95,8 @@ static void reply_static(struct server *s, const char *name, struct evbuffer *ou
 		const char *zname = s->zones->zones[i]->name_str;
 		size_t n = strlen(name);
 
-		if (strncasecmp(zname, name, n) == 0 && (zname[n] == '\0' || strcmp(zname + n, ".") == 0))
+		if (strncasecmp(zname, name, n) == 0 &&
+		    (zname[n] == '\0' || strcmp(zname + n, ".") == 0))
 			z = s->zones->zones[i];
 	}
 	if (z == NULL) {
@@ -138,9 +140,11 @@ static void dispatch(struct server *s, const char *line, struct evbuffer *out)
 		evbuffer_add_printf(out, "ok\nstopping\n");
 		event_base_loopexit(s->base, NULL);
 	} else {
-		evbuffer_add_printf(out, "error: unknown command '%.64s' (known: status, status "
-					 "json, reload, drain SITE, undrain SITE, failovers SITE, "
-					 "static ZONE, stop)\n", line);
+		evbuffer_add_printf(out,
+				    "error: unknown command '%.64s' (known: status, status "
+				    "json, reload, drain SITE, undrain SITE, failovers SITE, "
+				    "static ZONE, stop)\n",
+				    line);
 	}
 }
 
@@ -204,8 +208,8 @@ int control_open(struct control **out, struct server *s)
 		return -ENOMEM;
 	c->server = s;
 	if (strlen(s->cfg.control_socket) >= sizeof(sun.sun_path)) {
-		log_err("control-socket %s: path too long (at most %zu bytes)", s->cfg.control_socket,
-			sizeof(sun.sun_path) - 1);
+		log_err("control-socket %s: path too long (at most %zu bytes)",
+			s->cfg.control_socket, sizeof(sun.sun_path) - 1);
 		free(c);
 		return -ENAMETOOLONG;
 	}
@@ -223,7 +227,8 @@ int control_open(struct control **out, struct server *s)
 	if (err == 0 && listen(fd, 16) < 0)
 		err = -errno;
 	if (err == 0) {
-		c->listener = evconnlistener_new(s->base, on_accept, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+		c->listener =
+			evconnlistener_new(s->base, on_accept, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
 		if (c->listener == NULL)
 			err = -ENOMEM;
 	}

@@ -40,7 +40,8 @@ static void add_glue(struct response *r, const struct zone_node *n, bool require
 
 			if (set == NULL)
 				continue;
-			rc = required ? response_add_rrset(r, SECTION_ADDITIONAL, n->glue[i]->name, set)
+			rc = required ? response_add_rrset(r, SECTION_ADDITIONAL, n->glue[i]->name,
+							   set)
 				      : response_add_optional(r, n->glue[i]->name, set);
 			if (rc < 0)
 				return;

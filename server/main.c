@@ -24,10 +24,11 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: batond [-f] [-c batond.conf]\n"
-		     "  -c FILE  configuration (default %s/baton/batond.conf)\n"
-		     "  -f       stay in the foreground and log to stderr\n"
-		     "  -v       print the version\n",
+	fprintf(out,
+		"usage: batond [-f] [-c batond.conf]\n"
+		"  -c FILE  configuration (default %s/baton/batond.conf)\n"
+		"  -f       stay in the foreground and log to stderr\n"
+		"  -v       print the version\n",
 		SYSCONFDIR);
 }
 

@@ -15,7 +15,8 @@ static __thread uint64_t pick_rng;
 static uint64_t next_random(void)
 {
 	if (pick_rng == 0)
-		pick_rng = (uint64_t)(uintptr_t)&pick_rng ^ (uint64_t)time(NULL) ^ 0x9e3779b97f4a7c15u;
+		pick_rng =
+			(uint64_t)(uintptr_t)&pick_rng ^ (uint64_t)time(NULL) ^ 0x9e3779b97f4a7c15u;
 	pick_rng ^= pick_rng >> 12;
 	pick_rng ^= pick_rng << 25;
 	pick_rng ^= pick_rng >> 27;
@@ -31,8 +32,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-uint32_t policy_ttl(const struct zone_failover *f, const struct health_view *view,
-		    int64_t now)
+uint32_t policy_ttl(const struct zone_failover *f, const struct health_view *view, int64_t now)
 {
 	int64_t soonest = -1;
 
@@ -100,16 +100,13 @@ static unsigned fall_back(struct response *r, const struct zone_failover *f,
 		for (uint16_t i = 0; i < f->site_count && i < PICK_MAX; i++)
 			out[i] = f->sites[i];
 		return f->site_count < PICK_MAX ? f->site_count : PICK_MAX;
-	case FALLBACK_SITE:
-		out[0] = f->fallback_site;
-		return 1;
+	case FALLBACK_SITE: out[0] = f->fallback_site; return 1;
 	case FALLBACK_SERVFAIL:
 		r->rcode = RCODE_SERVFAIL;
 		r->aa = false;
 		return 0;
 	case FALLBACK_NONE:
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -126,7 +123,8 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 	if (r->rcode == RCODE_SERVFAIL)
 		return;
 	for (unsigned i = 0; i < n; i++) {
-		const struct zone_rrset *set = qtype == LDNS_RR_TYPE_AAAA ? sites[i]->aaaa : sites[i]->a;
+		const struct zone_rrset *set =
+			qtype == LDNS_RR_TYPE_AAAA ? sites[i]->aaaa : sites[i]->a;
 
 		if (set->rr_count == 0)
 			continue; /* never another site's address in its place */

@@ -17,7 +17,6 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 
 /* The TTL for an answer from `f` at `now_ms`: the time until any of its sites' verdicts could
  * change, clamped to [ttl-min, ttl] (gdnsd's rule), so caches follow a failover quickly. */
-uint32_t policy_ttl(const struct zone_failover *f, const struct health_view *view,
-		    int64_t now_ms);
+uint32_t policy_ttl(const struct zone_failover *f, const struct health_view *view, int64_t now_ms);
 
 #endif

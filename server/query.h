@@ -12,9 +12,9 @@
 
 enum query_status {
 	QUERY_OK = 0,
-	QUERY_DROP,    /* not a query at all (too short for a header, or QR set): no answer */
+	QUERY_DROP, /* not a query at all (too short for a header, or QR set): no answer */
 	QUERY_FORMERR, /* answer FORMERR; `question_len` says whether the question can be echoed */
-	QUERY_NOTIMP,  /* an opcode other than QUERY */
+	QUERY_NOTIMP, /* an opcode other than QUERY */
 	QUERY_BADVERS, /* EDNS version above 0 (RFC 6891 §6.1.3) */
 };
 
@@ -25,7 +25,7 @@ struct query {
 	bool cd;
 	struct dname_view qname;
 	const uint8_t *question; /* the question as received, client's case: echoed verbatim */
-	uint16_t question_len;   /* 0 when it could not be parsed */
+	uint16_t question_len; /* 0 when it could not be parsed */
 	uint16_t qtype;
 	uint16_t qclass;
 	bool edns;

@@ -20,8 +20,9 @@ static bool uses_geo(const struct zone *z, struct diag *d)
 		const struct zone_failover *f = z->nodes[i].failover;
 
 		if (f != NULL && f->policy == POLICY_GEO) {
-			diag_add(d, f->file, f->line, "policy=geo needs a geoip-database, which this "
-						      "batond does not support yet: use policy=order");
+			diag_add(d, f->file, f->line,
+				 "policy=geo needs a geoip-database, which this "
+				 "batond does not support yet: use policy=order");
 			found = true;
 		}
 	}
@@ -57,7 +58,8 @@ int reload_run(struct server *s, struct diag *d)
 		size_t errors_before = d->count;
 
 		if (zone_load(&z, cz->name, cz->zonefile, d) == 0 && !uses_geo(z, d)) {
-			log_info("zone %s: loaded serial %u from %s", cz->name, z->serial, cz->zonefile);
+			log_info("zone %s: loaded serial %u from %s", cz->name, z->serial,
+				 cz->zonefile);
 			zones[count++] = z;
 			continue;
 		}

@@ -179,8 +179,8 @@ int response_add_rrset(struct response *r, enum response_section section, const 
 	return response_add_rrset_ttl(r, section, owner, set, RESPONSE_TTL_AS_IS);
 }
 
-int response_add_rrset_ttl(struct response *r, enum response_section section,
-			   const uint8_t *owner, const struct zone_rrset *set, uint32_t ttl)
+int response_add_rrset_ttl(struct response *r, enum response_section section, const uint8_t *owner,
+			   const struct zone_rrset *set, uint32_t ttl)
 {
 	size_t len = r->len;
 	uint16_t compress_count = r->compress_count;

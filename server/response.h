@@ -28,12 +28,12 @@ struct response {
 	uint8_t *buf;
 	size_t len;
 	size_t question_end;
-	size_t limit;    /* what the client accepts, less room kept for our OPT */
+	size_t limit; /* what the client accepts, less room kept for our OPT */
 	uint16_t count[3];
-	uint16_t rcode;  /* may exceed 15: see RCODE_BADVERS */
+	uint16_t rcode; /* may exceed 15: see RCODE_BADVERS */
 	bool aa;
 	bool tc;
-	bool edns;       /* append an OPT record */
+	bool edns; /* append an OPT record */
 	uint16_t edns_size;
 	bool edns_do;
 	uint16_t compress_count;
@@ -55,8 +55,8 @@ int response_add_rrset(struct response *r, enum response_section section, const 
 
 /* The same with every RR's TTL set to `ttl` (RESPONSE_TTL_AS_IS keeps the zone's): answers
  * computed per query, such as FAILOVER's, carry a TTL of their own. */
-int response_add_rrset_ttl(struct response *r, enum response_section section,
-			   const uint8_t *owner, const struct zone_rrset *set, uint32_t ttl);
+int response_add_rrset_ttl(struct response *r, enum response_section section, const uint8_t *owner,
+			   const struct zone_rrset *set, uint32_t ttl);
 
 /* Adds `set` to the additional section if it fits; unlike response_add_rrset() a miss does
  * not set TC, because the data is only a courtesy (RFC 2181 §9). */

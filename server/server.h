@@ -18,18 +18,18 @@ struct health_view;
 
 struct server {
 	struct config cfg;
-	struct zoneset *zones;      /* read with rcu_dereference(); replaced only by reload_run() */
+	struct zoneset *zones; /* read with rcu_dereference(); replaced only by reload_run() */
 	struct health_view *health; /* read with rcu_dereference(); published by the engine */
 	struct health_engine *engine;
-	struct event_base *base;    /* main thread: TCP, control socket, signals */
+	struct event_base *base; /* main thread: TCP, control socket, signals */
 	struct udp_workers *udp;
 	struct tcp_server *tcp;
 	struct control *control;
 	time_t started;
 	time_t last_reload;
-	unsigned long reloads_ok;     /* every zone compiled */
+	unsigned long reloads_ok; /* every zone compiled */
 	unsigned long reloads_failed; /* at least one zone kept its old data */
-	atomic_ulong udp_queries;     /* summed from the workers when asked */
+	atomic_ulong udp_queries; /* summed from the workers when asked */
 };
 
 #endif

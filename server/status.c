@@ -97,16 +97,17 @@ static void json_site(struct server *s, uint32_t i, const struct health_site_inf
 	json_string(out, info->zone);
 	evbuffer_add_printf(out, ",\"name\":");
 	json_string(out, info->name);
-	evbuffer_add_printf(out, ",\"verdict\":\"%s\",\"drained\":%s,\"since\":\"%s\",\"evidence\":",
-			    health_verdict_name(info->verdict), info->drained ? "true" : "false",
-			    since);
+	evbuffer_add_printf(
+		out, ",\"verdict\":\"%s\",\"drained\":%s,\"since\":\"%s\",\"evidence\":",
+		health_verdict_name(info->verdict), info->drained ? "true" : "false", since);
 	json_string(out, info->evidence);
 	evbuffer_add_printf(out, ",\"checks\":[");
 	for (uint32_t j = 0; health_engine_target_info(s->engine, i, j, &t); j++) {
 		evbuffer_add_printf(out, "%s{\"check\":", j ? "," : "");
 		json_string(out, t.check);
-		evbuffer_add_printf(out, ",\"kind\":\"%s\",\"address\":\"%s\",\"state\":\"%s\","
-					 "\"reason\":",
+		evbuffer_add_printf(out,
+				    ",\"kind\":\"%s\",\"address\":\"%s\",\"state\":\"%s\","
+				    "\"reason\":",
 				    t.kind, t.address, health_verdict_name(t.state));
 		json_string(out, t.reason);
 		evbuffer_add_printf(out, "}");
@@ -119,9 +120,10 @@ void status_json(struct server *s, struct evbuffer *out)
 	struct health_site_info info;
 	bool first = true;
 
-	evbuffer_add_printf(out, "{\"version\":\"%s\",\"uptime_seconds\":%ld,\"udp_queries\":%lu,"
-				 "\"tcp_queries\":%lu,\"reloads_ok\":%lu,\"reloads_failed\":%lu,"
-				 "\"zones\":[",
+	evbuffer_add_printf(out,
+			    "{\"version\":\"%s\",\"uptime_seconds\":%ld,\"udp_queries\":%lu,"
+			    "\"tcp_queries\":%lu,\"reloads_ok\":%lu,\"reloads_failed\":%lu,"
+			    "\"zones\":[",
 			    PACKAGE_VERSION, (long)(time(NULL) - s->started),
 			    udp_workers_queries(s->udp), tcp_server_queries(s->tcp), s->reloads_ok,
 			    s->reloads_failed);

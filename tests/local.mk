@@ -74,7 +74,8 @@ INTEGRATION_TESTS = \
 	tests/integration/failover.sh \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh
-TESTS += $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS) tests/style.sh
+EXTRA_DIST += tests/style.sh .clang-format
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone \

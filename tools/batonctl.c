@@ -17,20 +17,21 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: batonctl [-c batond.conf | -s SOCKET] COMMAND\n"
-		     "commands:\n"
-		     "  status [--json]   counters, zones, sites with verdicts and evidence\n"
-		     "  reload            re-read every zone file (like SIGHUP)\n"
-		     "  drain SITE        take SITE out of every FAILOVER answer\n"
-		     "  undrain SITE      put it back\n"
-		     "  drill SITE [--timeout SECONDS]\n"
-		     "                    drain SITE, wait until every FAILOVER name that used it\n"
-		     "                    answers from a standby (default %d s), undrain, report;\n"
-		     "                    exit 1 when a standby is not healthy or a name did not\n"
-		     "                    move, 2 when the drill cannot run\n"
-		     "  static ZONE       the zone as a plain master file, FAILOVERs as the sites\n"
-		     "                    up now (baton-checkzone --static lists every site)\n"
-		     "  stop              stop batond\n",
+	fprintf(out,
+		"usage: batonctl [-c batond.conf | -s SOCKET] COMMAND\n"
+		"commands:\n"
+		"  status [--json]   counters, zones, sites with verdicts and evidence\n"
+		"  reload            re-read every zone file (like SIGHUP)\n"
+		"  drain SITE        take SITE out of every FAILOVER answer\n"
+		"  undrain SITE      put it back\n"
+		"  drill SITE [--timeout SECONDS]\n"
+		"                    drain SITE, wait until every FAILOVER name that used it\n"
+		"                    answers from a standby (default %d s), undrain, report;\n"
+		"                    exit 1 when a standby is not healthy or a name did not\n"
+		"                    move, 2 when the drill cannot run\n"
+		"  static ZONE       the zone as a plain master file, FAILOVERs as the sites\n"
+		"                    up now (baton-checkzone --static lists every site)\n"
+		"  stop              stop batond\n",
 		DRILL_TIMEOUT_DEFAULT_S);
 }
 
@@ -95,8 +96,10 @@ static int drill(const char *sock, int argc, char **argv)
 			timeout_s = strtoul(argv[++i], &end, 10);
 			if (argv[i][0] < '0' || argv[i][0] > '9' || *end != '\0' || timeout_s < 1 ||
 			    timeout_s > 86400) {
-				fprintf(stderr, "batonctl: --timeout: '%s' is not a number of "
-						"seconds between 1 and 86400\n", argv[i]);
+				fprintf(stderr,
+					"batonctl: --timeout: '%s' is not a number of "
+					"seconds between 1 and 86400\n",
+					argv[i]);
 				return 2;
 			}
 		} else if (site == NULL && argv[i][0] != '-' && is_one_word(argv[i])) {
@@ -121,8 +124,9 @@ static bool command_line(int argc, char **argv, char *out, size_t size)
 		snprintf(out, size, "status json");
 		return true;
 	}
-	if (argc == 2 && (strcmp(argv[0], "drain") == 0 || strcmp(argv[0], "undrain") == 0 ||
-			  strcmp(argv[0], "static") == 0) &&
+	if (argc == 2 &&
+	    (strcmp(argv[0], "drain") == 0 || strcmp(argv[0], "undrain") == 0 ||
+	     strcmp(argv[0], "static") == 0) &&
 	    is_one_word(argv[1])) {
 		snprintf(out, size, "%s %s", argv[0], argv[1]);
 		return true;
@@ -137,8 +141,14 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "+c:s:h")) != -1) {
 		switch (opt) {
-		case 'c': free(sock); sock = socket_from_config(optarg); break;
-		case 's': free(sock); sock = strdup(optarg); break;
+		case 'c':
+			free(sock);
+			sock = socket_from_config(optarg);
+			break;
+		case 's':
+			free(sock);
+			sock = strdup(optarg);
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -100,8 +100,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: baton-check ZONEFILE ORIGIN CHECK ADDRESS\n"
-				"runs the $CHECK named CHECK once against ADDRESS; exit 0 when up\n");
+		fprintf(stderr,
+			"usage: baton-check ZONEFILE ORIGIN CHECK ADDRESS\n"
+			"runs the $CHECK named CHECK once against ADDRESS; exit 0 when up\n");
 		return 2;
 	}
 	/* libevent and OpenSSL write with plain write(): a peer's reset must not kill us */

@@ -55,8 +55,8 @@ static int parse_status_range(struct zone_check *check, const char *v, struct st
 	unsigned lo, hi;
 	char tail;
 
-	if (sscanf(v, "%u-%u%c", &lo, &hi, &tail) == 2 || (sscanf(v, "%u%c", &lo, &tail) == 1 &&
-							     (hi = lo, true))) {
+	if (sscanf(v, "%u-%u%c", &lo, &hi, &tail) == 2 ||
+	    (sscanf(v, "%u%c", &lo, &tail) == 1 && (hi = lo, true))) {
 		if (lo >= 100 && hi <= 599 && lo <= hi) {
 			check->status_min = (uint16_t)lo;
 			check->status_max = (uint16_t)hi;
@@ -95,8 +95,10 @@ static int parse_command(struct zone_check *check, const char *v, struct stanza_
 		p += len;
 	}
 	if (n == 0 || argv[0][0] != '/')
-		return stanza_error(c, "command=%s: give the program's absolute path (it runs "
-				       "without a shell)", v);
+		return stanza_error(c,
+				    "command=%s: give the program's absolute path (it runs "
+				    "without a shell)",
+				    v);
 	check->argv = argv;
 	return 0;
 }
@@ -121,7 +123,8 @@ static int parse_dns_param(struct zone_check *check, const char *key, const char
 		ldns_lookup_table *rc = ldns_lookup_by_name(ldns_rcodes, v);
 
 		if (rc == NULL)
-			return stanza_error(c, "rcode=%s is not an rcode (NOERROR, NXDOMAIN, ...)", v);
+			return stanza_error(c, "rcode=%s is not an rcode (NOERROR, NXDOMAIN, ...)",
+					    v);
 		check->expect_rcode = (uint8_t)rc->id;
 		return 0;
 	}
@@ -135,8 +138,7 @@ static int parse_dns_param(struct zone_check *check, const char *key, const char
 	return 0;
 }
 
-static int set_param(struct zone_check *check, const char *key, const char *v,
-		     struct stanza_ctx *c)
+static int set_param(struct zone_check *check, const char *key, const char *v, struct stanza_ctx *c)
 {
 	uint32_t n;
 	int rc;
@@ -171,8 +173,9 @@ static int set_param(struct zone_check *check, const char *key, const char *v,
 		return (check->host = copy_string(c, v)) ? 0 : -ENOMEM;
 	if (strcmp(key, "ca") == 0) {
 		if (access(v, R_OK) < 0)
-			return stanza_error(c, "ca=%s: %s: give a readable PEM file of trust anchors", v,
-					    strerror(errno));
+			return stanza_error(c,
+					    "ca=%s: %s: give a readable PEM file of trust anchors",
+					    v, strerror(errno));
 		return (check->ca_file = copy_string(c, v)) ? 0 : -ENOMEM;
 	}
 	if (strcmp(key, "verify") == 0) {
@@ -189,7 +192,9 @@ static int set_param(struct zone_check *check, const char *key, const char *v,
 
 static void set_defaults(struct zone_check *check)
 {
-	static const uint16_t ports[] = { [CHECK_HTTP] = 80, [CHECK_HTTPS] = 443, [CHECK_DNS] = 53 };
+	static const uint16_t ports[] = {
+		[CHECK_HTTP] = 80, [CHECK_HTTPS] = 443, [CHECK_DNS] = 53
+	};
 
 	check->interval_ms = DEFAULT_INTERVAL_MS;
 	check->timeout_ms = 0; /* derived from the interval unless given */
@@ -206,8 +211,9 @@ static void set_defaults(struct zone_check *check)
 static int finish(struct zone_check *check, struct stanza_ctx *c)
 {
 	if (check->timeout_ms == 0)
-		check->timeout_ms = check->interval_ms / 2 < DEFAULT_TIMEOUT_MS ? check->interval_ms / 2
-									: DEFAULT_TIMEOUT_MS;
+		check->timeout_ms = check->interval_ms / 2 < DEFAULT_TIMEOUT_MS
+					    ? check->interval_ms / 2
+					    : DEFAULT_TIMEOUT_MS;
 	if (check->timeout_ms >= check->interval_ms)
 		return stanza_error(c, "check '%s': timeout (%ums) must be below interval (%ums)",
 				    check->name, check->timeout_ms, check->interval_ms);
@@ -217,8 +223,10 @@ static int finish(struct zone_check *check, struct stanza_ctx *c)
 		return stanza_error(c, "check '%s': dns checks need name= (the name to ask for)",
 				    check->name);
 	if (check->kind == CHECK_EXEC && check->argv == NULL)
-		return stanza_error(c, "check '%s': exec checks need command=\"/path/to/program "
-				       "args\"", check->name);
+		return stanza_error(c,
+				    "check '%s': exec checks need command=\"/path/to/program "
+				    "args\"",
+				    check->name);
 	return 0;
 }
 
@@ -233,11 +241,13 @@ int check_spec_compile(struct zone_check *check, const char *args, struct stanza
 	if (rc < 0)
 		goto out;
 	if (a.count < 2 || a.keys[0] != NULL || a.keys[1] != NULL) {
-		rc = stanza_error(c, "$CHECK needs a name and a kind first: $CHECK web http port=80");
+		rc = stanza_error(c,
+				  "$CHECK needs a name and a kind first: $CHECK web http port=80");
 		goto out;
 	}
 	if (!stanza_is_identifier(a.values[0])) {
-		rc = stanza_error(c, "check name '%s': use letters, digits, '-' or '_'", a.values[0]);
+		rc = stanza_error(c, "check name '%s': use letters, digits, '-' or '_'",
+				  a.values[0]);
 		goto out;
 	}
 	check->name = copy_string(c, a.values[0]);
@@ -250,8 +260,8 @@ int check_spec_compile(struct zone_check *check, const char *args, struct stanza
 	set_defaults(check);
 	for (size_t i = 2; i < a.count; i++) {
 		int err = a.keys[i] ? set_param(check, a.keys[i], a.values[i], c)
-				    : stanza_error(c, "check '%s': '%s' is not key=value", check->name,
-						   a.values[i]);
+				    : stanza_error(c, "check '%s': '%s' is not key=value",
+						   check->name, a.values[i]);
 
 		if (err < 0 && rc == 0)
 			rc = err;
@@ -293,8 +303,9 @@ bool check_spec_equal(const struct zone_check *a, const struct zone_check *b)
 	       same_string(a->path, b->path) && same_string(a->host, b->host) &&
 	       same_string(a->body, b->body) && a->status_min == b->status_min &&
 	       a->status_max == b->status_max && a->verify == b->verify &&
-	       same_string(a->ca_file, b->ca_file) && same_query_name(a->query_name, b->query_name) &&
-	       a->query_type == b->query_type && a->expect_rcode == b->expect_rcode &&
+	       same_string(a->ca_file, b->ca_file) &&
+	       same_query_name(a->query_name, b->query_name) && a->query_type == b->query_type &&
+	       a->expect_rcode == b->expect_rcode &&
 	       a->has_expect_address == b->has_expect_address &&
 	       a->expect_address_family == b->expect_address_family &&
 	       memcmp(a->expect_address, b->expect_address, sizeof(a->expect_address)) == 0 &&

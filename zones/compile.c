@@ -32,13 +32,18 @@ struct flat_rr {
 static bool type_compresses_names(uint16_t type)
 {
 	switch (type) {
-	case LDNS_RR_TYPE_NS: case LDNS_RR_TYPE_MD: case LDNS_RR_TYPE_MF:
-	case LDNS_RR_TYPE_CNAME: case LDNS_RR_TYPE_SOA: case LDNS_RR_TYPE_MB:
-	case LDNS_RR_TYPE_MG: case LDNS_RR_TYPE_MR: case LDNS_RR_TYPE_PTR:
-	case LDNS_RR_TYPE_MINFO: case LDNS_RR_TYPE_MX:
-		return true;
-	default:
-		return false;
+	case LDNS_RR_TYPE_NS:
+	case LDNS_RR_TYPE_MD:
+	case LDNS_RR_TYPE_MF:
+	case LDNS_RR_TYPE_CNAME:
+	case LDNS_RR_TYPE_SOA:
+	case LDNS_RR_TYPE_MB:
+	case LDNS_RR_TYPE_MG:
+	case LDNS_RR_TYPE_MR:
+	case LDNS_RR_TYPE_PTR:
+	case LDNS_RR_TYPE_MINFO:
+	case LDNS_RR_TYPE_MX: return true;
+	default: return false;
 	}
 }
 
@@ -198,7 +203,8 @@ static int build_nodes(struct zone *z, const struct name_list *l)
 		struct zone_node *n = &z->nodes[z->node_count];
 		size_t len = dname_length(l->names[i]);
 
-		if (z->node_count > 0 && dname_equal(z->nodes[z->node_count - 1].lower, l->names[i]))
+		if (z->node_count > 0 &&
+		    dname_equal(z->nodes[z->node_count - 1].lower, l->names[i]))
 			continue;
 		n->lower = arena_dup(&z->arena, l->names[i], len);
 		if (n->lower == NULL)
@@ -496,8 +502,8 @@ static int collect_failover_names(struct name_list *l, const struct zone_source 
 	return 0;
 }
 
-static int build(struct zone *z, const struct zone_source *src, const struct flat_rr *rrs,
-		 size_t n, struct diag *d)
+static int build(struct zone *z, const struct zone_source *src, const struct flat_rr *rrs, size_t n,
+		 struct diag *d)
 {
 	struct name_list names = { 0 };
 	const uint8_t *apex = ldns_rdf_data(src->origin);

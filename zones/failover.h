@@ -17,15 +17,15 @@ struct zone_check {
 	enum check_kind kind;
 	uint32_t interval_ms;
 	uint32_t timeout_ms; /* below interval_ms */
-	uint8_t rise;        /* consecutive successes that make a down target up */
-	uint8_t fall;        /* consecutive failures that make an up target down */
-	uint16_t port;       /* tcp, http, https, dns */
+	uint8_t rise; /* consecutive successes that make a down target up */
+	uint8_t fall; /* consecutive failures that make an up target down */
+	uint16_t port; /* tcp, http, https, dns */
 	/* http, https */
 	const char *path;
-	const char *host;    /* Host header; NULL: the target address */
-	const char *body;    /* substring the body must contain; NULL: any */
+	const char *host; /* Host header; NULL: the target address */
+	const char *body; /* substring the body must contain; NULL: any */
 	uint16_t status_min, status_max;
-	bool verify;         /* https: verify the certificate (default yes) */
+	bool verify; /* https: verify the certificate (default yes) */
 	const char *ca_file; /* https: trust anchors; NULL: the system's */
 	/* dns */
 	const uint8_t *query_name; /* wire form */
@@ -51,13 +51,13 @@ struct zone_site {
 	const struct zone_check **checks;
 	bool has_geo;
 	double latitude, longitude;
-	uint32_t weight;     /* for policy=weighted; default 1 */
-	const char *region;  /* NULL when not given */
+	uint32_t weight; /* for policy=weighted; default 1 */
+	const char *region; /* NULL when not given */
 	/* The site's addresses as RRsets, so an answer is a copy plus a TTL patch. Empty
 	 * (rr_count 0) for a family the site has none of. */
 	struct zone_rrset *a;
 	struct zone_rrset *aaaa;
-	uint32_t health_id;  /* index into the health view, set by the server before publishing */
+	uint32_t health_id; /* index into the health view, set by the server before publishing */
 	const char *file;
 	unsigned line;
 };
@@ -70,9 +70,9 @@ struct zone_failover {
 	enum failover_fallback fallback;
 	const struct zone_site *fallback_site; /* FALLBACK_SITE */
 	uint16_t site_count;
-	const struct zone_site **sites;        /* in the order written */
-	uint32_t ttl_max_s;                    /* the record's TTL */
-	uint32_t ttl_min_s;                    /* ttl-min=, default ttl_max_s / 2 */
+	const struct zone_site **sites; /* in the order written */
+	uint32_t ttl_max_s; /* the record's TTL */
+	uint32_t ttl_min_s; /* ttl-min=, default ttl_max_s / 2 */
 	const char *file;
 	unsigned line;
 };

@@ -19,7 +19,7 @@ struct load_state {
 	struct zone_source *src;
 	struct diag *d;
 	ldns_rdf *origin; /* current $ORIGIN, owned */
-	ldns_rdf *prev;   /* previous owner, owned */
+	ldns_rdf *prev; /* previous owner, owned */
 	uint32_t default_ttl;
 	unsigned depth;
 };
@@ -146,8 +146,7 @@ static void directive_ttl(struct load_state *st, char *args, const char *file, u
 	st->default_ttl = ttl;
 }
 
-static void directive_include(struct load_state *st, char *args, const char *file,
-			      unsigned line)
+static void directive_include(struct load_state *st, char *args, const char *file, unsigned line)
 {
 	char *rest, *path = next_word(args, &rest), *origin_text = next_word(rest, &rest);
 	char full[4096], dir[4096];
@@ -173,7 +172,8 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 		rc = read_file(st, path, st->depth + 1);
 		if (rc == -ELOOP)
 			diag_add(st->d, file, line,
-				 "$INCLUDE %s: nested more than %d deep; does a file include itself?",
+				 "$INCLUDE %s: nested more than %d deep; does a file include "
+				 "itself?",
 				 path, INCLUDE_DEPTH_MAX);
 		else if (rc < 0 && rc != -EINVAL)
 			diag_add(st->d, file, line, "$INCLUDE %s: %s", path, strerror(-rc));
@@ -195,12 +195,14 @@ static void handle_directive(struct load_state *st, char *text, const char *file
 	else if (strcasecmp(word, "$INCLUDE") == 0)
 		directive_include(st, args, file, line);
 	else if (strcasecmp(word, "$CHECK") == 0 || strcasecmp(word, "$SITE") == 0) {
-		if (add_stanza(st->src, word[1] == 'C' || word[1] == 'c' ? STANZA_CHECK : STANZA_SITE,
-			       args, file, line) < 0)
+		if (add_stanza(st->src,
+			       word[1] == 'C' || word[1] == 'c' ? STANZA_CHECK : STANZA_SITE, args,
+			       file, line) < 0)
 			diag_add(st->d, file, line, "out of memory");
 	} else
 		diag_add(st->d, file, line,
-			 "unknown directive %s (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE)", word);
+			 "unknown directive %s (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE)",
+			 word);
 }
 
 static bool is_class(const char *w)
@@ -257,8 +259,9 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 	else
 		stanza->owner = parse_origin(st, owner_text);
 	if (stanza->owner != NULL && ldns_rdf_size(stanza->owner) > DNAME_MAX_LEN) {
-		diag_add(st->d, file, line, "the owner name is longer than 255 bytes (RFC 1035 "
-					    "§3.1): shorten it or its $ORIGIN");
+		diag_add(st->d, file, line,
+			 "the owner name is longer than 255 bytes (RFC 1035 "
+			 "§3.1): shorten it or its $ORIGIN");
 		ldns_rdf_deep_free(stanza->owner);
 		stanza->owner = NULL;
 	} else if (stanza->owner == NULL)
@@ -293,13 +296,13 @@ static const char *record_problem(const ldns_rr *rr)
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
 		if (ldns_rdf_get_type(ldns_rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME &&
 		    ldns_rdf_size(ldns_rr_rdf(rr, i)) > DNAME_MAX_LEN)
-			return "a name in the data is longer than 255 bytes (RFC 1035 §3.1): shorten "
+			return "a name in the data is longer than 255 bytes (RFC 1035 §3.1): "
+			       "shorten "
 			       "it or its $ORIGIN";
 	return NULL;
 }
 
-static void handle_record(struct load_state *st, const char *text, const char *file,
-			  unsigned line)
+static void handle_record(struct load_state *st, const char *text, const char *file, unsigned line)
 {
 	ldns_status status;
 	ldns_rr *rr = NULL;
@@ -333,7 +336,8 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	}
 	free(joined);
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
-		diag_add(st->d, file, line, "only class IN is served; remove the record or write IN");
+		diag_add(st->d, file, line,
+			 "only class IN is served; remove the record or write IN");
 		ldns_rr_free(rr);
 		return;
 	}
@@ -404,8 +408,7 @@ static int read_file(struct load_state *st, const char *path, unsigned depth)
 	return rc;
 }
 
-static int start(struct zone_source *src, struct load_state *st, const char *origin,
-		 struct diag *d)
+static int start(struct zone_source *src, struct load_state *st, const char *origin, struct diag *d)
 {
 	memset(src, 0, sizeof(*src));
 	memset(st, 0, sizeof(*st));
@@ -427,8 +430,7 @@ static int finish(struct load_state *st, size_t errors_before, int rc)
 	return st->d->count > errors_before ? -EINVAL : 0;
 }
 
-int zone_source_read(struct zone_source *src, const char *origin, const char *path,
-		     struct diag *d)
+int zone_source_read(struct zone_source *src, const char *origin, const char *path, struct diag *d)
 {
 	struct load_state st;
 	size_t before = d->count;
@@ -444,8 +446,8 @@ int zone_source_read(struct zone_source *src, const char *origin, const char *pa
 	return finish(&st, before, rc);
 }
 
-int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *fp,
-			    const char *name, struct diag *d)
+int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *fp, const char *name,
+			    struct diag *d)
 {
 	struct load_state st;
 	size_t before = d->count;

@@ -19,9 +19,9 @@ enum stanza_kind { STANZA_CHECK, STANZA_SITE, STANZA_FAILOVER };
 
 struct zone_source_stanza {
 	enum stanza_kind kind;
-	char *args;       /* what follows `$CHECK`, `$SITE` or the FAILOVER type, owned */
-	ldns_rdf *owner;  /* FAILOVER: the absolute owner name, owned */
-	uint32_t ttl;     /* FAILOVER */
+	char *args; /* what follows `$CHECK`, `$SITE` or the FAILOVER type, owned */
+	ldns_rdf *owner; /* FAILOVER: the absolute owner name, owned */
+	uint32_t ttl; /* FAILOVER */
 	const char *file; /* points into zone_source.files */
 	unsigned line;
 };
@@ -33,7 +33,7 @@ struct zone_source {
 	size_t cap;
 	struct zone_source_stanza *stanzas;
 	size_t stanza_count;
-	char **files;     /* the zone file and each $INCLUDE, owned */
+	char **files; /* the zone file and each $INCLUDE, owned */
 	size_t file_count;
 };
 
@@ -41,12 +41,11 @@ struct zone_source {
  * Records are kept even when later ones fail, so one run reports every error. Returns 0, or
  * -EINVAL when `d` holds errors, or -errno when the file cannot be opened. The caller frees
  * `src` with zone_source_fini() in every case. */
-int zone_source_read(struct zone_source *src, const char *origin, const char *path,
-		     struct diag *d);
+int zone_source_read(struct zone_source *src, const char *origin, const char *path, struct diag *d);
 
 /* The same from an open stream named `name` (used by the fuzzer with fmemopen()). */
-int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *fp,
-			    const char *name, struct diag *d);
+int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *fp, const char *name,
+			    struct diag *d);
 
 void zone_source_fini(struct zone_source *src);
 

@@ -39,13 +39,13 @@ static void log_line(enum log_level level, const char *fmt, va_list ap)
 		fprintf(stderr, "%s[%s]: %s\n", log_ident, tag[level], line);
 }
 
-#define LOG_FN(name, level)                   \
-	void name(const char *fmt, ...)           \
-	{                                         \
-		va_list ap;                           \
-		va_start(ap, fmt);                    \
-		log_line(level, fmt, ap);             \
-		va_end(ap);                           \
+#define LOG_FN(name, level)               \
+	void name(const char *fmt, ...)   \
+	{                                 \
+		va_list ap;               \
+		va_start(ap, fmt);        \
+		log_line(level, fmt, ap); \
+		va_end(ap);               \
 	}
 LOG_FN(log_err, LOG_LEVEL_ERR)
 LOG_FN(log_warn, LOG_LEVEL_WARN)

@@ -33,8 +33,7 @@ static int print_rr(FILE *out, const uint8_t *owner, const struct zone_rr *rr, u
 	return 0;
 }
 
-static int print_rrset(FILE *out, const uint8_t *owner, const struct zone_rrset *set,
-		       uint32_t ttl)
+static int print_rrset(FILE *out, const uint8_t *owner, const struct zone_rrset *set, uint32_t ttl)
 {
 	for (uint16_t i = 0; i < set->rr_count; i++) {
 		int rc = print_rr(out, owner, &set->rrs[i], ttl);
@@ -45,8 +44,7 @@ static int print_rrset(FILE *out, const uint8_t *owner, const struct zone_rrset 
 	return 0;
 }
 
-static int print_failover(FILE *out, const struct zone_node *n, zone_site_filter *keep,
-			  void *arg)
+static int print_failover(FILE *out, const struct zone_node *n, zone_site_filter *keep, void *arg)
 {
 	const struct zone_failover *f = n->failover;
 	unsigned kept = 0;
@@ -55,8 +53,10 @@ static int print_failover(FILE *out, const struct zone_node *n, zone_site_filter
 	for (uint16_t i = 0; keep != NULL && i < f->site_count; i++)
 		kept += keep(f->sites[i], arg);
 	fprintf(out, "; FAILOVER policy=%s: %s\n",
-		f->policy == POLICY_ORDER ? "order" : f->policy == POLICY_ALL ? "all"
-		: f->policy == POLICY_WEIGHTED ? "weighted" : "geo",
+		f->policy == POLICY_ORDER      ? "order"
+		: f->policy == POLICY_ALL      ? "all"
+		: f->policy == POLICY_WEIGHTED ? "weighted"
+					       : "geo",
 		kept ? "the sites up now" : "every site");
 	for (uint16_t i = 0; i < f->site_count && rc == 0; i++) {
 		const struct zone_site *site = f->sites[i];

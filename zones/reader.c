@@ -110,7 +110,8 @@ int reader_next(struct reader *r, struct reader_entry *e, struct diag *d)
 	for (;;) {
 		rc = read_entry(r, &start, &open_line, &depth);
 		if (rc == -EILSEQ) {
-			diag_add(d, r->file, start, "unterminated quoted string: add the closing '\"'");
+			diag_add(d, r->file, start,
+				 "unterminated quoted string: add the closing '\"'");
 			return -EBADMSG;
 		}
 		if (rc == -E2BIG) {
@@ -125,7 +126,8 @@ int reader_next(struct reader *r, struct reader_entry *e, struct diag *d)
 		if (rc == 0)
 			return 0;
 		if (depth > 0) {
-			diag_add(d, r->file, open_line, "'(' is never closed: add the matching ')'");
+			diag_add(d, r->file, open_line,
+				 "'(' is never closed: add the matching ')'");
 			return -EBADMSG;
 		}
 		if (depth < 0) {

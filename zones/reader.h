@@ -11,15 +11,15 @@
 struct reader {
 	FILE *fp;
 	const char *file; /* for messages; not owned */
-	unsigned line;    /* lines consumed so far */
-	char *buf;        /* the current entry, owned */
+	unsigned line; /* lines consumed so far */
+	char *buf; /* the current entry, owned */
 	size_t cap;
 };
 
 struct reader_entry {
 	const char *text; /* valid until the next reader_next(); starts with ' ' when the owner
 	                   * was left blank (RFC 1035 §5.1: the previous owner applies) */
-	unsigned line;    /* first line of the entry */
+	unsigned line; /* first line of the entry */
 };
 
 /* Wraps an open stream; the caller keeps ownership of `fp`. */

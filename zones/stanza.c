@@ -45,7 +45,8 @@ static void compile_checks(struct zone *z, const struct zone_source *src, struct
 		if (check_spec_compile(check, st->args, c) < 0 && check->name == NULL)
 			continue;
 		if (find_check(z, check->name) != NULL) {
-			stanza_error(c, "check '%s' is defined twice (first at line %u): rename one",
+			stanza_error(c,
+				     "check '%s' is defined twice (first at line %u): rename one",
 				     check->name, find_check(z, check->name)->line);
 			continue;
 		}
@@ -87,20 +88,21 @@ static int site_add_address(struct zone_site *site, const char *text, struct sta
 
 	if (inet_pton(AF_INET, text, buf) == 1) {
 		if (site->v4_count == SITE_ADDRESSES_MAX)
-			return stanza_error(c, "site '%s' has more than %d IPv4 addresses", site->name,
-					    SITE_ADDRESSES_MAX);
+			return stanza_error(c, "site '%s' has more than %d IPv4 addresses",
+					    site->name, SITE_ADDRESSES_MAX);
 		memcpy(site->v4[site->v4_count++], buf, 4);
 		return 0;
 	}
 	if (inet_pton(AF_INET6, text, buf) == 1) {
 		if (site->v6_count == SITE_ADDRESSES_MAX)
-			return stanza_error(c, "site '%s' has more than %d IPv6 addresses", site->name,
-					    SITE_ADDRESSES_MAX);
+			return stanza_error(c, "site '%s' has more than %d IPv6 addresses",
+					    site->name, SITE_ADDRESSES_MAX);
 		memcpy(site->v6[site->v6_count++], buf, 16);
 		return 0;
 	}
-	return stanza_error(c, "site '%s': '%s' is neither an IPv4 nor an IPv6 address, nor a "
-			       "key=value (known: check, geo, weight, region)",
+	return stanza_error(c,
+			    "site '%s': '%s' is neither an IPv4 nor an IPv6 address, nor a "
+			    "key=value (known: check, geo, weight, region)",
 			    site->name, text);
 }
 
@@ -113,7 +115,8 @@ static int site_set_checks(struct zone *z, struct zone_site *site, const char *l
 	if (copy == NULL)
 		return -ENOMEM;
 	site->checks = arena_alloc(&z->arena, sizeof(*site->checks) * (strlen(list) / 2 + 1));
-	for (char *n = strtok_r(copy, ",", &save); n && site->checks; n = strtok_r(NULL, ",", &save)) {
+	for (char *n = strtok_r(copy, ",", &save); n && site->checks;
+	     n = strtok_r(NULL, ",", &save)) {
 		const struct zone_check *check = find_check(z, n);
 
 		if (check == NULL)
@@ -141,7 +144,8 @@ static int site_param(struct zone *z, struct zone_site *site, const char *key, c
 		site->region = arena_dup(&z->arena, value, strlen(value) + 1);
 		return site->region ? 0 : -ENOMEM;
 	}
-	return stanza_error(c, "site '%s': unknown parameter '%s' (known: check, geo, weight, region)",
+	return stanza_error(c,
+			    "site '%s': unknown parameter '%s' (known: check, geo, weight, region)",
 			    site->name, key);
 }
 
@@ -170,8 +174,10 @@ static int compile_site(struct zone *z, struct zone_site *site, const char *args
 			rc = err;
 	}
 	if (site->name != NULL && site->v4_count + site->v6_count == 0)
-		rc = stanza_error(c, "site '%s' has no address: list its IPv4 and IPv6 addresses "
-				     "after the name", site->name);
+		rc = stanza_error(c,
+				  "site '%s' has no address: list its IPv4 and IPv6 addresses "
+				  "after the name",
+				  site->name);
 	site->a = address_rrset(&z->arena, LDNS_RR_TYPE_A, site->v4[0], site->v4_count, 4);
 	site->aaaa = address_rrset(&z->arena, LDNS_RR_TYPE_AAAA, site->v6[0], site->v6_count, 16);
 	if (site->name == NULL || site->a == NULL || site->aaaa == NULL)
@@ -251,14 +257,18 @@ static int failover_param(struct zone *z, struct zone_failover *f, const char *k
 		f->fallback = FALLBACK_SITE;
 		f->fallback_site = zone_find_site(z, value);
 		if (f->fallback_site == NULL)
-			return stanza_error(c, "fallback=%s is neither all, servfail, none nor a site "
-					       "defined by $SITE", value);
+			return stanza_error(c,
+					    "fallback=%s is neither all, servfail, none nor a site "
+					    "defined by $SITE",
+					    value);
 		return 0;
 	}
 	if (strcmp(key, "ttl-min") == 0)
 		return stanza_parse_uint(value, 0, INT32_MAX, &f->ttl_min_s, "ttl-min", c);
-	return stanza_error(c, "FAILOVER: unknown parameter '%s' (known: policy, sites, fallback, "
-			       "ttl-min)", key);
+	return stanza_error(c,
+			    "FAILOVER: unknown parameter '%s' (known: policy, sites, fallback, "
+			    "ttl-min)",
+			    key);
 }
 
 static int compile_failover(struct zone *z, struct zone_failover *f,
@@ -277,8 +287,10 @@ static int compile_failover(struct zone *z, struct zone_failover *f,
 		int err;
 
 		if (a.keys[i] == NULL) {
-			err = stanza_error(c, "FAILOVER: '%s' is not key=value (policy=order "
-					      "sites=fra,iad fallback=all)", a.values[i]);
+			err = stanza_error(c,
+					   "FAILOVER: '%s' is not key=value (policy=order "
+					   "sites=fra,iad fallback=all)",
+					   a.values[i]);
 		} else {
 			has_ttl_min |= strcmp(a.keys[i], "ttl-min") == 0;
 			err = failover_param(z, f, a.keys[i], a.values[i], c);
@@ -296,8 +308,10 @@ static int compile_failover(struct zone *z, struct zone_failover *f,
 				  f->ttl_min_s, f->ttl_max_s);
 	for (uint16_t i = 0; rc == 0 && f->policy == POLICY_GEO && i < f->site_count; i++)
 		if (!f->sites[i]->has_geo)
-			rc = stanza_error(c, "policy=geo needs every site to have geo=LAT,LON; "
-					     "site '%s' has none", f->sites[i]->name);
+			rc = stanza_error(c,
+					  "policy=geo needs every site to have geo=LAT,LON; "
+					  "site '%s' has none",
+					  f->sites[i]->name);
 	return rc;
 }
 
@@ -310,8 +324,7 @@ static struct zone_node *owner_node(const struct zone *z, const ldns_rdf *owner)
 	return zone_find(z, lower, (uint8_t)len, dname_hash(lower, len));
 }
 
-static void compile_failovers(struct zone *z, const struct zone_source *src,
-			      struct stanza_ctx *c)
+static void compile_failovers(struct zone *z, const struct zone_source *src, struct stanza_ctx *c)
 {
 	for (size_t i = 0; i < src->stanza_count; i++) {
 		const struct zone_source_stanza *st = &src->stanzas[i];
@@ -326,7 +339,8 @@ static void compile_failovers(struct zone *z, const struct zone_source *src,
 		if (n == NULL)
 			continue; /* outside the zone: compile.c reported it */
 		if (n->failover != NULL) {
-			stanza_error(c, "a second FAILOVER at this name (first at line %u): keep one",
+			stanza_error(c,
+				     "a second FAILOVER at this name (first at line %u): keep one",
 				     n->failover->line);
 			continue;
 		}

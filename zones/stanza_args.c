@@ -106,7 +106,10 @@ int stanza_args_split(struct stanza_args *a, const char *text, struct stanza_ctx
 int stanza_parse_duration(const char *value, uint32_t min_ms, uint32_t max_ms, uint32_t *out,
 			  const char *key, struct stanza_ctx *c)
 {
-	static const struct { const char *unit; double ms; } units[] = {
+	static const struct {
+		const char *unit;
+		double ms;
+	} units[] = {
 		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 },
 	};
 	char *end;
@@ -126,8 +129,8 @@ int stanza_parse_duration(const char *value, uint32_t min_ms, uint32_t max_ms, u
 	return stanza_error(c, "%s=%s is not a duration: write 500ms, 2s, 1m or 1h", key, value);
 }
 
-int stanza_parse_uint(const char *value, uint32_t min, uint32_t max, uint32_t *out,
-		      const char *key, struct stanza_ctx *c)
+int stanza_parse_uint(const char *value, uint32_t min, uint32_t max, uint32_t *out, const char *key,
+		      struct stanza_ctx *c)
 {
 	char *end;
 	unsigned long n;

@@ -27,9 +27,9 @@ int stanza_error(struct stanza_ctx *c, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 struct stanza_args {
 	size_t count;
-	char *keys[STANZA_ARGS_MAX];   /* NULL for a bare word */
+	char *keys[STANZA_ARGS_MAX]; /* NULL for a bare word */
 	char *values[STANZA_ARGS_MAX]; /* the word, or what follows '=' (quotes removed) */
-	char *buf;                     /* owned storage for all of them */
+	char *buf; /* owned storage for all of them */
 };
 
 /* Splits `text` into words. Returns 0, or -EINVAL (error added: unterminated quote, too many
@@ -43,8 +43,8 @@ bool stanza_is_identifier(const char *s);
 /* "500ms", "2s", "1m", "1h", or plain seconds; in [min_ms, max_ms]. */
 int stanza_parse_duration(const char *value, uint32_t min_ms, uint32_t max_ms, uint32_t *out,
 			  const char *key, struct stanza_ctx *c);
-int stanza_parse_uint(const char *value, uint32_t min, uint32_t max, uint32_t *out,
-		      const char *key, struct stanza_ctx *c);
+int stanza_parse_uint(const char *value, uint32_t min, uint32_t max, uint32_t *out, const char *key,
+		      struct stanza_ctx *c);
 /* Index of `value` in the NULL-terminated `choices`, or an error listing them. */
 int stanza_parse_choice(const char *value, const char *const *choices, const char *key,
 			struct stanza_ctx *c);

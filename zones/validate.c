@@ -14,7 +14,8 @@ static void check_apex(const struct zone *z, struct diag *d)
 	const struct zone_rrset *soa = zone_node_rrset(z->apex, LDNS_RR_TYPE_SOA);
 
 	if (soa == NULL)
-		diag_add(d, z->file, 0, "zone %s has no SOA record at its apex: add one", z->name_str);
+		diag_add(d, z->file, 0, "zone %s has no SOA record at its apex: add one",
+			 z->name_str);
 	else if (soa->rr_count > 1)
 		diag_add(d, soa->file, soa->line,
 			 "zone %s has %u SOA records at its apex: keep exactly one", z->name_str,
@@ -83,7 +84,8 @@ static void check_glue(const struct zone *z, const struct zone_node *n, struct d
  * static addresses would contradict it. Below a cut it would never be answered. */
 static void check_failover(const struct zone_node *n, struct diag *d)
 {
-	static const uint16_t conflicts[] = { LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
+	static const uint16_t conflicts[] = { LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_A,
+					      LDNS_RR_TYPE_AAAA };
 	const struct zone_failover *f = n->failover;
 	char name[NAME_BUF];
 

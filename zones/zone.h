@@ -18,43 +18,43 @@ struct zone_source;
  * TYPE, CLASS, TTL, RDLENGTH, RDATA. Names inside RDATA of the types RFC 1035 defined may be
  * compressed (RFC 3597 §4), so their offsets are kept to let the encoder do it. */
 struct zone_rr {
-	const uint8_t *wire;   /* 10 + rdlength bytes */
+	const uint8_t *wire; /* 10 + rdlength bytes */
 	uint16_t len;
-	uint8_t name_count;    /* compressible names in RDATA: at most 2 (SOA, MINFO) */
-	uint16_t name_off[2];  /* from the start of RDATA */
+	uint8_t name_count; /* compressible names in RDATA: at most 2 (SOA, MINFO) */
+	uint16_t name_off[2]; /* from the start of RDATA */
 };
 
 struct zone_rrset {
 	uint16_t type;
 	uint16_t rr_count;
-	uint32_t ttl;          /* RFC 2181 §5.2: one TTL per RRset, the lowest given */
+	uint32_t ttl; /* RFC 2181 §5.2: one TTL per RRset, the lowest given */
 	struct zone_rr *rrs;
-	const char *file;      /* where its first RR was written, for messages */
+	const char *file; /* where its first RR was written, for messages */
 	unsigned line;
-	uint32_t order;        /* its first RR's position in the source, $INCLUDEs inlined */
+	uint32_t order; /* its first RR's position in the source, $INCLUDEs inlined */
 };
 
 enum zone_node_flags {
 	ZONE_NODE_APEX = 1 << 0,
 	ZONE_NODE_DELEGATION = 1 << 1, /* NS below the apex: a zone cut */
-	ZONE_NODE_WILDCARD = 1 << 2,   /* first label is '*' */
+	ZONE_NODE_WILDCARD = 1 << 2, /* first label is '*' */
 };
 
 struct zone_node {
-	const uint8_t *name;   /* wire form, case as written in the zone file */
-	const uint8_t *lower;  /* wire form, lowercased: the hash key */
+	const uint8_t *name; /* wire form, case as written in the zone file */
+	const uint8_t *lower; /* wire form, lowercased: the hash key */
 	uint8_t name_len;
 	uint8_t labels;
 	uint16_t flags;
-	uint32_t hash;         /* dname_hash(lower) */
-	struct zone_node *parent;   /* NULL at the apex */
-	struct zone_node *cut;      /* highest delegation at or above this node (itself at a cut),
+	uint32_t hash; /* dname_hash(lower) */
+	struct zone_node *parent; /* NULL at the apex */
+	struct zone_node *cut; /* highest delegation at or above this node (itself at a cut),
 	                             * NULL when the node holds authoritative data */
 	struct zone_node *wildcard; /* the "*.<this>" child, if the zone has one */
-	struct zone_rrset *rrsets;  /* sorted by type; none for an empty non-terminal */
+	struct zone_rrset *rrsets; /* sorted by type; none for an empty non-terminal */
 	uint16_t rrset_count;
 	uint16_t glue_count;
-	struct zone_node **glue;    /* at a delegation or the apex: in-zone name server nodes
+	struct zone_node **glue; /* at a delegation or the apex: in-zone name server nodes
 	                             * with addresses */
 	const struct zone_failover *failover; /* a FAILOVER record here, or NULL */
 };
@@ -64,16 +64,16 @@ struct zone {
 	char name_str[DNAME_MAX_LEN * 4 + 2]; /* presentation, for messages */
 	const char *file;
 	struct zone_node *apex;
-	struct zone_node *nodes;   /* canonical order (RFC 4034 §6.1), apex first */
+	struct zone_node *nodes; /* canonical order (RFC 4034 §6.1), apex first */
 	uint32_t node_count;
-	struct zone_node **table;  /* open addressing on lowercased names */
+	struct zone_node **table; /* open addressing on lowercased names */
 	uint32_t table_mask;
-	struct zone_rrset *soa;           /* the apex SOA as written */
-	struct zone_rrset negative_soa;   /* TTL = min(SOA TTL, MINIMUM): RFC 2308 §3 */
+	struct zone_rrset *soa; /* the apex SOA as written */
+	struct zone_rrset negative_soa; /* TTL = min(SOA TTL, MINIMUM): RFC 2308 §3 */
 	uint32_t serial;
-	struct zone_check *checks;  /* $CHECK stanzas */
+	struct zone_check *checks; /* $CHECK stanzas */
 	uint32_t check_count;
-	struct zone_site *sites;    /* $SITE stanzas */
+	struct zone_site *sites; /* $SITE stanzas */
 	uint32_t site_count;
 	unsigned refs; /* zonesets holding it; changed only by the thread that reloads */
 };
@@ -90,8 +90,8 @@ void zone_free(struct zone *z);
 
 /* The node with exactly this lowercased name (from a dname_view suffix), or NULL.
  * Query-path safe: no allocation, no lock. */
-static inline struct zone_node *zone_find(const struct zone *z, const uint8_t *lower,
-					  uint8_t len, uint32_t hash)
+static inline struct zone_node *zone_find(const struct zone *z, const uint8_t *lower, uint8_t len,
+					  uint32_t hash)
 {
 	for (uint32_t i = hash & z->table_mask;; i = (i + 1) & z->table_mask) {
 		struct zone_node *n = z->table[i];

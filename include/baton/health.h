@@ -14,8 +14,8 @@ enum site_verdict {
 };
 
 struct health_site_view {
-	uint8_t verdict;        /* enum site_verdict */
-	bool drained;           /* out of answers by an operator, whatever the verdict */
+	uint8_t verdict; /* enum site_verdict */
+	bool drained; /* out of answers by an operator, whatever the verdict */
 	int64_t next_change_ms; /* CLOCK_MONOTONIC ms: the earliest the verdict could change */
 };
 

@@ -511,8 +511,8 @@ static void test_long_name(void **state)
 	char text[512];
 
 	/* One octet more than the longest allowed in test_zone_names. */
-	snprintf(text, sizeof(text), "zone:\n name: %s.%s.%s.%.62s\n zonefile: x\n", l63, l63,
-		 l63, l63);
+	snprintf(text, sizeof(text), "zone:\n name: %s.%s.%s.%.62s\n zonefile: x\n", l63, l63, l63,
+		 l63);
 	expect_error(state, text, 2, "it is longer than 255 octets in wire form");
 }
 
@@ -595,17 +595,17 @@ static void test_several_errors(void **state)
 	struct fixture *fx = *state;
 
 	expect_errors(fx,
-		      "server:\n"                     /* 1 */
-		      "    port: abc\n"               /* 2 */
-		      "    verbosity: 4\n"            /* 3 */
-		      "    tcp-timeout: 0\n"          /* 4 */
-		      "    ip-address: 1.2.3\n"       /* 5 */
-		      "zone:\n"                       /* 6 */
-		      "    name: example.com\n"       /* 7 */
-		      "zone:\n"                       /* 8 */
-		      "    name: example.com\n"       /* 9 */
-		      "    zonefile: db\n"            /* 10 */
-		      "    frobnicate: yes\n",        /* 11 */
+		      "server:\n" /* 1 */
+		      "    port: abc\n" /* 2 */
+		      "    verbosity: 4\n" /* 3 */
+		      "    tcp-timeout: 0\n" /* 4 */
+		      "    ip-address: 1.2.3\n" /* 5 */
+		      "zone:\n" /* 6 */
+		      "    name: example.com\n" /* 7 */
+		      "zone:\n" /* 8 */
+		      "    name: example.com\n" /* 9 */
+		      "    zonefile: db\n" /* 10 */
+		      "    frobnicate: yes\n", /* 11 */
 		      7, 2, "port: 'abc'");
 	expect_diag(fx, 3, "verbosity: must be between 0 and 3");
 	expect_diag(fx, 4, "tcp-timeout: must be between 1 and 3600");

@@ -58,8 +58,12 @@ static void expect_suffix_hashes(const struct dname_view *v)
 
 static void test_parse_lowercases(void **state)
 {
-	static const uint8_t pkt[] = "\x03WwW\x07" "ExAmPlE\x03" "CoM\x00\x00\x01";
-	static const uint8_t want[] = "\x03www\x07" "example\x03" "com";
+	static const uint8_t pkt[] = "\x03WwW\x07"
+				     "ExAmPlE\x03"
+				     "CoM\x00\x00\x01";
+	static const uint8_t want[] = "\x03www\x07"
+				      "example\x03"
+				      "com";
 	struct dname_view v;
 	size_t used;
 
@@ -75,7 +79,9 @@ static void test_parse_lowercases(void **state)
 	assert_int_equal(v.suffix_off[3], 16);
 	expect_suffix_hashes(&v);
 	assert_int_equal(v.suffix_hash[0], dname_hash(want, 17));
-	assert_int_equal(v.suffix_hash[2], dname_hash(N("\x03" "com"), 5));
+	assert_int_equal(v.suffix_hash[2], dname_hash(N("\x03"
+							"com"),
+						      5));
 	assert_int_equal(v.suffix_hash[3], dname_hash(N(""), 1));
 }
 
@@ -100,8 +106,18 @@ static void test_parse_case_insensitive_view(void **state)
 	struct dname_view a, b;
 
 	(void)state;
-	assert_int_equal(parse(&a, "\x04MAIL\x07" "EXAMPLE\x03" "ORG", 18, NULL), 0);
-	assert_int_equal(parse(&b, "\x04mail\x07" "example\x03" "org", 18, NULL), 0);
+	assert_int_equal(parse(&a,
+			       "\x04MAIL\x07"
+			       "EXAMPLE\x03"
+			       "ORG",
+			       18, NULL),
+			 0);
+	assert_int_equal(parse(&b,
+			       "\x04mail\x07"
+			       "example\x03"
+			       "org",
+			       18, NULL),
+			 0);
 	assert_int_equal(a.len, b.len);
 	assert_memory_equal(a.lower, b.lower, a.len);
 	for (unsigned i = 0; i <= a.labels; i++)
@@ -190,9 +206,21 @@ static void test_parse_rejects_label_types(void **state)
 	(void)state;
 	assert_int_equal(parse(&v, "\x40\x00", 2, NULL), -EBADMSG); /* extended label */
 	assert_int_equal(parse(&v, "\x80\x00", 2, NULL), -EBADMSG); /* reserved */
-	assert_int_equal(parse(&v, "\x01" "a\x40\x00", 4, NULL), -EBADMSG);
-	assert_int_equal(parse(&v, "\x01" "a\x80\x00", 4, NULL), -EBADMSG);
-	assert_int_equal(parse(&v, "\x01" "a\x7f\x00", 4, NULL), -EBADMSG);
+	assert_int_equal(parse(&v,
+			       "\x01"
+			       "a\x40\x00",
+			       4, NULL),
+			 -EBADMSG);
+	assert_int_equal(parse(&v,
+			       "\x01"
+			       "a\x80\x00",
+			       4, NULL),
+			 -EBADMSG);
+	assert_int_equal(parse(&v,
+			       "\x01"
+			       "a\x7f\x00",
+			       4, NULL),
+			 -EBADMSG);
 }
 
 static void test_parse_truncated(void **state)
@@ -201,9 +229,22 @@ static void test_parse_truncated(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&v, "", 0, NULL), -EMSGSIZE);
-	assert_int_equal(parse(&v, "\x05" "ab", 3, NULL), -EMSGSIZE);        /* label cut */
-	assert_int_equal(parse(&v, "\x03" "com", 4, NULL), -EMSGSIZE);       /* no root */
-	assert_int_equal(parse(&v, "\x03" "www\x03" "co", 7, NULL), -EMSGSIZE);
+	assert_int_equal(parse(&v,
+			       "\x05"
+			       "ab",
+			       3, NULL),
+			 -EMSGSIZE); /* label cut */
+	assert_int_equal(parse(&v,
+			       "\x03"
+			       "com",
+			       4, NULL),
+			 -EMSGSIZE); /* no root */
+	assert_int_equal(parse(&v,
+			       "\x03"
+			       "www\x03"
+			       "co",
+			       7, NULL),
+			 -EMSGSIZE);
 }
 
 static int skip_name(const void *bytes, size_t len, size_t *consumed)
@@ -225,7 +266,11 @@ static void test_skip(void **state)
 	size_t used, len;
 
 	(void)state;
-	assert_int_equal(skip_name("\x03www\x07" "example\x03" "com\x00\x00\x01", 19, &used), 0);
+	assert_int_equal(skip_name("\x03www\x07"
+				   "example\x03"
+				   "com\x00\x00\x01",
+				   19, &used),
+			 0);
 	assert_int_equal(used, 17);
 	assert_int_equal(skip_name("\x00\x00\x29", 3, &used), 0);
 	assert_int_equal(used, 1);
@@ -255,20 +300,43 @@ static void test_length_and_labels(void **state)
 	(void)state;
 	assert_int_equal(dname_length(N("")), 1);
 	assert_int_equal(dname_label_count(N("")), 0);
-	assert_int_equal(dname_length(N("\x03www\x07" "example\x03" "com")), 17);
-	assert_int_equal(dname_label_count(N("\x03www\x07" "example\x03" "com")), 3);
+	assert_int_equal(dname_length(N("\x03www\x07"
+					"example\x03"
+					"com")),
+			 17);
+	assert_int_equal(dname_label_count(N("\x03www\x07"
+					     "example\x03"
+					     "com")),
+			 3);
 }
 
 static void test_equal(void **state)
 {
 	(void)state;
 	assert_true(dname_equal(N(""), N("")));
-	assert_true(dname_equal(N("\x03WWW\x07" "Example\x03" "COM"),
-				N("\x03www\x07" "eXAMPLE\x03" "com")));
-	assert_false(dname_equal(N("\x03www\x07" "example\x03" "com"), N("\x07" "example\x03" "com")));
-	assert_false(dname_equal(N("\x01" "a"), N("\x02" "aa")));
-	assert_false(dname_equal(N("\x01" "a"), N("")));
-	assert_false(dname_equal(N("\x03" "abc"), N("\x03" "abd")));
+	assert_true(dname_equal(N("\x03WWW\x07"
+				  "Example\x03"
+				  "COM"),
+				N("\x03www\x07"
+				  "eXAMPLE\x03"
+				  "com")));
+	assert_false(dname_equal(N("\x03www\x07"
+				   "example\x03"
+				   "com"),
+				 N("\x07"
+				   "example\x03"
+				   "com")));
+	assert_false(dname_equal(N("\x01"
+				   "a"),
+				 N("\x02"
+				   "aa")));
+	assert_false(dname_equal(N("\x01"
+				   "a"),
+				 N("")));
+	assert_false(dname_equal(N("\x03"
+				   "abc"),
+				 N("\x03"
+				   "abd")));
 	/* folding is ASCII only: '[' is not '{' */
 	assert_false(dname_equal(N("\x01["), N("\x01{")));
 	assert_false(dname_equal(N("\x01@"), N("\x01`")));
@@ -276,18 +344,35 @@ static void test_equal(void **state)
 
 static void test_is_subdomain(void **state)
 {
-	const uint8_t *com = N("\x07" "example\x03" "com");
+	const uint8_t *com = N("\x07"
+			       "example\x03"
+			       "com");
 
 	(void)state;
 	assert_true(dname_is_subdomain(com, com));
-	assert_true(dname_is_subdomain(N("\x03WWW\x07" "EXAMPLE\x03" "COM"), com));
-	assert_true(dname_is_subdomain(N("\x01" "a\x01" "b\x07" "example\x03" "com"), com));
+	assert_true(dname_is_subdomain(N("\x03WWW\x07"
+					 "EXAMPLE\x03"
+					 "COM"),
+				       com));
+	assert_true(dname_is_subdomain(N("\x01"
+					 "a\x01"
+					 "b\x07"
+					 "example\x03"
+					 "com"),
+				       com));
 	assert_true(dname_is_subdomain(com, N("")));
 	assert_true(dname_is_subdomain(N(""), N("")));
-	assert_false(dname_is_subdomain(N("\x03" "com"), com));
+	assert_false(dname_is_subdomain(N("\x03"
+					  "com"),
+					com));
 	assert_false(dname_is_subdomain(N(""), com));
-	assert_false(dname_is_subdomain(N("\x08xexample\x03" "com"), com));
-	assert_false(dname_is_subdomain(N("\x03www\x07" "example\x03" "net"), com));
+	assert_false(dname_is_subdomain(N("\x08xexample\x03"
+					  "com"),
+					com));
+	assert_false(dname_is_subdomain(N("\x03www\x07"
+					  "example\x03"
+					  "net"),
+					com));
 }
 
 static void test_lower(void **state)
@@ -296,8 +381,16 @@ static void test_lower(void **state)
 	size_t len, wlen;
 
 	(void)state;
-	dname_lower(out, N("\x03WwW\x07" "ExAmPlE\x03" "CoM"), 17);
-	assert_memory_equal(out, "\x03www\x07" "example\x03" "com", 17);
+	dname_lower(out,
+		    N("\x03WwW\x07"
+		      "ExAmPlE\x03"
+		      "CoM"),
+		    17);
+	assert_memory_equal(out,
+			    "\x03www\x07"
+			    "example\x03"
+			    "com",
+			    17);
 	dname_lower(out, N(""), 1);
 	assert_int_equal(out[0], 0);
 
@@ -323,21 +416,30 @@ static void test_lower(void **state)
 
 	/* only `len` bytes are written, even mid-label */
 	memset(out, 0xee, sizeof(out));
-	dname_lower(out, N("\x03WWW\x03" "COM"), 3);
+	dname_lower(out,
+		    N("\x03WWW\x03"
+		      "COM"),
+		    3);
 	assert_memory_equal(out, "\x03ww\xee", 4);
 }
 
 /* The view built from zone data matches the one parsed from a packet. */
 static void test_view_from_wire(void **state)
 {
-	static const uint8_t name[] = "\x04Mail\x02" "Ex\x03" "ORG";
+	static const uint8_t name[] = "\x04Mail\x02"
+				      "Ex\x03"
+				      "ORG";
 	struct dname_view v, p;
 
 	(void)state;
 	dname_view_from_wire(&v, name, sizeof(name));
 	assert_int_equal(v.len, 13);
 	assert_int_equal(v.labels, 3);
-	assert_memory_equal(v.lower, "\x04mail\x02" "ex\x03" "org", 13);
+	assert_memory_equal(v.lower,
+			    "\x04mail\x02"
+			    "ex\x03"
+			    "org",
+			    13);
 	assert_int_equal(v.suffix_off[1], 5);
 	assert_int_equal(v.suffix_off[2], 8);
 	assert_int_equal(v.suffix_off[3], 12);
@@ -353,12 +455,31 @@ static void test_view_from_wire(void **state)
 static void test_hash(void **state)
 {
 	(void)state;
-	assert_int_equal(dname_hash(N("\x03www\x07" "example\x03" "com"), 17),
-			 dname_hash(N("\x03www\x07" "example\x03" "com"), 17));
-	assert_int_not_equal(dname_hash(N("\x03www\x07" "example\x03" "com"), 17),
-			     dname_hash(N("\x03www\x07" "example\x03" "net"), 17));
+	assert_int_equal(dname_hash(N("\x03www\x07"
+				      "example\x03"
+				      "com"),
+				    17),
+			 dname_hash(N("\x03www\x07"
+				      "example\x03"
+				      "com"),
+				    17));
+	assert_int_not_equal(dname_hash(N("\x03www\x07"
+					  "example\x03"
+					  "com"),
+					17),
+			     dname_hash(N("\x03www\x07"
+					  "example\x03"
+					  "net"),
+					17));
 	/* the label boundaries count: a.bc is not ab.c */
-	assert_int_not_equal(dname_hash(N("\x01" "a\x02" "bc"), 6), dname_hash(N("\x02" "ab\x01" "c"), 6));
+	assert_int_not_equal(dname_hash(N("\x01"
+					  "a\x02"
+					  "bc"),
+					6),
+			     dname_hash(N("\x02"
+					  "ab\x01"
+					  "c"),
+					6));
 }
 
 static void test_to_str(void **state)
@@ -367,15 +488,29 @@ static void test_to_str(void **state)
 
 	(void)state;
 	assert_string_equal(dname_to_str(N(""), buf, sizeof(buf)), ".");
-	assert_string_equal(dname_to_str(N("\x03WwW\x07" "example\x03" "com"), buf, sizeof(buf)),
+	assert_string_equal(dname_to_str(N("\x03WwW\x07"
+					   "example\x03"
+					   "com"),
+					 buf, sizeof(buf)),
 			    "WwW.example.com.");
-	assert_string_equal(dname_to_str(N("\x03" "a.b\x07" "example"), buf, sizeof(buf)),
+	assert_string_equal(dname_to_str(N("\x03"
+					   "a.b\x07"
+					   "example"),
+					 buf, sizeof(buf)),
 			    "a\\.b.example.");
-	assert_string_equal(dname_to_str(N("\x04" "a\\b\"\x01" "*"), buf, sizeof(buf)),
+	assert_string_equal(dname_to_str(N("\x04"
+					   "a\\b\"\x01"
+					   "*"),
+					 buf, sizeof(buf)),
 			    "a\\\\b\\\".*.");
-	assert_string_equal(dname_to_str(N("\x04" "a b\x7f\x03\x00\x01\xff"), buf, sizeof(buf)),
+	assert_string_equal(dname_to_str(N("\x04"
+					   "a b\x7f\x03\x00\x01\xff"),
+					 buf, sizeof(buf)),
 			    "a\\032b\\127.\\000\\001\\255.");
-	assert_string_equal(dname_to_str(N("\x03" "(;)\x02@$"), buf, sizeof(buf)), "\\(\\;\\).\\@\\$.");
+	assert_string_equal(dname_to_str(N("\x03"
+					   "(;)\x02@$"),
+					 buf, sizeof(buf)),
+			    "\\(\\;\\).\\@\\$.");
 }
 
 /* The worst case fits the documented buffer, and a short buffer is never overrun. */
@@ -394,7 +529,10 @@ static void test_to_str_bounds(void **state)
 	dname_to_str(name, small, 8);
 	assert_true(strlen(small) < 8);
 	assert_int_equal(small[8], 'Z');
-	dname_to_str(N("\x03www\x07" "example\x03" "com"), small, 1);
+	dname_to_str(N("\x03www\x07"
+		       "example\x03"
+		       "com"),
+		     small, 1);
 	assert_string_equal(small, "");
 }
 

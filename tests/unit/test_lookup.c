@@ -52,15 +52,21 @@ static const char example_zone[] =
 	"sub       IN DS    60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118\n"
 	"nods      IN NS    ns.nods\n"
 	"ns.nods   IN A     192.0.2.54\n"
-	"big       IN TXT   \"" S200("a") "\"\n" /* three TXT RRs of 200 bytes: 650 in all */
-	"big       IN TXT   \"" S200("b") "\"\n"
-	"big       IN TXT   \"" S200("c") "\"\n"
-	/* RDATA of 256 + 208 bytes: the answer is 510 bytes, 521 with an OPT record */
-	"fill      IN TXT   \"" S200("f") S50("f") "fffff\" \"" S200("g") "ggggggg\"\n"
-	"multi     IN TXT   \"first\"\n"
-	"multi     IN A     192.0.2.9\n"
-	"multi     IN MX    10 mail\n"
-	"multi     IN A     192.0.2.1\n";
+	"big       IN TXT   \"" S200(
+		"a") "\"\n" /* three TXT RRs of 200 bytes: 650 in all */
+		     "big       IN TXT   \"" S200(
+			     "b") "\"\n"
+				  "big       IN TXT   \"" S200(
+					  "c") "\"\n"
+					       /* RDATA of 256 + 208 bytes: the answer is 510 bytes, 521 with an OPT record */
+					       "fill      IN TXT   \"" S200("f")
+						       S50("f") "fffff\" \"" S200(
+							       "g") "ggggggg\"\n"
+								    "multi     IN TXT   \"first\"\n"
+								    "multi     IN A     192.0.2.9\n"
+								    "multi     IN MX    10 mail\n"
+								    "multi     IN A     "
+								    "192.0.2.1\n";
 
 /* A parent and its child zone, both served: SOA TTL 60 below MINIMUM 3600 this time. */
 static const char parent_zone[] =
@@ -72,12 +78,11 @@ static const char parent_zone[] =
 	"ns.child  IN A   192.0.2.99\n"
 	"child     IN DS  60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118\n"
 	"nods      IN NS  ns.child\n";
-static const char child_zone[] =
-	"$ORIGIN child.example.org.\n"
-	"@         60 IN SOA ns hostmaster 7 7200 900 1209600 3600\n"
-	"@         IN NS  ns\n"
-	"ns        IN A   192.0.2.99\n"
-	"www       IN A   192.0.2.100\n";
+static const char child_zone[] = "$ORIGIN child.example.org.\n"
+				 "@         60 IN SOA ns hostmaster 7 7200 900 1209600 3600\n"
+				 "@         IN NS  ns\n"
+				 "ns        IN A   192.0.2.99\n"
+				 "www       IN A   192.0.2.100\n";
 static const char nods_zone[] =
 	"$ORIGIN nods.example.org.\n"
 	"@         IN SOA ns.child.example.org. hostmaster 1 7200 900 1209600 600\n"
@@ -86,7 +91,8 @@ static const char nods_zone[] =
 struct fixture {
 	struct zoneset *zs;
 	struct diag diag;
-	ldns_pkt *pkt; /* the last answer, freed by the next one or teardown even when a test fails */
+	ldns_pkt *
+		pkt; /* the last answer, freed by the next one or teardown even when a test fails */
 };
 
 static struct zone *compile(struct fixture *fx, const char *origin, const char *text)
@@ -164,12 +170,9 @@ static ldns_pkt *ask(void **state, const char *name, ldns_rr_type type)
 static ldns_rr_list *section(const ldns_pkt *p, ldns_pkt_section s)
 {
 	switch (s) {
-	case LDNS_SECTION_ANSWER:
-		return ldns_pkt_answer(p);
-	case LDNS_SECTION_AUTHORITY:
-		return ldns_pkt_authority(p);
-	default:
-		return ldns_pkt_additional(p);
+	case LDNS_SECTION_ANSWER: return ldns_pkt_answer(p);
+	case LDNS_SECTION_AUTHORITY: return ldns_pkt_authority(p);
+	default: return ldns_pkt_additional(p);
 	}
 }
 
@@ -386,8 +389,7 @@ static void test_wildcard(void **state)
 	p = ask(state, "a.b.wild.example.com.", LDNS_RR_TYPE_TXT);
 	expect_header(p, LDNS_RCODE_NOERROR, true);
 	expect_counts(p, 1, 0, 0);
-	expect_rr(p, LDNS_SECTION_ANSWER, 0, "a.b.wild.example.com.", LDNS_RR_TYPE_TXT,
-		  "\"wild\"");
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "a.b.wild.example.com.", LDNS_RR_TYPE_TXT, "\"wild\"");
 }
 
 static void test_wildcard_nodata(void **state)
@@ -456,8 +458,8 @@ static void expect_sub_referral(const ldns_pkt *p)
 	for (size_t i = 0; i < ldns_rr_list_rr_count(add); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(add, i);
 
-		expect_rr(p, LDNS_SECTION_ADDITIONAL, i, "ns.sub.example.com.", ldns_rr_get_type(rr),
-			  NULL);
+		expect_rr(p, LDNS_SECTION_ADDITIONAL, i, "ns.sub.example.com.",
+			  ldns_rr_get_type(rr), NULL);
 		a |= ldns_rr_get_type(rr) == LDNS_RR_TYPE_A;
 		aaaa |= ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA;
 	}
@@ -635,28 +637,28 @@ static void test_truncation(void **state)
 	struct fixture *fx = *state;
 	ldns_pkt *p;
 
-	p = keep(state, fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, false, 0,
-					false));
+	p = keep(state,
+		 fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, false, 0, false));
 	assert_true(ldns_pkt_tc(p));
 	assert_true(ldns_pkt_aa(p));
 	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
 	expect_counts(p, 0, 0, 0); /* nothing partial to cache */
 
-	p = keep(state, fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, true, 1232,
-					false));
+	p = keep(state,
+		 fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, true, 1232, false));
 	assert_false(ldns_pkt_tc(p));
 	expect_counts(p, 3, 0, 0);
 	assert_true(ldns_pkt_edns(p));
 
 	/* EDNS asking for less than 512 still gets 512, which is too little */
-	p = keep(state, fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, true, 100,
-					false));
+	p = keep(state,
+		 fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, true, 100, false));
 	assert_true(ldns_pkt_tc(p));
 	expect_counts(p, 0, 0, 0);
 	assert_true(ldns_pkt_edns(p)); /* the OPT record stays in a truncated answer */
 
-	p = keep(state, fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, false, 0,
-					true));
+	p = keep(state,
+		 fixture_ask_pkt(fx->zs, "big.example.com.", LDNS_RR_TYPE_TXT, false, 0, true));
 	assert_false(ldns_pkt_tc(p));
 	expect_counts(p, 3, 0, 0);
 }
@@ -713,8 +715,11 @@ static void test_edns(void **state)
 {
 	struct fixture *fx = *state;
 	struct fixture_query fq = {
-		.name = "www.example.com.", .qtype = LDNS_RR_TYPE_A, .edns = true,
-		.edns_udp_size = 4096, .edns_do = true,
+		.name = "www.example.com.",
+		.qtype = LDNS_RR_TYPE_A,
+		.edns = true,
+		.edns_udp_size = 4096,
+		.edns_do = true,
 	};
 	ldns_pkt *p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
 
@@ -739,8 +744,11 @@ static void test_edns_badvers(void **state)
 {
 	struct fixture *fx = *state;
 	struct fixture_query fq = {
-		.name = "www.example.com.", .qtype = LDNS_RR_TYPE_A, .edns = true,
-		.edns_udp_size = 4096, .edns_version = 1,
+		.name = "www.example.com.",
+		.qtype = LDNS_RR_TYPE_A,
+		.edns = true,
+		.edns_udp_size = 4096,
+		.edns_version = 1,
 	};
 	ldns_pkt *p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
 
@@ -787,8 +795,8 @@ static void test_query_refused_or_notimp(void **state)
 /* No zones loaded yet: everything is REFUSED. */
 static void test_no_zoneset(void **state)
 {
-	ldns_pkt *p = keep(state, fixture_ask_pkt(NULL, "www.example.com.", LDNS_RR_TYPE_A, false,
-						  0, false));
+	ldns_pkt *p = keep(
+		state, fixture_ask_pkt(NULL, "www.example.com.", LDNS_RR_TYPE_A, false, 0, false));
 
 	expect_header(p, LDNS_RCODE_REFUSED, false);
 	expect_counts(p, 0, 0, 0);
@@ -807,7 +815,11 @@ static void test_question_case(void **state)
 	char *owner;
 
 	assert_true(len > qlen);
-	assert_memory_equal(out + 12, "\x03WwW\x07" "ExAmPlE\x03" "CoM\x00\x00\x01\x00\x01", 21);
+	assert_memory_equal(out + 12,
+			    "\x03WwW\x07"
+			    "ExAmPlE\x03"
+			    "CoM\x00\x00\x01\x00\x01",
+			    21);
 	assert_memory_equal(out + 12, query + 12, qlen - 12);
 	assert_int_equal(ldns_wire2pkt(&p, out, len), LDNS_STATUS_OK);
 	keep(state, p);
@@ -842,7 +854,8 @@ int main(void)
 		T(test_referral_at_cut),
 		T(test_ds_at_cut),
 		T(test_refused_outside),
-		cmocka_unit_test_setup_teardown(test_parent_and_child, setup_parent_child, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_and_child, setup_parent_child,
+						teardown),
 		T(test_any),
 		T(test_any_follows_file_order),
 		T(test_apex_ns_additional),

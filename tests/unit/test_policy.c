@@ -84,7 +84,8 @@ enum { FRA, IAD, SIN };
 
 static ldns_pkt *ask(struct fixture *fx, const char *name, uint16_t qtype)
 {
-	const struct answer_source src = { .zones = fx->zs, .health = fx->view,
+	const struct answer_source src = { .zones = fx->zs,
+					   .health = fx->view,
 					   .edns_size = FIXTURE_EDNS_SIZE };
 	struct fixture_query fq = { .name = name, .qtype = qtype };
 	uint8_t query[512], out[1232];
@@ -169,7 +170,8 @@ static void test_all_gives_every_usable_site(void **state)
 {
 	struct fixture *fx = *state;
 
-	expect_answer(fx, "all.example.com.", LDNS_RR_TYPE_A, "192.0.2.10,198.51.100.10,203.0.113.10");
+	expect_answer(fx, "all.example.com.", LDNS_RR_TYPE_A,
+		      "192.0.2.10,198.51.100.10,203.0.113.10");
 	fx->view->sites[IAD].verdict = SITE_DOWN;
 	expect_answer(fx, "all.example.com.", LDNS_RR_TYPE_A, "192.0.2.10,203.0.113.10");
 }
@@ -256,7 +258,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_order_picks_first_usable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_counts_as_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_aaaa_of_ipv4_only_site_is_nodata, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aaaa_of_ipv4_only_site_is_nodata, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_all_gives_every_usable_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weighted_follows_weights, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallbacks, setup, teardown),

@@ -51,7 +51,8 @@ static const char zone_text[] =
 	"ns1 A 192.0.2.53\nmail A 192.0.2.25\nwww A 192.0.2.80\nwww AAAA 2001:db8::80\n"
 	"alias CNAME www\nloop1 CNAME loop2\nloop2 CNAME loop1\n*.wild A 192.0.2.7\n"
 	"a.b.ent TXT \"x\"\nsub NS ns.sub\nns.sub A 198.51.100.1\n"
-	"big TXT \"" "0123456789012345678901234567890123456789012345678901234567890123456789"
+	"big TXT \""
+	"0123456789012345678901234567890123456789012345678901234567890123456789"
 	"0123456789012345678901234567890123456789012345678901234567890123456789\"\n";
 
 static struct zoneset *load(void)
@@ -63,7 +64,8 @@ static struct zoneset *load(void)
 	struct diag d;
 
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, zone_text, sizeof(zone_text) - 1), (ssize_t)sizeof(zone_text) - 1);
+	assert_int_equal(write(fd, zone_text, sizeof(zone_text) - 1),
+			 (ssize_t)sizeof(zone_text) - 1);
 	close(fd);
 	diag_init(&d);
 	assert_int_equal(zone_load(&z, "example.com", path, &d), 0);
@@ -73,8 +75,7 @@ static struct zoneset *load(void)
 	return zs;
 }
 
-static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type,
-			 bool edns)
+static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, bool edns)
 {
 	ldns_pkt *q = NULL;
 	uint8_t *wire = NULL;
@@ -94,14 +95,24 @@ static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_ty
 
 static void test_no_allocation_per_query(void **state)
 {
-	static const struct { const char *name; ldns_rr_type type; } cases[] = {
-		{ "www.example.com.", LDNS_RR_TYPE_A }, { "www.example.com.", LDNS_RR_TYPE_TXT },
-		{ "nope.example.com.", LDNS_RR_TYPE_A }, { "alias.example.com.", LDNS_RR_TYPE_AAAA },
-		{ "loop1.example.com.", LDNS_RR_TYPE_A }, { "x.wild.example.com.", LDNS_RR_TYPE_A },
-		{ "b.ent.example.com.", LDNS_RR_TYPE_A }, { "host.sub.example.com.", LDNS_RR_TYPE_A },
-		{ "example.com.", LDNS_RR_TYPE_ANY }, { "example.com.", LDNS_RR_TYPE_NS },
-		{ "example.com.", LDNS_RR_TYPE_MX }, { "big.example.com.", LDNS_RR_TYPE_TXT },
-		{ "example.org.", LDNS_RR_TYPE_A }, { "sub.example.com.", LDNS_RR_TYPE_DS },
+	static const struct {
+		const char *name;
+		ldns_rr_type type;
+	} cases[] = {
+		{ "www.example.com.", LDNS_RR_TYPE_A },
+		{ "www.example.com.", LDNS_RR_TYPE_TXT },
+		{ "nope.example.com.", LDNS_RR_TYPE_A },
+		{ "alias.example.com.", LDNS_RR_TYPE_AAAA },
+		{ "loop1.example.com.", LDNS_RR_TYPE_A },
+		{ "x.wild.example.com.", LDNS_RR_TYPE_A },
+		{ "b.ent.example.com.", LDNS_RR_TYPE_A },
+		{ "host.sub.example.com.", LDNS_RR_TYPE_A },
+		{ "example.com.", LDNS_RR_TYPE_ANY },
+		{ "example.com.", LDNS_RR_TYPE_NS },
+		{ "example.com.", LDNS_RR_TYPE_MX },
+		{ "big.example.com.", LDNS_RR_TYPE_TXT },
+		{ "example.org.", LDNS_RR_TYPE_A },
+		{ "sub.example.com.", LDNS_RR_TYPE_DS },
 	};
 	struct zoneset *zs = load();
 	const struct answer_source src = { .zones = zs, .edns_size = 1232 };
@@ -111,7 +122,8 @@ static void test_no_allocation_per_query(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		for (int edns = 0; edns < 2; edns++) {
-			size_t len = make_query(query, sizeof(query), cases[i].name, cases[i].type, edns);
+			size_t len = make_query(query, sizeof(query), cases[i].name, cases[i].type,
+						edns);
 
 			counting = true;
 			answered += answer_query(out, sizeof(out), query, len, false, &src) > 0;

@@ -82,7 +82,11 @@ static enum query_status parse(struct query *q, const struct pkt *p)
 static void std_query(struct pkt *p, uint16_t arcount)
 {
 	pkt_header(p, 0x1234, 0x0100, 1, 0, 0, arcount);
-	pkt_question(p, "\x03WwW\x07" "ExAmPlE\x03" "CoM", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
+	pkt_question(p,
+		     "\x03WwW\x07"
+		     "ExAmPlE\x03"
+		     "CoM",
+		     LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
 }
 
 /* ---- query_parse ---- */
@@ -94,7 +98,11 @@ static void test_parse_ok(void **state)
 
 	(void)state;
 	pkt_header(&p, 0xabcd, 0x0110, 1, 0, 0, 0); /* RD and CD */
-	pkt_question(&p, "\x03WwW\x07" "ExAmPlE\x03" "CoM", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x03WwW\x07"
+		     "ExAmPlE\x03"
+		     "CoM",
+		     LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
 	assert_int_equal(parse(&q, &p), QUERY_OK);
 	assert_int_equal(q.id, 0xabcd);
 	assert_int_equal(q.opcode, 0);
@@ -106,7 +114,11 @@ static void test_parse_ok(void **state)
 	assert_int_equal(q.question_len, 17 + 4);
 	assert_int_equal(q.qname.len, 17);
 	assert_int_equal(q.qname.labels, 3);
-	assert_memory_equal(q.qname.lower, "\x03www\x07" "example\x03" "com", 17);
+	assert_memory_equal(q.qname.lower,
+			    "\x03www\x07"
+			    "example\x03"
+			    "com",
+			    17);
 	assert_false(q.edns);
 
 	pkt_header(&p, 1, 0, 1, 0, 0, 0);
@@ -143,12 +155,20 @@ static void test_parse_notimp(void **state)
 
 	(void)state;
 	pkt_header(&p, 7, 4 << 11 | 0x0100, 1, 0, 0, 0); /* NOTIFY */
-	pkt_question(&p, "\x07" "example\x03" "com", LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x07"
+		     "example\x03"
+		     "com",
+		     LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
 	assert_int_equal(parse(&q, &p), QUERY_NOTIMP);
 	assert_int_equal(q.opcode, 4);
 	assert_int_equal(q.id, 7);
 	pkt_header(&p, 7, 5 << 11, 1, 0, 0, 0); /* UPDATE */
-	pkt_question(&p, "\x07" "example\x03" "com", LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x07"
+		     "example\x03"
+		     "com",
+		     LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
 	assert_int_equal(parse(&q, &p), QUERY_NOTIMP);
 	assert_int_equal(q.opcode, 5);
 }
@@ -164,8 +184,16 @@ static void test_parse_qdcount(void **state)
 	assert_int_equal(q.question_len, 0);
 
 	pkt_header(&p, 1, 0, 2, 0, 0, 0);
-	pkt_question(&p, "\x03www\x07" "example\x03" "com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
-	pkt_question(&p, "\x04mail\x07" "example\x03" "com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x03www\x07"
+		     "example\x03"
+		     "com",
+		     LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x04mail\x07"
+		     "example\x03"
+		     "com",
+		     LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
 	assert_int_equal(parse(&q, &p), QUERY_FORMERR);
 	assert_int_equal(q.question_len, 0);
 }
@@ -258,11 +286,19 @@ static void test_parse_bad_opt(void **state)
 
 	/* an OPT in the answer section, and in the authority section */
 	pkt_header(&p, 1, 0, 1, 1, 0, 0);
-	pkt_question(&p, "\x03www\x07" "example\x03" "com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x03www\x07"
+		     "example\x03"
+		     "com",
+		     LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
 	pkt_opt(&p, 4096, 0, false);
 	assert_int_equal(parse(&q, &p), QUERY_FORMERR);
 	pkt_header(&p, 1, 0, 1, 0, 1, 0);
-	pkt_question(&p, "\x03www\x07" "example\x03" "com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x03www\x07"
+		     "example\x03"
+		     "com",
+		     LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
 	pkt_opt(&p, 4096, 0, false);
 	assert_int_equal(parse(&q, &p), QUERY_FORMERR);
 
@@ -345,7 +381,11 @@ static void test_init_echoes_question(void **state)
 
 	(void)state;
 	pkt_header(&p, 0x4242, 0x0110, 1, 0, 0, 0);
-	pkt_question(&p, "\x03WwW\x07" "ExAmPlE\x03" "CoM", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
+	pkt_question(&p,
+		     "\x03WwW\x07"
+		     "ExAmPlE\x03"
+		     "CoM",
+		     LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
 	parsed(&q, &p);
 	memset(out, 0xee, sizeof(out));
 	response_init(&r, out, sizeof(out), 512, &q);
@@ -392,7 +432,8 @@ static void test_init_flags(void **state)
 
 static void test_owner_pointer_to_question(void **state)
 {
-	static const uint8_t want[] = "\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04\xc0\x00\x02\x01";
+	static const uint8_t want[] =
+		"\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04\xc0\x00\x02\x01";
 	struct test_rr a;
 	struct zone_rrset set;
 	struct response r;
@@ -437,23 +478,50 @@ static void test_owner_compressed_against_question(void **state)
 	make_set(&set, &a.rr, 1);
 	response_init(&r, out, sizeof(out), 512, &q);
 	/* mail.example.com: "mail" written, then a pointer to "ExAmPlE.CoM" at 16 */
-	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, N("\x04mail\x07" "example\x03" "com"),
-					    &set), 0);
+	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER,
+					    N("\x04mail\x07"
+					      "example\x03"
+					      "com"),
+					    &set),
+			 0);
 	assert_memory_equal(out + 33, "\x04mail\xc0\x10\x00\x01", 9);
 	/* the same name again: one pointer to where "mail" was written */
-	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, N("\x04MAIL\x07" "EXAMPLE\x03" "COM"),
-					    &set), 0);
+	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER,
+					    N("\x04MAIL\x07"
+					      "EXAMPLE\x03"
+					      "COM"),
+					    &set),
+			 0);
 	assert_memory_equal(out + 33 + 21, "\xc0\x21\x00\x01", 4);
 	/* the question's own name in another case: a pointer to the question */
-	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL, N("\x03www\x07" "EXAMPLE\x03" "com"),
-					    &set), 0);
+	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL,
+					    N("\x03www\x07"
+					      "EXAMPLE\x03"
+					      "com"),
+					    &set),
+			 0);
 	assert_memory_equal(out + 33 + 21 + 16, "\xc0\x0c\x00\x01", 4);
 	/* a name sharing only "com" */
-	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL, N("\x03" "foo\x03" "com"), &set), 0);
-	assert_memory_equal(out + 33 + 21 + 16 + 16, "\x03" "foo\xc0\x18\x00\x01", 8);
+	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL,
+					    N("\x03"
+					      "foo\x03"
+					      "com"),
+					    &set),
+			 0);
+	assert_memory_equal(out + 33 + 21 + 16 + 16,
+			    "\x03"
+			    "foo\xc0\x18\x00\x01",
+			    8);
 	/* no common suffix: written in full */
-	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL, N("\x03" "net"), &set), 0);
-	assert_memory_equal(out + 33 + 21 + 16 + 16 + 20, "\x03" "net\x00\x00\x01", 7);
+	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL,
+					    N("\x03"
+					      "net"),
+					    &set),
+			 0);
+	assert_memory_equal(out + 33 + 21 + 16 + 16 + 20,
+			    "\x03"
+			    "net\x00\x00\x01",
+			    7);
 	len = response_finish(&r);
 	assert_int_equal(wire_get_u16(out + 6), 2);
 	assert_int_equal(wire_get_u16(out + 10), 3);
@@ -465,19 +533,18 @@ static void test_owner_compressed_against_question(void **state)
 
 /* ---- RRsets compiled from a zone ---- */
 
-static const char zone_text[] =
-	"$ORIGIN example.com.\n"
-	"$TTL 3600\n"
-	"@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
-	"@ IN NS ns1\n"
-	"@ IN NS ns2.example.net.\n"
-	"@ IN MX 10 mail\n"
-	"ns1 IN A 192.0.2.1\n"
-	"mail IN A 192.0.2.25\n"
-	"_sip._udp IN SRV 0 5 5060 sip\n"
-	"sip IN A 192.0.2.5\n"
-	"sip IN AAAA 2001:db8::5\n"
-	"alias IN CNAME mail\n";
+static const char zone_text[] = "$ORIGIN example.com.\n"
+				"$TTL 3600\n"
+				"@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
+				"@ IN NS ns1\n"
+				"@ IN NS ns2.example.net.\n"
+				"@ IN MX 10 mail\n"
+				"ns1 IN A 192.0.2.1\n"
+				"mail IN A 192.0.2.25\n"
+				"_sip._udp IN SRV 0 5 5060 sip\n"
+				"sip IN A 192.0.2.5\n"
+				"sip IN AAAA 2001:db8::5\n"
+				"alias IN CNAME mail\n";
 
 struct fixture {
 	struct zone *zone;
@@ -521,25 +588,31 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const struct zone_rrset *rrset(const struct fixture *fx, const uint8_t *lower,
-				      uint16_t type)
+static const struct zone_rrset *rrset(const struct fixture *fx, const uint8_t *lower, uint16_t type)
 {
 	size_t len = dname_length(lower);
-	const struct zone_node *n = zone_find(fx->zone, lower, (uint8_t)len, dname_hash(lower, len));
+	const struct zone_node *n =
+		zone_find(fx->zone, lower, (uint8_t)len, dname_hash(lower, len));
 
 	assert_non_null(n);
 	assert_non_null(zone_node_rrset(n, type));
 	return zone_node_rrset(n, type);
 }
 
-static const uint8_t apex[] = "\x07" "example\x03" "com";
+static const uint8_t apex[] = "\x07"
+			      "example\x03"
+			      "com";
 
 /* A query for example.com/`qtype`: question at 12..24, so "example" is at 12 and "com" at 20. */
 static void start(struct response *r, struct fixture *fx, uint16_t qtype, size_t limit,
 		  struct pkt *p, struct query *q)
 {
 	pkt_header(p, 0x1111, 0, 1, 0, 0, 0);
-	pkt_question(p, "\x07" "example\x03" "com", qtype, LDNS_RR_CLASS_IN);
+	pkt_question(p,
+		     "\x07"
+		     "example\x03"
+		     "com",
+		     qtype, LDNS_RR_CLASS_IN);
 	parsed(q, p);
 	response_init(r, fx->out, sizeof(fx->out), limit, q);
 	assert_int_equal(r->len, 29);
@@ -549,7 +622,7 @@ static void start(struct response *r, struct fixture *fx, uint16_t qtype, size_t
 static void test_mx_rdata_compressed(void **state)
 {
 	static const uint8_t want[] = "\xc0\x0c\x00\x0f\x00\x01\x00\x00\x0e\x10"
-				      "\x00\x09"            /* RDLENGTH: 2 + 5 + 2, not 20 */
+				      "\x00\x09" /* RDLENGTH: 2 + 5 + 2, not 20 */
 				      "\x00\x0a\x04mail\xc0\x0c";
 	struct fixture *fx = *state;
 	const struct zone_rrset *mx = rrset(fx, apex, LDNS_RR_TYPE_MX);
@@ -566,8 +639,15 @@ static void test_mx_rdata_compressed(void **state)
 	assert_int_equal(r.len, 29 + sizeof(want) - 1);
 	assert_memory_equal(fx->out + 29, want, sizeof(want) - 1);
 	/* the A record of the exchange then points at the "mail" label in the RDATA */
-	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL, N("\x04mail\x07" "example\x03" "com"),
-					    rrset(fx, N("\x04mail\x07" "example\x03" "com"), LDNS_RR_TYPE_A)),
+	assert_int_equal(response_add_rrset(&r, SECTION_ADDITIONAL,
+					    N("\x04mail\x07"
+					      "example\x03"
+					      "com"),
+					    rrset(fx,
+						  N("\x04mail\x07"
+						    "example\x03"
+						    "com"),
+						  LDNS_RR_TYPE_A)),
 			 0);
 	assert_memory_equal(fx->out + 29 + sizeof(want) - 1, "\xc0\x2b\x00\x01", 4);
 	len = response_finish(&r);
@@ -595,25 +675,29 @@ static void test_soa_ns_rdata_compressed(void **state)
 	char *text;
 
 	start(&r, fx, LDNS_RR_TYPE_SOA, 512, &p, &q);
-	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, NULL, rrset(fx, apex, LDNS_RR_TYPE_SOA)),
-			 0);
+	assert_int_equal(
+		response_add_rrset(&r, SECTION_ANSWER, NULL, rrset(fx, apex, LDNS_RR_TYPE_SOA)), 0);
 	assert_memory_equal(fx->out + 29, soa_want, sizeof(soa_want) - 1);
 	ns_at = r.len;
-	assert_int_equal(response_add_rrset(&r, SECTION_AUTHORITY, NULL, rrset(fx, apex, LDNS_RR_TYPE_NS)),
-			 0);
+	assert_int_equal(
+		response_add_rrset(&r, SECTION_AUTHORITY, NULL, rrset(fx, apex, LDNS_RR_TYPE_NS)),
+		0);
 	/* ns1.example.com: a pointer to the "ns1" label inside the SOA's MNAME (offset 41) */
-	assert_memory_equal(fx->out + ns_at, "\xc0\x0c\x00\x02\x00\x01\x00\x00\x0e\x10\x00\x02\xc0\x29",
-			    14);
+	assert_memory_equal(fx->out + ns_at,
+			    "\xc0\x0c\x00\x02\x00\x01\x00\x00\x0e\x10\x00\x02\xc0\x29", 14);
 	/* ns2.example.net shares nothing: in full, RDLENGTH 17 */
 	assert_memory_equal(fx->out + ns_at + 14,
-			    "\xc0\x0c\x00\x02\x00\x01\x00\x00\x0e\x10\x00\x11\x03ns2\x07" "example\x03" "net",
+			    "\xc0\x0c\x00\x02\x00\x01\x00\x00\x0e\x10\x00\x11\x03ns2\x07"
+			    "example\x03"
+			    "net",
 			    29);
 	len = response_finish(&r);
 	assert_int_equal(len, ns_at + 14 + 29);
 	lp = decode(fx->out, len);
 	text = ldns_rr2str(ldns_rr_list_rr(ldns_pkt_answer(lp), 0));
-	assert_string_equal(text, "example.com.\t3600\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
-				  "1 7200 900 1209600 300\n");
+	assert_string_equal(text,
+			    "example.com.\t3600\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
+			    "1 7200 900 1209600 300\n");
 	free(text);
 	assert_int_equal(ldns_rr_list_rr_count(ldns_pkt_authority(lp)), 2);
 	ldns_pkt_free(lp);
@@ -623,8 +707,12 @@ static void test_soa_ns_rdata_compressed(void **state)
  * packet holds that very name; nor is it a target for later pointers. */
 static void test_srv_rdata_not_compressed(void **state)
 {
-	static const uint8_t owner[] = "\x04_sip\x04_udp\x07" "example\x03" "com";
-	static const uint8_t sip[] = "\x03sip\x07" "example\x03" "com";
+	static const uint8_t owner[] = "\x04_sip\x04_udp\x07"
+				       "example\x03"
+				       "com";
+	static const uint8_t sip[] = "\x03sip\x07"
+				     "example\x03"
+				     "com";
 	struct fixture *fx = *state;
 	const struct zone_rrset *srv = rrset(fx, owner, LDNS_RR_TYPE_SRV);
 	struct response r;
@@ -636,13 +724,16 @@ static void test_srv_rdata_not_compressed(void **state)
 	assert_int_equal(srv->rrs[0].name_count, 0);
 	start(&r, fx, LDNS_RR_TYPE_SRV, 512, &p, &q);
 	/* sip.example.com goes in first, so a compressor would have something to point at */
-	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, sip, rrset(fx, sip, LDNS_RR_TYPE_A)), 0);
+	assert_int_equal(
+		response_add_rrset(&r, SECTION_ANSWER, sip, rrset(fx, sip, LDNS_RR_TYPE_A)), 0);
 	at = r.len;
 	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, owner, srv), 0);
 	/* owner compressed (it is not RDATA), RDATA as in the zone: 6 + 17 bytes */
 	assert_memory_equal(fx->out + at,
 			    "\x04_sip\x04_udp\xc0\x0c\x00\x21\x00\x01\x00\x00\x0e\x10\x00\x17"
-			    "\x00\x00\x00\x05\x13\xc4\x03sip\x07" "example\x03" "com\x00",
+			    "\x00\x00\x00\x05\x13\xc4\x03sip\x07"
+			    "example\x03"
+			    "com\x00",
 			    12 + 10 + 23);
 	len = response_finish(&r);
 	lp = decode(fx->out, len);
@@ -665,8 +756,18 @@ static void test_rrset_rollback(void **state)
 	ldns_pkt *lp;
 
 	/* ns1.foo.example.com takes 22 bytes (to 51); ns2.foo.example.com 18 more (to 69) */
-	make_rr(&ns[0], LDNS_RR_TYPE_NS, "\x03ns1\x03" "foo\x07" "example\x03" "com", 21, 1, 0, 0);
-	make_rr(&ns[1], LDNS_RR_TYPE_NS, "\x03ns2\x03" "foo\x07" "example\x03" "com", 21, 1, 0, 0);
+	make_rr(&ns[0], LDNS_RR_TYPE_NS,
+		"\x03ns1\x03"
+		"foo\x07"
+		"example\x03"
+		"com",
+		21, 1, 0, 0);
+	make_rr(&ns[1], LDNS_RR_TYPE_NS,
+		"\x03ns2\x03"
+		"foo\x07"
+		"example\x03"
+		"com",
+		21, 1, 0, 0);
 	rrs[0] = ns[0].rr;
 	rrs[1] = ns[1].rr;
 	make_set(&set, rrs, 2);
@@ -681,11 +782,20 @@ static void test_rrset_rollback(void **state)
 	/* what fits still goes in, and compresses only against what is really in the packet:
 	 * not against the "foo" label written and rolled back above */
 	r.tc = false;
-	make_rr(&bar, LDNS_RR_TYPE_NS, "\x03" "bar\x03" "foo\x07" "example\x03" "com", 21, 1, 0, 0);
+	make_rr(&bar, LDNS_RR_TYPE_NS,
+		"\x03"
+		"bar\x03"
+		"foo\x07"
+		"example\x03"
+		"com",
+		21, 1, 0, 0);
 	make_set(&set2, &bar.rr, 1);
 	assert_int_equal(response_add_rrset(&r, SECTION_AUTHORITY, NULL, &set2), 0);
-	assert_memory_equal(fx->out + 29, "\xc0\x0c\x00\x02\x00\x01\x00\x00\x01\x2c\x00\x0a"
-					  "\x03" "bar\x03" "foo\xc0\x0c",
+	assert_memory_equal(fx->out + 29,
+			    "\xc0\x0c\x00\x02\x00\x01\x00\x00\x01\x2c\x00\x0a"
+			    "\x03"
+			    "bar\x03"
+			    "foo\xc0\x0c",
 			    22);
 	assert_false(r.tc);
 	len = response_finish(&r);
@@ -749,11 +859,11 @@ static void test_finish_truncated(void **state)
 
 	start(&r, fx, LDNS_RR_TYPE_MX, 80, &p, &q);
 	r.aa = true;
-	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, NULL, rrset(fx, apex, LDNS_RR_TYPE_MX)),
-			 0);
-	assert_int_equal(response_add_rrset(&r, SECTION_AUTHORITY, NULL,
-					    rrset(fx, apex, LDNS_RR_TYPE_SOA)),
-			 -ENOSPC);
+	assert_int_equal(
+		response_add_rrset(&r, SECTION_ANSWER, NULL, rrset(fx, apex, LDNS_RR_TYPE_MX)), 0);
+	assert_int_equal(
+		response_add_rrset(&r, SECTION_AUTHORITY, NULL, rrset(fx, apex, LDNS_RR_TYPE_SOA)),
+		-ENOSPC);
 	assert_true(r.tc);
 	len = response_finish(&r);
 	assert_int_equal(len, 29);
@@ -817,7 +927,10 @@ static void test_opt_plain(void **state)
  * again is written again, and the message stays valid. */
 static void test_compression_offset_limit(void **state)
 {
-	static const uint8_t alpha[] = "\x05" "alpha\x07" "example\x03" "com";
+	static const uint8_t alpha[] = "\x05"
+				       "alpha\x07"
+				       "example\x03"
+				       "com";
 	struct fixture *fx = *state;
 	uint8_t txt[256];
 	struct test_rr big, a;
@@ -842,8 +955,14 @@ static void test_compression_offset_limit(void **state)
 	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, alpha, &aset), 0);
 	second = r.len;
 	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, alpha, &aset), 0);
-	assert_memory_equal(fx->out + first, "\x05" "alpha\xc0\x0c", 8);
-	assert_memory_equal(fx->out + second, "\x05" "alpha\xc0\x0c", 8);
+	assert_memory_equal(fx->out + first,
+			    "\x05"
+			    "alpha\xc0\x0c",
+			    8);
+	assert_memory_equal(fx->out + second,
+			    "\x05"
+			    "alpha\xc0\x0c",
+			    8);
 	assert_int_equal(r.compress_count, 2); /* only the question's labels */
 	len = response_finish(&r);
 	lp = decode(fx->out, len);

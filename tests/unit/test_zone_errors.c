@@ -20,15 +20,15 @@
 #include "tests/unit/zone_fixture.h"
 
 #define ORIGIN "example.com"
-#define HEAD                                                            \
-	"$TTL 3600\n"                                                   \
-	"@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n"     \
-	"@ IN NS ns1\n"                                                 \
+#define HEAD                                                        \
+	"$TTL 3600\n"                                               \
+	"@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n" \
+	"@ IN NS ns1\n"                                             \
 	"ns1 IN A 192.0.2.1\n"
 #define HEAD_LINES 4
 
 struct fixture {
-	char path[FIXTURE_PATH_MAX];  /* the zone file */
+	char path[FIXTURE_PATH_MAX]; /* the zone file */
 	char extra[FIXTURE_PATH_MAX]; /* a file it includes, when there is one */
 	struct zone *zone;
 	struct diag diag;
@@ -192,8 +192,10 @@ static void test_syntax_error_names_the_value(void **state)
 {
 	struct fixture *fx = *state;
 
-	expect_errors(fx, HEAD "www IN A 192.0.2.300\n" "v6 IN AAAA not-an-address\n", 2,
-		      HEAD_LINES + 1, "192.0.2.300");
+	expect_errors(fx,
+		      HEAD "www IN A 192.0.2.300\n"
+			   "v6 IN AAAA not-an-address\n",
+		      2, HEAD_LINES + 1, "192.0.2.300");
 	expect_diag(fx, HEAD_LINES + 2, "not-an-address");
 }
 
@@ -203,22 +205,22 @@ static void test_line_numbers(void **state)
 	struct fixture *fx = *state;
 
 	expect_errors(fx,
-		      "; a comment\n"                                              /* 1 */
-		      "\n"                                                         /* 2 */
-		      "$TTL 3600\n"                                                /* 3 */
-		      "@ IN SOA ns1 hostmaster (\n"                                /* 4 */
-		      "        2024010101 ; serial\n"                              /* 5 */
-		      "        7200 900 1209600\n"                                 /* 6 */
-		      "        300 )\n"                                            /* 7 */
-		      "@ IN NS ns1\n"                                              /* 8 */
-		      "ns1 IN A 192.0.2.1\n"                                       /* 9 */
-		      "\n"                                                         /* 10 */
-		      "   \t\n"                                                    /* 11 */
-		      "; (a comment with a parenthesis\n"                          /* 12 */
-		      "txt IN TXT ( \"one\" ; and a comment\n"                     /* 13 */
-		      "             \"two\" )\n"                                   /* 14 */
-		      "bad IN A 10.0.0.256\n"                                      /* 15 */
-		      "v6 IN AAAA not-an-address\n",                               /* 16 */
+		      "; a comment\n" /* 1 */
+		      "\n" /* 2 */
+		      "$TTL 3600\n" /* 3 */
+		      "@ IN SOA ns1 hostmaster (\n" /* 4 */
+		      "        2024010101 ; serial\n" /* 5 */
+		      "        7200 900 1209600\n" /* 6 */
+		      "        300 )\n" /* 7 */
+		      "@ IN NS ns1\n" /* 8 */
+		      "ns1 IN A 192.0.2.1\n" /* 9 */
+		      "\n" /* 10 */
+		      "   \t\n" /* 11 */
+		      "; (a comment with a parenthesis\n" /* 12 */
+		      "txt IN TXT ( \"one\" ; and a comment\n" /* 13 */
+		      "             \"two\" )\n" /* 14 */
+		      "bad IN A 10.0.0.256\n" /* 15 */
+		      "v6 IN AAAA not-an-address\n", /* 16 */
 		      2, 15, "");
 	expect_diag(fx, 16, "");
 }
@@ -229,12 +231,12 @@ static void test_error_in_multiline_record(void **state)
 	struct fixture *fx = *state;
 
 	expect_errors(fx,
-		      HEAD "mx IN MX (\n"  /* 5 */
-		      "    10\n"          /* 6 */
-		      "    )\n"           /* 7 */
-		      "www IN A ( 192.0.2.1\n"       /* 8 */
-		      " 192.0.2.2 )\n"               /* 9 */
-		      "after IN A 192.0.2.999\n",    /* 10 */
+		      HEAD "mx IN MX (\n" /* 5 */
+			   "    10\n" /* 6 */
+			   "    )\n" /* 7 */
+			   "www IN A ( 192.0.2.1\n" /* 8 */
+			   " 192.0.2.2 )\n" /* 9 */
+			   "after IN A 192.0.2.999\n", /* 10 */
 		      3, HEAD_LINES + 1, "");
 	expect_diag(fx, HEAD_LINES + 4, "");
 	expect_diag(fx, HEAD_LINES + 6, "");
@@ -260,17 +262,20 @@ static void test_stray_close_parenthesis(void **state)
 {
 	struct fixture *fx = *state;
 
-	expect_errors(fx, HEAD "www IN A 192.0.2.1\n"
-			       "mail IN A 192.0.2.25 )\n" /* 6 */
-			       "bad IN A 1.2.3\n",        /* 7 */
+	expect_errors(fx,
+		      HEAD "www IN A 192.0.2.1\n"
+			   "mail IN A 192.0.2.25 )\n" /* 6 */
+			   "bad IN A 1.2.3\n", /* 7 */
 		      2, HEAD_LINES + 2, "')' without a matching '('");
 	expect_diag(fx, HEAD_LINES + 3, "");
 }
 
 static void test_unterminated_quote(void **state)
 {
-	expect_errors(*state, HEAD "txt IN TXT \"no end\n" "www IN A 192.0.2.1\n", 1,
-		      HEAD_LINES + 1, "unterminated quoted string: add the closing '\"'");
+	expect_errors(*state,
+		      HEAD "txt IN TXT \"no end\n"
+			   "www IN A 192.0.2.1\n",
+		      1, HEAD_LINES + 1, "unterminated quoted string: add the closing '\"'");
 }
 
 static void test_outside_zone(void **state)
@@ -283,8 +288,8 @@ static void test_outside_zone(void **state)
 /* Even a name that only ends like the zone: label boundaries count. */
 static void test_outside_zone_suffix(void **state)
 {
-	expect_errors(*state, HEAD "$ORIGIN com.\nnotexample IN A 192.0.2.1\n", 1,
-		      HEAD_LINES + 2, "notexample.com. is outside the zone example.com.");
+	expect_errors(*state, HEAD "$ORIGIN com.\nnotexample IN A 192.0.2.1\n", 1, HEAD_LINES + 2,
+		      "notexample.com. is outside the zone example.com.");
 }
 
 static void test_no_soa(void **state)
@@ -295,15 +300,13 @@ static void test_no_soa(void **state)
 
 static void test_two_soas(void **state)
 {
-	expect_errors(*state,
-		      HEAD "@ IN SOA ns1 hostmaster 2024010102 7200 900 1209600 300\n", 1, 2,
-		      "zone example.com. has 2 SOA records at its apex: keep exactly one");
+	expect_errors(*state, HEAD "@ IN SOA ns1 hostmaster 2024010102 7200 900 1209600 300\n", 1,
+		      2, "zone example.com. has 2 SOA records at its apex: keep exactly one");
 }
 
 static void test_soa_below_apex(void **state)
 {
-	expect_errors(*state,
-		      HEAD "www IN SOA ns1 hostmaster 1 7200 900 1209600 300\n", 1,
+	expect_errors(*state, HEAD "www IN SOA ns1 hostmaster 1 7200 900 1209600 300\n", 1,
 		      HEAD_LINES + 1,
 		      "SOA record at www.example.com., which is not the zone apex example.com.: "
 		      "remove it");
@@ -322,8 +325,8 @@ static void test_cname_and_other_data(void **state)
 {
 	expect_errors(*state,
 		      HEAD "www IN A 192.0.2.80\n" /* 5 */
-		      "mail IN A 192.0.2.25\n"     /* 6 */
-		      "www IN CNAME mail\n",       /* 7 */
+			   "mail IN A 192.0.2.25\n" /* 6 */
+			   "www IN CNAME mail\n", /* 7 */
 		      1, HEAD_LINES + 3,
 		      "www.example.com. has a CNAME and other data (A at line 5): a CNAME must "
 		      "stand alone");
@@ -333,9 +336,9 @@ static void test_two_cnames(void **state)
 {
 	expect_errors(*state,
 		      HEAD "alias IN CNAME www\n" /* 5 */
-		      "alias IN CNAME mail\n"
-		      "www IN A 192.0.2.80\n"
-		      "mail IN A 192.0.2.25\n",
+			   "alias IN CNAME mail\n"
+			   "www IN A 192.0.2.80\n"
+			   "mail IN A 192.0.2.25\n",
 		      1, HEAD_LINES + 1,
 		      "alias.example.com. has 2 CNAME records: a name can be an alias of only one "
 		      "name");
@@ -449,8 +452,7 @@ static void test_ttl_directive_applies(void **state)
 
 static void test_bad_origin(void **state)
 {
-	expect_errors(*state, HEAD "$ORIGIN\n", 1, HEAD_LINES + 1,
-		      "$ORIGIN takes one domain name");
+	expect_errors(*state, HEAD "$ORIGIN\n", 1, HEAD_LINES + 1, "$ORIGIN takes one domain name");
 }
 
 static void test_include_missing(void **state)
@@ -470,14 +472,14 @@ static void test_include(void **state)
 	const struct zone_node *n;
 
 	assert_int_equal(fixture_write(fx->extra, "$ORIGIN sub.example.com.\n" /* 1 */
-						  "host IN A 192.0.2.7\n"       /* 2 */
-						  "bad IN A 192.0.2\n"          /* 3 */
+						  "host IN A 192.0.2.7\n" /* 2 */
+						  "bad IN A 192.0.2\n" /* 3 */
 						  "  IN TXT \"same owner\"\n"), /* 4 */
 			 0);
 	snprintf(dir, sizeof(dir), "%s", fx->extra);
 	snprintf(text, sizeof(text),
 		 HEAD "$INCLUDE %s\n" /* 5 */
-		 "www IN A 192.0.2.80\n",
+		      "www IN A 192.0.2.80\n",
 		 basename(dir));
 	assert_int_equal(load(fx, text), -EINVAL);
 	expect_diag_in(fx, fx->extra, 3, "");
@@ -595,20 +597,20 @@ static void test_all_errors_reported(void **state)
 	struct fixture *fx = *state;
 
 	expect_errors(fx,
-		      "$TTL 3600\n"                                                   /* 1 */
-		      "@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n"     /* 2 */
-		      "@ IN NS ns1\n"                                                 /* 3 */
-		      "@ IN NS ns2\n"                                                 /* 4 */
-		      "ns1 IN A 192.0.2.1\n"                                          /* 5 */
-		      "www IN A 192.0.2.\n"                                           /* 6 */
-		      "$FOO\n"                                                        /* 7 */
-		      "mail IN MX ten mail\n"                                         /* 8 */
-		      "www.example.org. IN A 192.0.2.1\n"                             /* 9 */
-		      "alias IN CNAME ns1\n"                                          /* 10 */
-		      "alias IN TXT \"also\"\n"                                       /* 11 */
-		      "$TTL forever\n"                                                /* 12 */
-		      "sub IN NS ns.sub\n"                                            /* 13 */
-		      "txt IN TXT \"open\n",                                          /* 14 */
+		      "$TTL 3600\n" /* 1 */
+		      "@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n" /* 2 */
+		      "@ IN NS ns1\n" /* 3 */
+		      "@ IN NS ns2\n" /* 4 */
+		      "ns1 IN A 192.0.2.1\n" /* 5 */
+		      "www IN A 192.0.2.\n" /* 6 */
+		      "$FOO\n" /* 7 */
+		      "mail IN MX ten mail\n" /* 8 */
+		      "www.example.org. IN A 192.0.2.1\n" /* 9 */
+		      "alias IN CNAME ns1\n" /* 10 */
+		      "alias IN TXT \"also\"\n" /* 11 */
+		      "$TTL forever\n" /* 12 */
+		      "sub IN NS ns.sub\n" /* 13 */
+		      "txt IN TXT \"open\n", /* 14 */
 		      9, 6, "");
 	expect_diag(fx, 7, "unknown directive $FOO");
 	expect_diag(fx, 8, "");
@@ -649,7 +651,10 @@ static void test_quoted_specials(void **state)
 	set = zone_node_rrset(find(fx->zone, "txt.example.com."), LDNS_RR_TYPE_TXT);
 	assert_non_null(set);
 	assert_int_equal(wire_get_u16(set->rrs[0].wire + 8), 6);
-	assert_memory_equal(set->rrs[0].wire + 10, "\x05" "a;b(c", 6);
+	assert_memory_equal(set->rrs[0].wire + 10,
+			    "\x05"
+			    "a;b(c",
+			    6);
 	set = zone_node_rrset(find(fx->zone, "esc.example.com."), LDNS_RR_TYPE_TXT);
 	assert_non_null(set);
 	assert_memory_equal(set->rrs[0].wire + 10, "\x08say \"hi\"", 9);
@@ -684,7 +689,8 @@ static void test_root_zone(void **state)
 		diag_init(&d);
 		rc = zone_load(&z, ".", fx->path, &d);
 		/* ., net, root-servers.net, a.root-servers.net, com, gtld-servers.net, a.gtld-... */
-		if (rc == 0 && (z->node_count != 7 || !(find(z, "com.")->flags & ZONE_NODE_DELEGATION)))
+		if (rc == 0 &&
+		    (z->node_count != 7 || !(find(z, "com.")->flags & ZONE_NODE_DELEGATION)))
 			rc = -EINVAL;
 		diag_print(&d, stderr, "  diag: ");
 		zone_free(z);
@@ -706,8 +712,9 @@ static void test_missing_file(void **state)
 	assert_int_equal(zone_load(&z, ORIGIN, "/nonexistent/db.example", &fx->diag), -ENOENT);
 	assert_null(z);
 	assert_int_equal(fx->diag.count, 1);
-	assert_string_equal(fx->diag.lines[0],
-			    "/nonexistent/db.example: cannot read zone file: No such file or directory");
+	assert_string_equal(
+		fx->diag.lines[0],
+		"/nonexistent/db.example: cannot read zone file: No such file or directory");
 }
 
 int main(void)

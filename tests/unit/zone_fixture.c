@@ -91,14 +91,16 @@ size_t fixture_ask(const struct zoneset *zs, const char *name, uint16_t qtype, b
 		   uint16_t bufsize, bool tcp, uint8_t *out, size_t out_size)
 {
 	struct fixture_query fq = {
-		.name = name, .qtype = qtype, .edns = edns, .edns_udp_size = bufsize,
+		.name = name,
+		.qtype = qtype,
+		.edns = edns,
+		.edns_udp_size = bufsize,
 	};
 
 	return fixture_ask_query(zs, &fq, tcp, out, out_size);
 }
 
-ldns_pkt *fixture_ask_query_pkt(const struct zoneset *zs, const struct fixture_query *fq,
-				bool tcp)
+ldns_pkt *fixture_ask_query_pkt(const struct zoneset *zs, const struct fixture_query *fq, bool tcp)
 {
 	uint8_t *out = malloc(ANSWER_TCP_MAX);
 	ldns_pkt *pkt = NULL;
@@ -122,7 +124,10 @@ ldns_pkt *fixture_ask_pkt(const struct zoneset *zs, const char *name, uint16_t q
 			  uint16_t bufsize, bool tcp)
 {
 	struct fixture_query fq = {
-		.name = name, .qtype = qtype, .edns = edns, .edns_udp_size = bufsize,
+		.name = name,
+		.qtype = qtype,
+		.edns = edns,
+		.edns_udp_size = bufsize,
 	};
 
 	return fixture_ask_query_pkt(zs, &fq, tcp);

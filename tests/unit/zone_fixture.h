@@ -54,7 +54,6 @@ ldns_pkt *fixture_ask_pkt(const struct zoneset *zs, const char *name, uint16_t q
 			  uint16_t bufsize, bool tcp);
 
 /* fixture_ask_query() decoded by ldns, as above. */
-ldns_pkt *fixture_ask_query_pkt(const struct zoneset *zs, const struct fixture_query *fq,
-				bool tcp);
+ldns_pkt *fixture_ask_query_pkt(const struct zoneset *zs, const struct fixture_query *fq, bool tcp);
 
 #endif
