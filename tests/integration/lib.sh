@@ -29,7 +29,7 @@ lib_init() {
 		echo "Bail out! mktemp failed"
 		exit 99
 	}
-	trap cleanup EXIT
+	trap lib_on_exit EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 }
@@ -39,13 +39,22 @@ register_pid() {
 	LIB_PIDS+=("$1")
 }
 
-# cleanup: stop every registered pid (newest first), then remove $WORKDIR.
+# cleanup: stop every registered pid (newest first), check batond's log, remove $WORKDIR.
+# Returns 1 when batond's log holds a sanitizer report.
 cleanup() {
-	local i
+	local i status=0
 	for ((i = ${#LIB_PIDS[@]} - 1; i >= 0; i--)); do
 		stop_pid "${LIB_PIDS[i]}"
 	done
 	LIB_PIDS=()
+	# Under --enable-sanitizers batond reports leaks and UB when it exits, to its log: that
+	# fails the script (the TAP driver counts a non-zero exit as an error).
+	if [ -n "${BATOND_LOG:-}" ] && [ -f "$BATOND_LOG" ] &&
+		grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$BATOND_LOG"; then
+		echo "# batond's log holds a sanitizer report:"
+		sed 's/^/# /' "$BATOND_LOG" | head -n 60
+		status=1
+	fi
 	if [ -n "$WORKDIR" ] && [ -d "$WORKDIR" ]; then
 		if [ -n "${KEEP_WORKDIR:-}" ]; then
 			echo "# kept work directory $WORKDIR" >&2
@@ -53,6 +62,16 @@ cleanup() {
 			rm -rf "$WORKDIR"
 		fi
 	fi
+	return $status
+}
+
+# The EXIT trap lib_init sets: a sanitizer report fails the script even when every point
+# passed (the TAP driver counts a non-zero exit as an error).
+lib_on_exit() {
+	local status=$?
+
+	cleanup || status=1
+	exit $status
 }
 
 # stop_pid PID: SIGTERM, wait up to 5 s for it to go, then SIGKILL.
