@@ -72,6 +72,7 @@ INTEGRATION_TESTS = \
 	tests/integration/checks_dns_icmp_exec.sh \
 	tests/integration/checks_tcp_http.sh \
 	tests/integration/failover.sh \
+	tests/integration/policies.sh \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
