@@ -87,7 +87,7 @@ sleep 60 &
 echo "\$\$ \$!" >"$WORKDIR/slow.pids.tmp"
 mv "$WORKDIR/slow.pids.tmp" "$WORKDIR/slow.pids"
 echo "sleeping"
-sleep 60
+sleep 60 # the probe must kill this on timeout
 EOF
 chmod +x "$bin"/*
 

@@ -141,7 +141,7 @@ wait_for_file() {
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		[ -s "$file" ] && return 0
 		is_running_not_zombie "$pid" || return 1
-		sleep 0.05
+		sleep 0.05 # poll interval
 	done
 	return 1
 }

@@ -55,7 +55,7 @@ poll_until() {
 	shift
 	until "$@"; do
 		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.05
+		sleep 0.05 # poll interval
 	done
 }
 sites_up() { [ "$(ctl status | grep -c ": up since")" = "$1" ]; }

@@ -431,13 +431,13 @@ static void test_workers(void **state)
 }
 
 /* One report for the first address too many, not one per extra line. */
-/* "server:" and then `count` ip-address lines, 10.0.0.1 on line 2 onwards. */
+/* "server:" and then `count` ip-address lines, 198.51.100.1 on line 2 onwards. */
 static void server_with_addresses(char *text, size_t size, int count)
 {
 	size_t len = (size_t)snprintf(text, size, "server:\n");
 
 	for (int i = 1; i <= count; i++)
-		len += (size_t)snprintf(text + len, size - len, " ip-address: 10.0.0.%d\n", i);
+		len += (size_t)snprintf(text + len, size - len, " ip-address: 198.51.100.%d\n", i);
 	assert_true(len < size);
 }
 
@@ -458,7 +458,7 @@ static void test_max_addresses(void **state)
 	server_with_addresses(text, sizeof(text), CONFIG_MAX_ADDRESSES);
 	expect_loaded(fx, text);
 	assert_int_equal(fx->cfg.address_count, CONFIG_MAX_ADDRESSES);
-	expect_address(&fx->cfg.addresses[15], AF_INET, "10.0.0.16", 53);
+	expect_address(&fx->cfg.addresses[15], AF_INET, "198.51.100.16", 53);
 }
 
 static void test_missing_value(void **state)

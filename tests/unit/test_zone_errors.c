@@ -219,7 +219,7 @@ static void test_line_numbers(void **state)
 		      "; (a comment with a parenthesis\n" /* 12 */
 		      "txt IN TXT ( \"one\" ; and a comment\n" /* 13 */
 		      "             \"two\" )\n" /* 14 */
-		      "bad IN A 10.0.0.256\n" /* 15 */
+		      "bad IN A 192.0.2.256\n" /* 15 */
 		      "v6 IN AAAA not-an-address\n", /* 16 */
 		      2, 15, "");
 	expect_diag(fx, 16, "");
