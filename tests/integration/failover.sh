@@ -46,7 +46,7 @@ wait_for() {
 	local start=$EPOCHREALTIME deadline=$((SECONDS + $2))
 	while [ "$(www)" != "$1" ]; do
 		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.05
+		sleep 0.05 # poll interval
 	done
 	awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
 }
@@ -74,7 +74,7 @@ echo flap >"$state/192.0.2.10"
 deadline=$((SECONDS + 3)); flaps=0
 while [ $SECONDS -lt $deadline ]; do
 	[ "$(www)" = 192.0.2.10 ] || flaps=$((flaps + 1))
-	sleep 0.1
+	sleep 0.1 # sampling interval of a 3 s observation
 done
 after=$(grep -c "site fra:" "$BATOND_LOG")
 [ "$flaps" -eq 0 ] && [ "$before" = "$after" ] && [ "$(cat "$state/192.0.2.10.n")" -ge 6 ] &&

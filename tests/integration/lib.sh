@@ -87,7 +87,7 @@ stop_pid() {
 			kill -KILL "$pid" 2>/dev/null
 			break
 		fi
-		sleep 0.1
+		sleep 0.1 # poll interval
 	done
 	wait "$pid" 2>/dev/null
 	return 0
@@ -141,7 +141,7 @@ wait_for_dns() {
 		if dig +time=1 +tries=1 +norec "@$host" -p "$port" . SOA >/dev/null 2>&1; then
 			return 0
 		fi
-		sleep 0.1
+		sleep 0.1 # poll interval
 	done
 	return 1
 }
