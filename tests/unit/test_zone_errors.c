@@ -420,6 +420,61 @@ static void test_empty_caa_value_loads(void **state)
 	expect_loaded(*state, HEAD "@ CAA 0 issue \"\"\n");
 }
 
+/* Failover stanzas: each mistake names its line and the fix. */
+static void test_unknown_check_kind(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK web htttp port=80\n", 1, HEAD_LINES + 1,
+		      "check kind=htttp is unknown (known: tcp, http, https, dns, icmp, exec)");
+}
+
+static void test_unknown_check_parameter(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK db tcp port=5432 colour=red\n", 1, HEAD_LINES + 1,
+		      "tcp checks take no 'colour' parameter");
+}
+
+static void test_bad_duration(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK db tcp port=5432 interval=1x\n", 1, HEAD_LINES + 1,
+		      "interval=1x is not a duration: write 500ms, 2s, 1m or 1h");
+}
+
+static void test_timeout_not_below_interval(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK db tcp port=5432 interval=1s timeout=1s\n", 1,
+		      HEAD_LINES + 1, "timeout (1000ms) must be below interval (1000ms)");
+}
+
+static void test_site_without_address(void **state)
+{
+	expect_errors(*state, HEAD "$SITE fra weight=2\n", 1, HEAD_LINES + 1,
+		      "site 'fra' has no address");
+}
+
+static void test_failover_unknown_site(void **state)
+{
+	expect_errors(*state, HEAD "$SITE fra 192.0.2.10\nwww 30 IN FAILOVER sites=fra,xyz\n", 1,
+		      HEAD_LINES + 2, "FAILOVER names site 'xyz', which no $SITE defines");
+}
+
+static void test_cname_beside_failover(void **state)
+{
+	expect_errors(*state,
+		      HEAD "$SITE fra 192.0.2.10\nwww 30 IN FAILOVER sites=fra\n"
+			   "www CNAME elsewhere.example.\n",
+		      1, HEAD_LINES + 2, "has a FAILOVER and CNAME records (line 7)");
+}
+
+static void test_failover_compiles(void **state)
+{
+	expect_loaded(*state,
+		      HEAD "$CHECK web http port=80 path=/healthz interval=1s timeout=500ms\n"
+			   "$SITE fra 192.0.2.10 2001:db8::10 check=web\n"
+			   "$SITE iad 198.51.100.10 check=web weight=3\n"
+			   "www 30 IN FAILOVER policy=order sites=fra,iad fallback=iad ttl-min=5\n"
+			   "www TXT \"beside\"\n");
+}
+
 static void test_unknown_directive(void **state)
 {
 	expect_errors(*state, HEAD "$FOO bar\n", 1, HEAD_LINES + 1,
@@ -742,6 +797,14 @@ int main(void)
 		T(test_missing_glue_apex),
 		T(test_glue_not_needed),
 		T(test_unknown_directive),
+		T(test_unknown_check_kind),
+		T(test_unknown_check_parameter),
+		T(test_bad_duration),
+		T(test_timeout_not_below_interval),
+		T(test_site_without_address),
+		T(test_failover_unknown_site),
+		T(test_cname_beside_failover),
+		T(test_failover_compiles),
 		T(test_generic_rdata_missing_fields),
 		T(test_short_mx_rdata),
 		T(test_typo_is_not_type0),
