@@ -74,7 +74,8 @@ INTEGRATION_TESTS = \
 	tests/integration/failover.sh \
 	tests/integration/policies.sh \
 	tests/integration/drill.sh \
-	tests/integration/diff_nsd.sh
+	tests/integration/diff_nsd.sh \
+	tests/integration/mmdb.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
