@@ -86,19 +86,11 @@ static bool site_is_usable_now(const struct zone_site *site, void *arg)
 /* The zone as a plain master file, each FAILOVER as the sites usable now. */
 static void reply_static(struct server *s, const char *name, struct evbuffer *out)
 {
-	const struct zone *z = NULL;
+	const struct zone *z = zoneset_get_by_name(s->zones, name);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
 
-	for (size_t i = 0; s->zones != NULL && i < s->zones->count && z == NULL; i++) {
-		const char *zname = s->zones->zones[i]->name_str;
-		size_t n = strlen(name);
-
-		if (strncasecmp(zname, name, n) == 0 &&
-		    (zname[n] == '\0' || strcmp(zname + n, ".") == 0))
-			z = s->zones->zones[i];
-	}
 	if (z == NULL) {
 		evbuffer_add_printf(out, "error: no zone '%.255s' is served\n", name);
 		return;

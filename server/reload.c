@@ -29,20 +29,6 @@ static bool uses_geo(const struct zone *z, struct diag *d)
 	return found;
 }
 
-static struct zone *keep_old(const struct zoneset *old, const char *name)
-{
-	ldns_rdf *apex = NULL;
-	uint8_t lower[DNAME_MAX_LEN];
-	struct zone *z = NULL;
-
-	if (old == NULL || ldns_str2rdf_dname(&apex, name) != LDNS_STATUS_OK)
-		return NULL;
-	dname_lower(lower, ldns_rdf_data(apex), ldns_rdf_size(apex));
-	z = zoneset_get(old, lower);
-	ldns_rdf_deep_free(apex);
-	return z;
-}
-
 int reload_run(struct server *s, struct diag *d)
 {
 	struct zoneset *old = s->zones, *next = NULL;
@@ -68,7 +54,7 @@ int reload_run(struct server *s, struct diag *d)
 		failed++;
 		for (size_t e = errors_before; e < d->count; e++)
 			log_err("zone %s: %s", cz->name, d->lines[e]);
-		z = keep_old(old, cz->name);
+		z = zoneset_get_by_name(old, cz->name);
 		if (z != NULL) {
 			log_err("zone %s: %s has errors; still serving serial %u", cz->name,
 				cz->zonefile, z->serial);

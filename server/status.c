@@ -12,17 +12,6 @@
 #include "server/tcp.h"
 #include "server/udp.h"
 
-static const struct zone *served(const struct server *s, const char *name)
-{
-	char dotted[DNAME_MAX_LEN * 4 + 2];
-
-	snprintf(dotted, sizeof(dotted), "%s%s", name, strcmp(name, ".") == 0 ? "" : ".");
-	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++)
-		if (strcasecmp(s->zones->zones[i]->name_str, dotted) == 0)
-			return s->zones->zones[i];
-	return NULL;
-}
-
 static void iso_time(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
@@ -45,7 +34,7 @@ void status_text(struct server *s, struct evbuffer *out)
 			    s->reloads_failed);
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
 		const struct config_zone *cz = &s->cfg.zones[i];
-		const struct zone *z = served(s, cz->name);
+		const struct zone *z = zoneset_get_by_name(s->zones, cz->name);
 
 		if (z != NULL)
 			evbuffer_add_printf(out, "zone %s: serving serial %u from %s\n", cz->name,
@@ -128,7 +117,7 @@ void status_json(struct server *s, struct evbuffer *out)
 			    udp_workers_queries(s->udp), tcp_server_queries(s->tcp), s->reloads_ok,
 			    s->reloads_failed);
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
-		const struct zone *z = served(s, s->cfg.zones[i].name);
+		const struct zone *z = zoneset_get_by_name(s->zones, s->cfg.zones[i].name);
 
 		evbuffer_add_printf(out, "%s{\"name\":", i ? "," : "");
 		json_string(out, s->cfg.zones[i].name);

@@ -2,6 +2,7 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <ldns/ldns.h>
 #include <stdlib.h>
 
 #include "zones/zoneset.h"
@@ -61,4 +62,22 @@ struct zone *zoneset_get(const struct zoneset *zs, const uint8_t *lower)
 	dname_view_from_wire(&v, lower, dname_length(lower));
 	z = zoneset_find(zs, &v, 0, &label);
 	return (z != NULL && label == 0) ? z : NULL;
+}
+
+struct zone *zoneset_get_by_name(const struct zoneset *zs, const char *name)
+{
+	ldns_rdf *apex = NULL;
+	uint8_t lower[DNAME_MAX_LEN];
+	struct zone *z;
+
+	if (zs == NULL || ldns_str2rdf_dname(&apex, name) != LDNS_STATUS_OK)
+		return NULL;
+	if (ldns_rdf_size(apex) > DNAME_MAX_LEN) {
+		ldns_rdf_deep_free(apex);
+		return NULL;
+	}
+	dname_lower(lower, ldns_rdf_data(apex), ldns_rdf_size(apex));
+	z = zoneset_get(zs, lower);
+	ldns_rdf_deep_free(apex);
+	return z;
 }

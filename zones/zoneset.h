@@ -52,4 +52,8 @@ static inline struct zone *zoneset_find(const struct zoneset *zs, const struct d
 /* The zone named exactly `lower` (wire, lowercased), or NULL. */
 struct zone *zoneset_get(const struct zoneset *zs, const uint8_t *lower);
 
+/* The zone named `name` in presentation form ("example.com", with or without the final dot,
+ * any case), or NULL; `zs` may be NULL. Not for the query path (ldns parses the name). */
+struct zone *zoneset_get_by_name(const struct zoneset *zs, const char *name);
+
 #endif

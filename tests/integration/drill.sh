@@ -9,15 +9,8 @@ top_builddir=${top_builddir:-$top_srcdir}
 
 lib_init
 tap_plan 30
-state=$WORKDIR/state
-mkdir -p "$state"
-# The check: up while $state/<address> exists.
-cat >"$WORKDIR/alive" <<SCRIPT
-#!/bin/sh
-[ -e "$state/\$BATON_ADDRESS" ] || { echo "no $state/\$BATON_ADDRESS"; exit 1; }
-echo present
-SCRIPT
-chmod +x "$WORKDIR/alive"
+make_state_check
+state=$STATE
 check_line="\$CHECK alive exec command=\"$WORKDIR/alive\" interval=300ms timeout=250ms rise=2 fall=2"
 com=$WORKDIR/example.com.zone
 cat >"$com" <<ZONE

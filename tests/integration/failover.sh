@@ -8,20 +8,8 @@ top_builddir=${top_builddir:-$top_srcdir}
 
 lib_init
 tap_plan 14
-state=$WORKDIR/state
-mkdir -p "$state"
-# The check: up while $state/<address> exists; a file holding "flap" alternates up and down.
-cat >"$WORKDIR/alive" <<SCRIPT
-#!/bin/sh
-f="$state/\$BATON_ADDRESS"
-[ -e "\$f" ] || { echo "no \$f"; exit 1; }
-if [ "\$(cat "\$f")" = flap ]; then
-	n=\$(cat "\$f.n" 2>/dev/null || echo 0); echo \$((n + 1)) >"\$f.n"
-	[ \$((n % 2)) -eq 0 ] || { echo "flap down"; exit 1; }
-fi
-echo "present"
-SCRIPT
-chmod +x "$WORKDIR/alive"
+make_state_check
+state=$STATE
 zone=$WORKDIR/example.com.zone
 write_zone() { # $1: the check interval
 	cat >"$zone" <<ZONE

@@ -306,3 +306,22 @@ expect() {
 $out"
 	fi
 }
+
+# make_state_check: writes $WORKDIR/alive, the program of an exec $CHECK that is up while the
+# file $STATE/<the probed address> exists ("exit 1: no FILE" otherwise); a file holding
+# "flap" makes every other probe fail. Sets STATE and makes that folder.
+make_state_check() {
+	STATE=$WORKDIR/state
+	mkdir -p "$STATE"
+	cat >"$WORKDIR/alive" <<SCRIPT
+#!/bin/sh
+f="$STATE/\$BATON_ADDRESS"
+[ -e "\$f" ] || { echo "no \$f"; exit 1; }
+if [ "\$(cat "\$f")" = flap ]; then
+	n=\$(cat "\$f.n" 2>/dev/null || echo 0); echo \$((n + 1)) >"\$f.n"
+	[ \$((n % 2)) -eq 0 ] || { echo "flap down"; exit 1; }
+fi
+echo "present"
+SCRIPT
+	chmod +x "$WORKDIR/alive"
+}

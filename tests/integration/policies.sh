@@ -8,11 +8,8 @@ top_builddir=${top_builddir:-$top_srcdir}
 
 lib_init
 tap_plan 12
-state=$WORKDIR/state
-mkdir -p "$state"
-printf '#!/bin/sh\n[ -e "%s/$BATON_ADDRESS" ] && echo present || { echo absent; exit 1; }\n' \
-	"$state" >"$WORKDIR/alive"
-chmod +x "$WORKDIR/alive"
+make_state_check
+state=$STATE
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
 \$ORIGIN example.com.
