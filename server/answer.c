@@ -2,8 +2,12 @@
 #include "autoconfig.h"
 
 #include <ldns/ldns.h>
+#include <netinet/in.h>
+#include <string.h>
 
 #include "server/answer.h"
+#include "server/ecs.h"
+#include "server/geo.h"
 #include "server/lookup.h"
 #include "server/query.h"
 #include "server/response.h"
@@ -39,33 +43,91 @@ static bool is_transfer(uint16_t qtype)
 	return qtype == LDNS_RR_TYPE_AXFR || qtype == LDNS_RR_TYPE_IXFR;
 }
 
+/* Whom a geo answer is for: the ECS address when there is one (RFC 7871 §7.2.1), else the
+ * packet's source. A source prefix of 0 is the client's wish to stay unknown, so the resolver's
+ * own address decides, and the answer's scope says it holds for everyone. */
+static void find_client(struct geo_client *c, const struct ecs *ecs, const struct sockaddr *peer)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const uint8_t *addr = NULL;
+	bool ipv4 = false;
+
+	c->present = false;
+	c->looked_up = false;
+	if (ecs != NULL && ecs->source_len > 0) {
+		ipv4 = ecs->family == ECS_FAMILY_IPV4;
+		addr = ecs->addr;
+	} else if (peer != NULL && peer->sa_family == AF_INET) {
+		ipv4 = true;
+		addr = (const uint8_t *)&((const struct sockaddr_in *)peer)->sin_addr;
+	} else if (peer != NULL && peer->sa_family == AF_INET6) {
+		addr = ((const struct sockaddr_in6 *)peer)->sin6_addr.s6_addr;
+	}
+	if (addr == NULL)
+		return;
+	if (!ipv4 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
+		ipv4 = true; /* ::ffff:a.b.c.d is an IPv4 client: its networks and overrides */
+		addr += sizeof(mapped);
+	}
+	c->present = true;
+	c->ipv4 = ipv4;
+	memcpy(c->addr, addr, ipv4 ? 4 : 16);
+}
+
+/* The scope echoed: in the bits of the family the client wrote, and never wider than "any
+ * client" when the client sent no address bits. */
+static uint8_t echo_scope(const struct ecs *ecs, const struct geo_client *c, uint8_t scope)
+{
+	if (ecs->source_len == 0 || scope == 0)
+		return 0;
+	if (ecs->family == ECS_FAMILY_IPV6 && c->ipv4)
+		return (uint8_t)(96 + scope);
+	return scope;
+}
+
 size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t len, bool tcp,
-		    const struct answer_source *src)
+		    const struct answer_source *src, const struct sockaddr *peer)
 {
 	uint16_t edns_size = src->edns_size;
 	struct query q;
 	struct response r;
+	struct ecs ecs;
+	struct geo_client client = { .present = false };
 	enum query_status st = query_parse(&q, pkt, len);
+	bool has_ecs = false, bad_ecs = false;
 	size_t limit;
 
 	if (st == QUERY_DROP)
 		return 0;
 	if (st == QUERY_FORMERR || st == QUERY_NOTIMP)
 		q.edns = false; /* an OPT we could not trust is not echoed */
+	if (st == QUERY_OK && q.ecs_count > 0 && src->ecs) {
+		/* RFC 7871 §7.2.1: a malformed option, or two of them, is FORMERR */
+		bad_ecs = q.ecs_count > 1 || ecs_parse(&ecs, q.ecs_option, q.ecs_option_len) < 0;
+		has_ecs = !bad_ecs;
+	}
 	limit = payload_limit(&q, tcp, edns_size);
 	if (limit > out_size)
 		limit = out_size; /* before the OPT room is taken, so the OPT fits in `out` too */
 	if (q.edns)
-		limit -= OPT_RR_LEN;
+		limit -= OPT_RR_LEN + (has_ecs ? ecs_option_len(&ecs) : 0);
 	response_init(&r, out, out_size, limit, &q);
 	r.edns = q.edns;
 	r.edns_size = edns_size;
 	r.edns_do = q.edns_do;
 	if (st != QUERY_OK)
 		r.rcode = rcode_for_status(st);
+	else if (bad_ecs)
+		r.rcode = RCODE_FORMERR;
 	else if (q.qclass != LDNS_RR_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
 		r.rcode = RCODE_REFUSED;
-	else
-		lookup_answer(&r, src, &q);
+	else {
+		find_client(&client, has_ecs ? &ecs : NULL, peer);
+		lookup_answer(&r, src, &q, &client);
+	}
+	if (has_ecs) {
+		r.ecs = &ecs;
+		r.ecs_scope = r.rcode == RCODE_REFUSED ? 0 : echo_scope(&ecs, &client, r.ecs_scope);
+	}
 	return response_finish(&r);
 }

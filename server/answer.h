@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "zones/zoneset.h"
 
@@ -17,13 +18,15 @@ struct answer_source {
 	const struct zoneset *zones; /* NULL before the first load: all REFUSED */
 	const struct health_view *health; /* NULL: every site's verdict is unknown */
 	uint16_t edns_size; /* our payload size (RFC 6891 §6.2.3) */
+	bool ecs; /* read EDNS Client Subnet and echo it (RFC 7871); else ignore the option */
 };
 
-/* Answers the query `pkt` of `len` bytes into `out` (`out_size` >= 512; 65535 for TCP).
+/* Answers the query `pkt` of `len` bytes from `peer` (NULL: unknown; policy=geo then answers
+ * in list order unless the query carries ECS) into `out` (`out_size` >= 512; 65535 for TCP).
  * Returns the response length, or 0 when the packet must be dropped unanswered. Query-path
  * safe: no allocation, no lock; call inside an RCU read section, since `src` points at
  * published snapshots. */
 size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t len, bool tcp,
-		    const struct answer_source *src);
+		    const struct answer_source *src, const struct sockaddr *peer);
 
 #endif

@@ -35,7 +35,7 @@ struct key {
 	unsigned min, max; /* for numbers */
 };
 
-static key_handler set_uint, set_string, set_zone_name, add_address;
+static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address;
 
 #define CFG(field) offsetof(struct config, field)
 #define ZONE(field) offsetof(struct config_zone, field)
@@ -52,6 +52,8 @@ static const struct key keys[] = {
 	{ "tcp-timeout", SECTION_SERVER, false, set_uint, CFG(tcp_timeout_s), 1, 3600 },
 	{ "edns-buffer-size", SECTION_SERVER, false, set_uint, CFG(edns_buffer_size), 512, 4096 },
 	{ "verbosity", SECTION_SERVER, false, set_uint, CFG(verbosity), 0, 3 },
+	{ "geoip-database", SECTION_SERVER, false, set_string, CFG(geoip_database), 0, 0 },
+	{ "ecs", SECTION_SERVER, false, set_yes_no, CFG(ecs), 0, 0 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
 };
@@ -140,6 +142,18 @@ static void set_uint(struct parser *p, const struct key *k, const char *value)
 	} else {
 		*(unsigned *)field_of(p, k) = (unsigned)v;
 	}
+}
+
+static void set_yes_no(struct parser *p, const struct key *k, const char *value)
+{
+	bool *field = field_of(p, k);
+
+	if (strcmp(value, "yes") == 0)
+		*field = true;
+	else if (strcmp(value, "no") == 0)
+		*field = false;
+	else
+		complain(p, "%s: write yes or no, not '%s'", k->name, value);
 }
 
 static void set_string(struct parser *p, const struct key *k, const char *value)
@@ -552,6 +566,8 @@ static void resolve_paths(struct parser *p)
 		err = resolve(&cfg->zonesdir, dir);
 	if (err == 0 && cfg->state_file != NULL)
 		err = resolve(&cfg->state_file, dir);
+	if (err == 0 && cfg->geoip_database != NULL)
+		err = resolve(&cfg->geoip_database, dir);
 	/* written after daemon() has changed to /, so it must not stay relative */
 	if (err == 0 && cfg->pidfile != NULL)
 		err = resolve(&cfg->pidfile, dir);
@@ -626,6 +642,7 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 		.tcp_timeout_s = 10,
 		.edns_buffer_size = 1232,
 		.verbosity = 2,
+		.ecs = true,
 	};
 	struct parser p = { .cfg = &cfg, .diag = diag, .path = path };
 	FILE *f;
@@ -663,6 +680,7 @@ void config_free(struct config *cfg)
 	free(cfg->control_socket);
 	free(cfg->pidfile);
 	free(cfg->state_file);
+	free(cfg->geoip_database);
 	free(cfg->zonesdir);
 	memset(cfg, 0, sizeof(*cfg));
 }

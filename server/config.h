@@ -32,6 +32,9 @@ struct config {
 	unsigned tcp_timeout_s; /* idle TCP connections are closed after this; default 10 */
 	unsigned edns_buffer_size; /* our EDNS payload size; 512..4096, default 1232 */
 	unsigned verbosity; /* 0 errors .. 3 debug; default 2 (info) */
+	char *geoip_database; /* a MaxMind DB for policy=geo; NULL: none. Absolute, or resolved
+	                           * against the config file's folder */
+	bool ecs; /* use and echo EDNS Client Subnet (RFC 7871); default yes */
 	struct config_zone *zones;
 	size_t zone_count;
 };

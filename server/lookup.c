@@ -11,11 +11,11 @@
 /* Longer chains are almost certainly mistakes; resolvers give up well before this. */
 #define CNAME_CHAIN_MAX 12
 
-/* Per-query state of the walk: the CNAMEs followed so far, and the health view. */
+/* Per-query state of the walk: the CNAMEs followed so far, and what FAILOVER answers from. */
 struct chain {
 	const struct zone_node *seen[CNAME_CHAIN_MAX];
 	unsigned length;
-	const struct health_view *health;
+	struct policy_context policy;
 };
 
 static void answer_name(struct response *r, const struct zone *z, const struct dname_view *name,
@@ -126,7 +126,7 @@ static void answer_node(struct response *r, const struct zone *z, const struct z
 
 	if (n->failover != NULL && (qtype == LDNS_RR_TYPE_A || qtype == LDNS_RR_TYPE_AAAA ||
 				    (qtype == LDNS_RR_TYPE_ANY && n->rrset_count == 0))) {
-		policy_answer(r, z, n->failover, chain->health,
+		policy_answer(r, z, n->failover, &chain->policy,
 			      qtype == LDNS_RR_TYPE_AAAA ? qtype : LDNS_RR_TYPE_A, owner);
 		return;
 	}
@@ -180,10 +180,14 @@ static void answer_name(struct response *r, const struct zone *z, const struct d
 	}
 }
 
-void lookup_answer(struct response *r, const struct answer_source *src, const struct query *q)
+void lookup_answer(struct response *r, const struct answer_source *src, const struct query *q,
+		   struct geo_client *client)
 {
 	const struct zoneset *zs = src->zones;
-	struct chain chain = { .length = 0, .health = src->health };
+	struct chain chain = {
+		.length = 0,
+		.policy = { .health = src->health, .geo = zs->geo, .client = client },
+	};
 	unsigned apex_label;
 	struct zone *z = zoneset_find(zs, &q->qname, 0, &apex_label);
 

@@ -17,6 +17,7 @@
 #include "health/engine.h"
 #include "server/control.h"
 #include "server/drainfile.h"
+#include "server/geo.h"
 #include "server/reload.h"
 #include "server/server.h"
 #include "server/tcp.h"
@@ -161,6 +162,14 @@ int main(int argc, char **argv)
 	s.started = time(NULL);
 	if (load_zones(&s) < 0)
 		fatal("zones: out of memory");
+	/* A reload keeps the database serving; a start has none to keep. */
+	if (s.cfg.geoip_database != NULL && s.geo_db == NULL)
+		fatal("geoip-database %s cannot be opened (see above): fix it or remove it from %s",
+		      s.cfg.geoip_database, conf);
+	if (s.geo_refused > 0)
+		fatal("%u zone(s) use policy=geo without a geoip-database (see above): set one in "
+		      "%s",
+		      s.geo_refused, conf);
 	/* Before the workers start, so a drained site is never answered after a restart. */
 	if (s.cfg.state_file != NULL)
 		drainfile_restore(s.cfg.state_file, s.engine);
@@ -172,7 +181,10 @@ int main(int argc, char **argv)
 	udp_workers_free(s.udp);
 	health_engine_free(s.engine);
 	free(s.health);
+	if (s.zones != NULL)
+		geo_index_free(s.zones->geo);
 	zoneset_free(s.zones);
+	geo_db_unref(s.geo_db);
 	rcu_unregister_thread();
 	event_base_free(s.base);
 	if (s.cfg.pidfile)

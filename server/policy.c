@@ -73,20 +73,37 @@ static unsigned pick_weighted(const struct zone_failover *f, const struct health
 	return 0;
 }
 
+static unsigned pick_geo(struct response *r, const struct zone_failover *f,
+			 struct policy_context *ctx, const struct zone_site **out)
+{
+	uint8_t scope;
+	int k = geo_pick(ctx->geo, f, ctx->health, ctx->client, &scope);
+
+	if (scope > r->ecs_scope)
+		r->ecs_scope = scope;
+	if (k < 0)
+		return 0;
+	out[0] = f->sites[k];
+	return 1;
+}
+
 /* The usable sites the policy picks; 0 when none is usable. */
-static unsigned pick(const struct zone_failover *f, const struct health_view *view,
+static unsigned pick(struct response *r, const struct zone_failover *f, struct policy_context *ctx,
 		     const struct zone_site **out)
 {
+	const struct health_view *view = ctx->health;
 	unsigned n = 0;
 
 	if (f->policy == POLICY_WEIGHTED)
 		return pick_weighted(f, view, out);
+	if (f->policy == POLICY_GEO)
+		return pick_geo(r, f, ctx, out);
 	for (uint16_t i = 0; i < f->site_count && n < PICK_MAX; i++) {
 		if (!health_site_is_usable(view, f->sites[i]->health_id))
 			continue;
 		out[n++] = f->sites[i];
 		if (f->policy != POLICY_ALL)
-			break; /* order (and geo, until it ranks by distance): the first usable */
+			break; /* order: the first usable */
 	}
 	return n;
 }
@@ -111,11 +128,11 @@ static unsigned fall_back(struct response *r, const struct zone_failover *f,
 }
 
 void policy_answer(struct response *r, const struct zone *z, const struct zone_failover *f,
-		   const struct health_view *view, uint16_t qtype, const uint8_t *owner)
+		   struct policy_context *ctx, uint16_t qtype, const uint8_t *owner)
 {
 	const struct zone_site *sites[PICK_MAX];
-	unsigned n = pick(f, view, sites);
-	uint32_t ttl = policy_ttl(f, view, now_ms());
+	unsigned n = pick(r, f, ctx, sites);
+	uint32_t ttl = policy_ttl(f, ctx->health, now_ms());
 	uint16_t added = 0;
 
 	if (n == 0)

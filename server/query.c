@@ -1,9 +1,33 @@
 /* Parses a DNS query: header, the one question, and the EDNS OPT record (RFC 6891). */
 #include "autoconfig.h"
 
+#include "server/ecs.h"
 #include "server/query.h"
 
 #define TYPE_OPT 41
+
+/* RFC 6891 §6.1.2: the OPT RDATA is a run of {code, length, data}; an option running past the
+ * RDATA makes the record malformed. Of the options only ECS is ours to read. */
+static enum query_status parse_options(struct query *q, struct wire *w, uint16_t rdlen)
+{
+	size_t end = wire_offset(w) + rdlen;
+
+	while (!w->error && wire_offset(w) < end) {
+		uint16_t code = wire_read_u16(w);
+		uint16_t len = wire_read_u16(w);
+
+		if (w->error || wire_offset(w) + len > end)
+			return QUERY_FORMERR;
+		if (code == ECS_OPTION_CODE) {
+			if (q->ecs_count < 2)
+				q->ecs_count++; /* saturates: "more than one" is all that matters */
+			q->ecs_option = w->pos;
+			q->ecs_option_len = len;
+		}
+		wire_skip(w, len);
+	}
+	return w->error || wire_offset(w) != end ? QUERY_FORMERR : QUERY_OK;
+}
 
 /* RFC 6891 §6.1.1: one OPT at most, owned by the root, only in the additional section. */
 static enum query_status parse_opt(struct query *q, struct wire *w)
@@ -17,12 +41,11 @@ static enum query_status parse_opt(struct query *q, struct wire *w)
 	q->edns_udp_size = wire_read_u16(w); /* the CLASS field */
 	ttl = wire_read_u32(w);
 	rdlen = wire_read_u16(w);
-	wire_skip(w, rdlen);
-	if (w->error)
+	if (w->error || !wire_can(w, rdlen))
 		return QUERY_FORMERR;
 	q->edns_version = (uint8_t)(ttl >> 16);
 	q->edns_do = (ttl & 0x8000) != 0;
-	return QUERY_OK;
+	return parse_options(q, w, rdlen);
 }
 
 static enum query_status skip_records(struct query *q, struct wire *w, unsigned count,
@@ -61,6 +84,9 @@ enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
 
 	q->question_len = 0;
 	q->edns = false;
+	q->ecs_count = 0;
+	q->ecs_option = NULL;
+	q->ecs_option_len = 0;
 	if (len < DNS_HEADER_LEN)
 		return QUERY_DROP;
 	wire_init(&w, (uint8_t *)pkt, len);

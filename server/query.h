@@ -32,6 +32,10 @@ struct query {
 	bool edns_do;
 	uint8_t edns_version;
 	uint16_t edns_udp_size;
+	/* EDNS Client Subnet, as received: checked by ecs_parse() only where ECS is enabled */
+	uint8_t ecs_count; /* more than one is FORMERR (RFC 7871 §7.1.2) */
+	const uint8_t *ecs_option; /* the option's data */
+	uint16_t ecs_option_len;
 };
 
 /* Reads `len` bytes at `pkt` into `q`; `q` points into `pkt`, which must outlive it.

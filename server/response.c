@@ -4,6 +4,7 @@
 
 #include <errno.h>
 
+#include "server/ecs.h"
 #include "server/response.h"
 
 #define TYPE_OPT 41
@@ -25,6 +26,8 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->aa = r->tc = false;
 	r->edns = false;
 	r->edns_do = false;
+	r->ecs = NULL;
+	r->ecs_scope = 0;
 	r->compress_count = 0;
 	if (q->rd)
 		flags |= 0x0100;
@@ -208,8 +211,9 @@ size_t response_finish(struct response *r)
 		r->count[0] = r->count[1] = r->count[2] = 0;
 	}
 	if (r->edns) {
-		/* response_init's caller kept 11 bytes free under `limit` for this */
+		/* response_init's caller kept response_opt_len() bytes free under `limit` */
 		uint8_t *p = r->buf + r->len;
+		size_t options = r->ecs ? ecs_option_len(r->ecs) : 0;
 
 		p[0] = 0;
 		wire_put_u16(p + 1, TYPE_OPT);
@@ -217,8 +221,10 @@ size_t response_finish(struct response *r)
 		p[5] = (uint8_t)(r->rcode >> 4);
 		p[6] = 0; /* version 0 */
 		wire_put_u16(p + 7, r->edns_do ? 0x8000 : 0);
-		wire_put_u16(p + 9, 0);
-		r->len += 11;
+		wire_put_u16(p + 9, (uint16_t)options);
+		if (r->ecs)
+			ecs_write(p + 11, r->ecs, r->ecs_scope);
+		r->len += 11 + options;
 		r->count[SECTION_ADDITIONAL]++;
 	}
 	flags = (uint16_t)((flags & ~0x040f) | (r->rcode & 0xf));

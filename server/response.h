@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/ecs.h"
 #include "server/query.h"
 #include "zones/zone.h"
 
@@ -36,6 +37,8 @@ struct response {
 	bool edns; /* append an OPT record */
 	uint16_t edns_size;
 	bool edns_do;
+	const struct ecs *ecs; /* echo this client subnet in the OPT, or NULL */
+	uint8_t ecs_scope; /* its scope: the prefix the answer holds for (0: any client) */
 	uint16_t compress_count;
 	uint16_t compress_off[RESPONSE_COMPRESS_MAX]; /* label starts written so far */
 };

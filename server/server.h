@@ -15,12 +15,16 @@ struct tcp_server;
 struct control;
 struct health_engine;
 struct health_view;
+struct geo_db;
 
 struct server {
 	struct config cfg;
 	struct zoneset *zones; /* read with rcu_dereference(); replaced only by reload_run() */
 	struct health_view *health; /* read with rcu_dereference(); published by the engine */
 	struct health_engine *engine;
+	struct geo_db *geo_db; /* the geoip-database last opened; main thread only */
+	unsigned long geo_db_failures; /* reloads that could not open it */
+	unsigned geo_refused; /* zones of the last reload refused for want of a database */
 	struct event_base *base; /* main thread: TCP, control socket, signals */
 	struct udp_workers *udp;
 	struct tcp_server *tcp;

@@ -24,6 +24,7 @@ struct tcp_conn {
 	TAILQ_ENTRY(tcp_conn) link;
 	struct bufferevent *bev;
 	struct tcp_server *server;
+	struct sockaddr_storage peer; /* policy=geo answers for it */
 };
 
 TAILQ_HEAD(tcp_conn_list, tcp_conn);
@@ -70,7 +71,9 @@ static void on_read(struct bufferevent *bev, void *arg)
 		src.zones = rcu_dereference(t->server->zones);
 		src.health = rcu_dereference(t->server->health);
 		src.edns_size = (uint16_t)t->server->cfg.edns_buffer_size;
-		out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src);
+		src.ecs = t->server->cfg.ecs;
+		out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src,
+				       (const struct sockaddr *)&c->peer);
 		rcu_thread_offline();
 		t->queries++;
 		if (out_len == 0)
@@ -106,8 +109,6 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	struct timeval idle = { .tv_sec = t->server->cfg.tcp_timeout_s };
 	struct tcp_conn *c;
 
-	(void)sa;
-	(void)socklen;
 	if (t->conn_count >= t->server->cfg.tcp_count && !TAILQ_EMPTY(&t->conns))
 		conn_close(TAILQ_FIRST(&t->conns));
 	c = calloc(1, sizeof(*c));
@@ -116,6 +117,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	c->server = t;
+	if (socklen > 0 && (size_t)socklen <= sizeof(c->peer))
+		memcpy(&c->peer, sa, (size_t)socklen);
 	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		evutil_closesocket(fd);

@@ -135,6 +135,7 @@ static unsigned answer_batch(struct udp_worker *w, unsigned received)
 		.zones = rcu_dereference(w->server->zones),
 		.health = rcu_dereference(w->server->health),
 		.edns_size = (uint16_t)w->server->cfg.edns_buffer_size,
+		.ecs = w->server->cfg.ecs,
 	};
 	unsigned n = 0;
 
@@ -144,7 +145,7 @@ static unsigned answer_batch(struct udp_worker *w, unsigned received)
 
 		if (!(h->msg_flags & MSG_TRUNC))
 			len = answer_query(w->response[n], UDP_RESPONSE_MAX, w->query[i],
-					   w->in[i].msg_len, false, &src);
+					   w->in[i].msg_len, false, &src, h->msg_name);
 		if (len > 0) {
 			w->out_iov[n] = (struct iovec){ w->response[n], len };
 			w->out[n].msg_hdr = (struct msghdr){ .msg_name = h->msg_name,

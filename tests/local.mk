@@ -1,5 +1,6 @@
 # Unit tests (cmocka, one per module), fuzz-corpus replays and integration scripts, all TAP.
-UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URCU_CFLAGS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URCU_CFLAGS) \
+	$(MAXMINDDB_CFLAGS)
 UNIT_LIBS = $(SERVER_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS = \
@@ -12,7 +13,8 @@ UNIT_TESTS = \
 	tests/unit/test_query_path \
 	tests/unit/test_policy \
 	tests/unit/test_check_exec \
-	tests/unit/test_drainfile
+	tests/unit/test_drainfile \
+	tests/unit/test_geo
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -37,6 +39,16 @@ tests_unit_test_check_exec_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_check_exec_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_drainfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_drainfile_LDADD = $(UNIT_LIBS)
+tests_unit_test_geo_SOURCES = tests/unit/test_geo.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
+tests_unit_test_geo_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_geo_LDADD = $(UNIT_LIBS)
+# The tests' MaxMind DB, written by MaxMind's own writer from the CSV.
+check_DATA = tests/data/geo-test.mmdb
+tests/data/geo-test.mmdb: $(top_srcdir)/tests/data/geo-test.csv $(top_srcdir)/tools/mmdb-from-csv
+	@$(MKDIR_P) tests/data
+	$(AM_V_GEN)$(top_srcdir)/tools/mmdb-from-csv $(top_srcdir)/tests/data/geo-test.csv $@
+CLEANFILES = tests/data/geo-test.mmdb
+EXTRA_DIST += tests/data/geo-test.csv
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
 

@@ -77,4 +77,25 @@ struct zone_failover {
 	unsigned line;
 };
 
+/* Operator overrides of policy=geo, zone-wide: the sites a client network ($GEO-NET) or a
+ * continent or country ($GEO-MAP) prefers, in order, ahead of the nearest. */
+struct zone_geo_net {
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t prefix_len;
+	uint8_t addr[16]; /* network bytes, host bits zero */
+	uint16_t site_count;
+	const struct zone_site **sites;
+	const char *file;
+	unsigned line;
+};
+
+struct zone_geo_map {
+	char continent[3]; /* "EU"; "" when only a country is given */
+	char country[3]; /* "DE"; "" for a whole continent */
+	uint16_t site_count;
+	const struct zone_site **sites;
+	const char *file;
+	unsigned line;
+};
+
 #endif

@@ -184,9 +184,31 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 	st->prev = saved_prev;
 }
 
+/* The failover directives, kept as text for zones/stanza.c. */
+static bool stanza_directive(const char *word, enum stanza_kind *kind)
+{
+	static const struct {
+		const char *name;
+		enum stanza_kind kind;
+	} directives[] = {
+		{ "$CHECK", STANZA_CHECK },
+		{ "$SITE", STANZA_SITE },
+		{ "$GEO-NET", STANZA_GEO_NET },
+		{ "$GEO-MAP", STANZA_GEO_MAP },
+	};
+
+	for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+		if (strcasecmp(word, directives[i].name) == 0) {
+			*kind = directives[i].kind;
+			return true;
+		}
+	return false;
+}
+
 static void handle_directive(struct load_state *st, char *text, const char *file, unsigned line)
 {
 	char *args, *word = next_word(text, &args);
+	enum stanza_kind kind;
 
 	if (strcasecmp(word, "$ORIGIN") == 0)
 		directive_origin(st, args, file, line);
@@ -194,14 +216,13 @@ static void handle_directive(struct load_state *st, char *text, const char *file
 		directive_ttl(st, args, file, line);
 	else if (strcasecmp(word, "$INCLUDE") == 0)
 		directive_include(st, args, file, line);
-	else if (strcasecmp(word, "$CHECK") == 0 || strcasecmp(word, "$SITE") == 0) {
-		if (add_stanza(st->src,
-			       word[1] == 'C' || word[1] == 'c' ? STANZA_CHECK : STANZA_SITE, args,
-			       file, line) < 0)
+	else if (stanza_directive(word, &kind)) {
+		if (add_stanza(st->src, kind, args, file, line) < 0)
 			diag_add(st->d, file, line, "out of memory");
 	} else
 		diag_add(st->d, file, line,
-			 "unknown directive %s (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE)",
+			 "unknown directive %s (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE, "
+			 "$GEO-NET, $GEO-MAP)",
 			 word);
 }
 

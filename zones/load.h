@@ -15,11 +15,11 @@ struct zone_source_rr {
 };
 
 /* A failover stanza, kept as text for zones/stanza.c to compile. */
-enum stanza_kind { STANZA_CHECK, STANZA_SITE, STANZA_FAILOVER };
+enum stanza_kind { STANZA_CHECK, STANZA_SITE, STANZA_FAILOVER, STANZA_GEO_NET, STANZA_GEO_MAP };
 
 struct zone_source_stanza {
 	enum stanza_kind kind;
-	char *args; /* what follows `$CHECK`, `$SITE` or the FAILOVER type, owned */
+	char *args; /* what follows the directive or the FAILOVER type, owned */
 	ldns_rdf *owner; /* FAILOVER: the absolute owner name, owned */
 	uint32_t ttl; /* FAILOVER */
 	const char *file; /* points into zone_source.files */

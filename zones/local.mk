@@ -14,6 +14,7 @@ zones_libzones_a_SOURCES = \
 	zones/failover.h \
 	zones/stanza.c zones/stanza.h \
 	zones/stanza_args.c zones/stanza_args.h \
+	zones/geo_stanza.c \
 	zones/check_spec.c \
 	zones/print.c zones/print.h
 ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)

@@ -12,8 +12,6 @@
 #include "zones/stanza.h"
 #include "zones/stanza_args.h"
 
-#define SITES_PER_FAILOVER_MAX 64
-
 static const struct zone_check *find_check(const struct zone *z, const char *name)
 {
 	for (uint32_t i = 0; i < z->check_count; i++)
@@ -210,28 +208,36 @@ static void compile_sites(struct zone *z, const struct zone_source *src, struct 
 	}
 }
 
-static int failover_sites(struct zone *z, struct zone_failover *f, const char *list,
-			  struct stanza_ctx *c)
+int stanza_site_list(struct zone *z, const char *list, const struct zone_site ***out,
+		     uint16_t *count, const char *who, struct stanza_ctx *c)
 {
 	char *copy = strdup(list), *save = NULL;
+	const struct zone_site **sites;
 	int rc = 0;
 
 	if (copy == NULL)
 		return -ENOMEM;
-	f->sites = arena_alloc(&z->arena, sizeof(*f->sites) * SITES_PER_FAILOVER_MAX);
-	for (char *n = strtok_r(copy, ",", &save); n && f->sites; n = strtok_r(NULL, ",", &save)) {
+	sites = arena_alloc(&z->arena, sizeof(*sites) * STANZA_SITES_MAX);
+	*out = sites;
+	*count = 0;
+	for (char *n = strtok_r(copy, ",", &save); n && sites; n = strtok_r(NULL, ",", &save)) {
 		const struct zone_site *site = zone_find_site(z, n);
+		bool twice = false;
 
+		for (uint16_t i = 0; site != NULL && i < *count; i++)
+			twice |= sites[i] == site;
 		if (site == NULL)
-			rc = stanza_error(c, "FAILOVER names site '%s', which no $SITE defines", n);
-		else if (f->site_count == SITES_PER_FAILOVER_MAX)
-			rc = stanza_error(c, "FAILOVER lists more than %d sites",
-					  SITES_PER_FAILOVER_MAX);
+			rc = stanza_error(c, "%s names site '%s', which no $SITE defines", who, n);
+		else if (twice)
+			rc = stanza_error(c, "%s names site '%s' twice: list each site once", who,
+					  n);
+		else if (*count == STANZA_SITES_MAX)
+			rc = stanza_error(c, "%s lists more than %d sites", who, STANZA_SITES_MAX);
 		else
-			f->sites[f->site_count++] = site;
+			sites[(*count)++] = site;
 	}
 	free(copy);
-	return f->sites ? rc : -ENOMEM;
+	return sites ? rc : -ENOMEM;
 }
 
 static int failover_param(struct zone *z, struct zone_failover *f, const char *key,
@@ -247,7 +253,7 @@ static int failover_param(struct zone *z, struct zone_failover *f, const char *k
 		return p < 0 ? p : 0;
 	}
 	if (strcmp(key, "sites") == 0)
-		return failover_sites(z, f, value, c);
+		return stanza_site_list(z, value, &f->sites, &f->site_count, "FAILOVER", c);
 	if (strcmp(key, "fallback") == 0) {
 		for (int i = 0; fallbacks[i]; i++)
 			if (strcmp(value, fallbacks[i]) == 0) {
@@ -371,5 +377,7 @@ int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d
 	compile_checks(z, src, &c);
 	compile_sites(z, src, &c);
 	compile_failovers(z, src, &c);
+	if (geo_stanza_compile(z, src, &c) == -ENOMEM)
+		c.out_of_memory = true;
 	return c.out_of_memory ? -ENOMEM : 0;
 }

@@ -1,4 +1,5 @@
-/* Compiles the failover stanzas of a zone ($CHECK, $SITE, FAILOVER) into zones/failover.h. */
+/* Compiles the failover stanzas of a zone ($CHECK, $SITE, FAILOVER, $GEO-NET, $GEO-MAP) into
+ * zones/failover.h. */
 #ifndef BATON_STANZA_H
 #define BATON_STANZA_H
 
@@ -13,6 +14,16 @@ int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d
 /* Parses the arguments of one `$CHECK NAME KIND key=value...` into `check` (strings in the
  * ctx's arena). Returns 0, or -EINVAL with the errors added. */
 int check_spec_compile(struct zone_check *check, const char *args, struct stanza_ctx *c);
+
+/* Compiles $GEO-NET and $GEO-MAP (after the sites). Returns 0 or -ENOMEM; errors go to `c`. */
+int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c);
+
+#define STANZA_SITES_MAX 64
+
+/* Parses "fra,iad" into sites of `z` (array in the zone's arena); `who` names the stanza in
+ * messages. Returns 0, -EINVAL (unknown or repeated site, added to `c`) or -ENOMEM. */
+int stanza_site_list(struct zone *z, const char *list, const struct zone_site ***out,
+		     uint16_t *count, const char *who, struct stanza_ctx *c);
 
 /* The site named `name`, or NULL. */
 const struct zone_site *zone_find_site(const struct zone *z, const char *name);

@@ -75,6 +75,10 @@ struct zone {
 	uint32_t check_count;
 	struct zone_site *sites; /* $SITE stanzas */
 	uint32_t site_count;
+	struct zone_geo_net *geo_nets; /* $GEO-NET */
+	uint32_t geo_net_count;
+	struct zone_geo_map *geo_maps; /* $GEO-MAP */
+	uint32_t geo_map_count;
 	unsigned refs; /* zonesets holding it; changed only by the thread that reloads */
 };
 

@@ -8,11 +8,17 @@
 #include "zones/dname.h"
 #include "zones/zone.h"
 
+struct geo_index;
+
 struct zoneset {
 	struct zone **zones;
 	size_t count;
 	struct zone **table; /* open addressing on apex names */
 	uint32_t table_mask;
+	/* policy=geo rankings for exactly these zones, published with them so a query never
+	 * pairs one reload's zones with another's rankings. Built and freed by the server
+	 * (server/geo.h); the zones library never reads it. */
+	struct geo_index *geo;
 };
 
 /* Builds a set over `zones` (count may be 0); each zone gains a reference, so a zone kept

@@ -3,7 +3,9 @@
 #ifndef BATON_FUZZ_CHECK_H
 #define BATON_FUZZ_CHECK_H
 
+#include <arpa/inet.h>
 #include <ldns/ldns.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "server/answer.h"
+#include "server/ecs.h"
 #include "server/query.h"
 #include "server/response.h"
 
@@ -56,6 +59,41 @@ static inline void fuzz_require_valid_records(const ldns_rr_list *list)
 	}
 }
 
+/* RFC 7871 §7.2.1 on what came back: a malformed or repeated ECS is FORMERR without an echo; a
+ * good one is echoed with the same family, source prefix and address, and a scope no longer
+ * than the family's address. */
+static inline void fuzz_check_ecs(const struct query *q, const ldns_pkt *parsed, uint16_t flags)
+{
+	const ldns_rdf *data = ldns_pkt_edns_data(parsed);
+	struct ecs sent;
+	bool good = q->ecs_count == 1 && ecs_parse(&sent, q->ecs_option, q->ecs_option_len) == 0;
+	unsigned echoes = 0;
+
+	if (q->ecs_count > 0 && !good)
+		fuzz_require((flags & 0xf) == RCODE_FORMERR, "malformed ECS not answered FORMERR");
+	for (size_t off = 0; data != NULL && off + 4 <= ldns_rdf_size(data);) {
+		const uint8_t *o = ldns_rdf_data(data) + off;
+		uint16_t code = wire_get_u16(o), olen = wire_get_u16(o + 2);
+
+		fuzz_require(off + 4 + olen <= ldns_rdf_size(data), "our OPT option overruns");
+		if (code == ECS_OPTION_CODE) {
+			echoes++;
+			fuzz_require(good, "ECS echoed for a query without one good ECS");
+			fuzz_require(olen == ecs_option_len(&sent) - 4 &&
+					     wire_get_u16(o + 4) == sent.family &&
+					     o[6] == sent.source_len &&
+					     memcmp(o + 8, sent.addr, olen - 4u) == 0,
+				     "ECS echo differs from the query's option");
+			fuzz_require(o[7] <= (sent.family == ECS_FAMILY_IPV4 ? 32 : 128) &&
+					     (sent.source_len > 0 || o[7] == 0),
+				     "ECS scope beyond the family or for a /0 source");
+		}
+		off += 4u + olen;
+	}
+	if (good && (flags & 0xf) != RCODE_REFUSED)
+		fuzz_require(echoes == 1, "a good ECS was not echoed");
+}
+
 /* Answers `pkt` into a heap buffer of exactly `out_size` bytes (so ASan sees any write past
  * it), checks the response, and returns its length (0 when dropped) with its header flags and
  * rcode in *flags. */
@@ -68,13 +106,14 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 	uint8_t *out = malloc(out_size);
 	ldns_pkt *parsed = NULL;
 	bool edns_ok = q.edns && (st == QUERY_OK || st == QUERY_BADVERS);
-	struct answer_source src = { .health = NULL };
+	struct answer_source src = { .health = NULL, .ecs = true };
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0xc6336407) };
 	size_t n;
 
 	fuzz_require(out != NULL, "out of memory");
 	src.zones = zs;
 	src.edns_size = edns_size;
-	n = answer_query(out, out_size, pkt, len, tcp, &src);
+	n = answer_query(out, out_size, pkt, len, tcp, &src, (const struct sockaddr *)&peer);
 	*flags = 0;
 	if (st == QUERY_DROP) {
 		fuzz_require(n == 0, "a query that query_parse() drops was answered");
@@ -112,6 +151,8 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 	if (edns_ok) {
 		fuzz_require(ldns_pkt_edns(parsed) && ldns_pkt_edns_udp_size(parsed) == edns_size,
 			     "EDNS query answered without our OPT record");
+		if (st == QUERY_OK)
+			fuzz_check_ecs(&q, parsed, *flags);
 		if (st == QUERY_BADVERS)
 			fuzz_require(ldns_pkt_edns_extended_rcode(parsed) == RCODE_BADVERS >> 4 &&
 					     (*flags & 0xf) == (RCODE_BADVERS & 0xf),

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "baton/compiler.h"
+#include "server/geo.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "zones/diag.h"
 #include "zones/zone.h"
@@ -36,6 +37,19 @@ static const char parent_zone[] =
 	"mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\n"
 	"ns1 A 192.0.2.53\n"
 	"ns1 AAAA 2001:db8::53\n"
+	/* FAILOVER: policy=geo with overrides, order, all; the health view is empty (unknown) */
+	"$SITE fra 192.0.2.10 2001:db8::10 geo=50.11,8.68\n"
+	"$SITE iad 198.51.100.10 geo=38.95,-77.45\n"
+	"$SITE sin 203.0.113.10 geo=1.35,103.99\n"
+	"$GEO-NET 192.0.2.128/25 sin\n"
+	"$GEO-NET 2001:db8:1:8000::/49 iad,fra\n"
+	"$GEO-MAP NA fra\n"
+	"$GEO-MAP AS/JP iad\n"
+	"geo 30 IN FAILOVER policy=geo sites=fra,iad,sin\n"
+	"geo TXT \"beside a FAILOVER\"\n"
+	"geocname CNAME geo\n"
+	"order 30 IN FAILOVER policy=order sites=sin,fra fallback=servfail\n"
+	"all 30 IN FAILOVER policy=all sites=fra,iad,sin\n"
 	"ns2 A 192.0.2.54\n"
 	"mail A 192.0.2.25\n"
 	"www A 192.0.2.80\n"
@@ -124,6 +138,7 @@ static struct zoneset *zones;
 
 static void free_zones(void)
 {
+	geo_index_free(zones->geo);
 	zoneset_free(zones);
 	zones = NULL;
 }
@@ -177,9 +192,33 @@ static struct zone *load_text(const char *origin, const char *text, bool big_rrs
 	return z;
 }
 
+/* The tests' MaxMind DB (tools/mmdb-from-csv, made by `make check`), so ECS addresses the
+ * fuzzer invents are placed and ranked; BATON_FUZZ_GEO_DB names another. */
+static struct geo_db *open_geo_db(void)
+{
+	const char *path = getenv("BATON_FUZZ_GEO_DB"), *builddir = getenv("top_builddir");
+	char buf[4096];
+	struct geo_db *db = NULL;
+	struct diag d;
+
+	if (path == NULL) {
+		snprintf(buf, sizeof(buf), "%s/tests/data/geo-test.mmdb",
+			 builddir ? builddir : ".");
+		path = buf;
+	}
+	diag_init(&d);
+	if (geo_db_open(&db, path, &d) < 0)
+		fail_setup("cannot open the geo database (run make check, or set "
+			   "BATON_FUZZ_GEO_DB)",
+			   &d);
+	diag_fini(&d);
+	return db;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct zone *z[2];
+	struct geo_db *db;
 
 	(void)argc;
 	(void)argv;
@@ -187,6 +226,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	z[1] = load_text("child.fuzz.test", child_zone, false);
 	if (zoneset_new(&zones, z, 2) < 0)
 		fail_setup("out of memory", NULL);
+	db = open_geo_db();
+	if (geo_index_build(&zones->geo, zones, db) < 0)
+		fail_setup("out of memory", NULL);
+	geo_db_unref(db); /* the index holds its own reference */
 	atexit(free_zones);
 	return 0;
 }

@@ -136,6 +136,34 @@ def packets():
         dns.edns.GenericOption(10, bytes(range(8))), dns.edns.GenericOption(3, b"")])
     p["edns-ecs.bin"] = query("www.fuzz.test", "A", use_edns=0,
                               options=[dns.edns.ECSOption("192.0.2.0", 24)])
+    # policy=geo with ECS: both families, IPv4-mapped, overrides, source 0, and RFC 7871's
+    # FORMERR cases (family, scope, stray bits, address length, two options)
+    for name, addr, src in [("v4", "192.0.2.0", 24), ("v4-net", "192.0.2.128", 25),
+                            ("v4-host", "203.0.113.9", 32), ("v6", "2001:db8:3::", 48),
+                            ("v6-net", "2001:db8:1:8000::", 56), ("mapped", "::ffff:192.0.2.0", 120),
+                            ("src0", "0.0.0.0", 0), ("unknown", "10.0.0.0", 8)]:
+        p["ecs-geo-%s.bin" % name] = query("geo.fuzz.test", "A", use_edns=0,
+                                           options=[dns.edns.ECSOption(addr, src)])
+    p["ecs-geo-aaaa.bin"] = query("geo.fuzz.test", "AAAA", use_edns=0,
+                                  options=[dns.edns.ECSOption("2001:db8:2::", 48)])
+    p["ecs-geo-cname.bin"] = query("geocname.fuzz.test", "A", use_edns=0,
+                                   options=[dns.edns.ECSOption("198.51.100.0", 24)])
+    p["ecs-static.bin"] = query("www.fuzz.test", "A", use_edns=0,
+                                options=[dns.edns.ECSOption("198.51.100.0", 24)])
+    p["ecs-order.bin"] = query("order.fuzz.test", "A", use_edns=0,
+                               options=[dns.edns.ECSOption("198.51.100.0", 24)])
+    p["ecs-all.bin"] = query("all.fuzz.test", "ANY", use_edns=0,
+                             options=[dns.edns.ECSOption("198.51.100.0", 24)])
+    ecs = lambda data: opt(rdata=struct.pack("!HH", 8, len(data)) + data)
+    p["ecs-bad-family.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\3\0\0")
+    p["ecs-bad-scope.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x18\x10\xc0\0\2")
+    p["ecs-bad-bits.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x14\0\xc0\0\2")
+    p["ecs-bad-long.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x08\0\xc0\0\2\0")
+    p["ecs-bad-short.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x18\0\xc0")
+    p["ecs-bad-source.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x21\0" + bytes(5))
+    p["ecs-bad-tiny.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x18")
+    p["ecs-two.bin"] = header(ar=1) + question("geo.fuzz.test") + opt(
+        rdata=2 * (struct.pack("!HH", 8, 7) + b"\0\1\x18\0\xc0\0\2"))
     # A query as large as a TCP client may send: padding fills it (RFC 7830).
     p["edns-padding-large.bin"] = query("www.fuzz.test", "A", use_edns=0,
                                         options=[dns.edns.GenericOption(12, bytes(3900))])

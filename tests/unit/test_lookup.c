@@ -810,7 +810,7 @@ static void test_question_case(void **state)
 	const struct answer_source src = { .zones = fx->zs, .edns_size = FIXTURE_EDNS_SIZE };
 	uint8_t query[512], out[512];
 	size_t qlen = fixture_build_query(&fq, query, sizeof(query));
-	size_t len = answer_query(out, sizeof(out), query, qlen, false, &src);
+	size_t len = answer_query(out, sizeof(out), query, qlen, false, &src, NULL);
 	ldns_pkt *p = NULL;
 	char *owner;
 

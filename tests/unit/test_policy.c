@@ -90,7 +90,7 @@ static ldns_pkt *ask(struct fixture *fx, const char *name, uint16_t qtype)
 	struct fixture_query fq = { .name = name, .qtype = qtype };
 	uint8_t query[512], out[1232];
 	size_t qlen = fixture_build_query(&fq, query, sizeof(query));
-	size_t len = answer_query(out, sizeof(out), query, qlen, false, &src);
+	size_t len = answer_query(out, sizeof(out), query, qlen, false, &src, NULL);
 	ldns_pkt *p = NULL;
 
 	assert_true(len > 0);

@@ -2,18 +2,21 @@
  * (-Wl,--wrap=...) and counted while answer_query() answers every kind of query. */
 #include "autoconfig.h"
 
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
 #include "server/answer.h"
+#include "server/geo.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
 
@@ -51,6 +54,9 @@ static const char zone_text[] =
 	"ns1 A 192.0.2.53\nmail A 192.0.2.25\nwww A 192.0.2.80\nwww AAAA 2001:db8::80\n"
 	"alias CNAME www\nloop1 CNAME loop2\nloop2 CNAME loop1\n*.wild A 192.0.2.7\n"
 	"a.b.ent TXT \"x\"\nsub NS ns.sub\nns.sub A 198.51.100.1\n"
+	"$SITE fra 192.0.2.10 2001:db8::10 geo=50.11,8.68\n$SITE sin 203.0.113.10 geo=1.35,103.99\n"
+	"$GEO-NET 198.51.100.0/24 sin\n$GEO-MAP EU fra\n"
+	"geo 30 IN FAILOVER policy=geo sites=fra,sin\n"
 	"big TXT \""
 	"0123456789012345678901234567890123456789012345678901234567890123456789"
 	"0123456789012345678901234567890123456789012345678901234567890123456789\"\n";
@@ -73,6 +79,44 @@ static struct zoneset *load(void)
 	unlink(path);
 	assert_int_equal(zoneset_new(&zs, &z, 1), 0);
 	return zs;
+}
+
+/* The tests' MaxMind DB, made at build time by tools/mmdb-from-csv. */
+static struct geo_db *open_db(void)
+{
+	const char *builddir = getenv("top_builddir");
+	struct geo_db *db = NULL;
+	char path[4096];
+	struct diag d;
+
+	snprintf(path, sizeof(path), "%s/tests/data/geo-test.mmdb", builddir ? builddir : ".");
+	diag_init(&d);
+	assert_int_equal(geo_db_open(&db, path, &d), 0);
+	diag_fini(&d);
+	return db;
+}
+
+/* Appends an ECS option for `subnet`/`source` to a query that ends with an empty OPT. */
+static size_t add_ecs(uint8_t *buf, size_t len, const char *subnet, uint8_t source)
+{
+	bool v6 = strchr(subnet, ':') != NULL;
+	uint8_t addr[16] = { 0 };
+	size_t bytes = (source + 7u) / 8u;
+	uint8_t *p = buf + len;
+
+	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, subnet, addr), 1);
+	p[0] = 0;
+	p[1] = 8;
+	p[2] = 0;
+	p[3] = (uint8_t)(4 + bytes);
+	p[4] = 0;
+	p[5] = v6 ? 2 : 1;
+	p[6] = source;
+	p[7] = 0;
+	memcpy(p + 8, addr, bytes);
+	buf[len - 2] = 0;
+	buf[len - 1] = (uint8_t)(8 + bytes); /* the OPT's RDLENGTH */
+	return len + 8 + bytes;
 }
 
 static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, bool edns)
@@ -113,29 +157,59 @@ static void test_no_allocation_per_query(void **state)
 		{ "big.example.com.", LDNS_RR_TYPE_TXT },
 		{ "example.org.", LDNS_RR_TYPE_A },
 		{ "sub.example.com.", LDNS_RR_TYPE_DS },
+		{ "geo.example.com.", LDNS_RR_TYPE_A },
+		{ "geo.example.com.", LDNS_RR_TYPE_AAAA },
+	};
+	static const struct {
+		const char *subnet;
+		uint8_t source;
+	} clients[] = {
+		{ "192.0.2.0", 24 }, { "198.51.100.0", 24 }, { "203.0.113.0", 24 },
+		{ "10.0.0.0", 8 },   { "2001:db8:3::", 48 }, { "::ffff:192.0.2.0", 120 },
+		{ "192.0.2.0", 0 },
 	};
 	struct zoneset *zs = load();
-	const struct answer_source src = { .zones = zs, .edns_size = 1232 };
+	struct geo_db *db = open_db();
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0xcb00710a) };
+	const struct sockaddr *from = (const struct sockaddr *)&peer;
+	const struct answer_source src = { .zones = zs, .edns_size = 1232, .ecs = true };
 	uint8_t query[512], out[ANSWER_TCP_MAX];
 	size_t answered = 0;
 
 	(void)state;
+	assert_int_equal(geo_index_build(&zs->geo, zs, db), 0);
+	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
+		size_t len =
+			make_query(query, sizeof(query), "geo.example.com.", LDNS_RR_TYPE_A, true);
+
+		len = add_ecs(query, len, clients[i].subnet, clients[i].source);
+		counting = true;
+		answered += answer_query(out, sizeof(out), query, len, false, &src, from) > 0;
+		answered += answer_query(out, sizeof(out), query, len, true, &src, from) > 0;
+		counting = false;
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		for (int edns = 0; edns < 2; edns++) {
 			size_t len = make_query(query, sizeof(query), cases[i].name, cases[i].type,
 						edns);
 
 			counting = true;
-			answered += answer_query(out, sizeof(out), query, len, false, &src) > 0;
-			answered += answer_query(out, sizeof(out), query, len, true, &src) > 0;
-			answered += answer_query(out, sizeof(out), query, len / 2, false, &src) > 0;
+			answered +=
+				answer_query(out, sizeof(out), query, len, false, &src, from) > 0;
+			answered +=
+				answer_query(out, sizeof(out), query, len, true, &src, from) > 0;
+			answered += answer_query(out, sizeof(out), query, len / 2, false, &src,
+						 from) > 0;
 			counting = false;
 		}
 	}
 	assert_int_equal(allocations, 0);
 	/* every full query is answered; a half query still gets FORMERR unless it lacks a header */
-	assert_true(answered >= 4 * sizeof(cases) / sizeof(cases[0]));
+	assert_true(answered >= 4 * sizeof(cases) / sizeof(cases[0]) +
+					2 * sizeof(clients) / sizeof(clients[0]));
+	geo_index_free(zs->geo);
 	zoneset_free(zs);
+	geo_db_unref(db);
 }
 
 int main(void)

@@ -475,10 +475,104 @@ static void test_failover_compiles(void **state)
 			   "www TXT \"beside\"\n");
 }
 
+#define GEO_SITES                                    \
+	"$SITE fra 192.0.2.10 geo=50.11,8.68\n"      \
+	"$SITE iad 198.51.100.10 geo=38.95,-77.45\n" \
+	"$SITE sin 203.0.113.10 geo=1.35,103.99\n"
+#define GEO_SITES_LINES 3
+
+/* $GEO-NET and $GEO-MAP compile: networks of both families, continents, countries and both. */
+static void test_geo_overrides_compile(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0/24 sin\n"
+					 "$GEO-NET 2001:db8:5::/48 fra,iad\n"
+					 "$GEO-MAP EU fra,iad\n"
+					 "$geo-map eu/de fra\n"
+					 "$GEO-MAP JP sin\n"
+					 "$GEO-MAP OC/AS sin\n"
+					 "www 30 IN FAILOVER policy=geo sites=fra,iad,sin\n");
+	assert_int_equal(fx->zone->geo_net_count, 2);
+	assert_int_equal(fx->zone->geo_nets[0].prefix_len, 24);
+	assert_int_equal(fx->zone->geo_nets[1].site_count, 2);
+	assert_int_equal(fx->zone->geo_map_count, 4);
+	assert_string_equal(fx->zone->geo_maps[0].continent, "EU");
+	assert_string_equal(fx->zone->geo_maps[0].country, "");
+	assert_string_equal(fx->zone->geo_maps[1].country, "DE");
+	assert_string_equal(fx->zone->geo_maps[2].continent, "");
+	assert_string_equal(fx->zone->geo_maps[2].country, "JP");
+	assert_string_equal(fx->zone->geo_maps[3].continent, "OC");
+	assert_string_equal(fx->zone->geo_maps[3].country, "AS");
+}
+
+static void test_geo_net_host_bits(void **state)
+{
+	expect_errors(*state, HEAD GEO_SITES "$GEO-NET 203.0.113.5/24 sin\n", 1,
+		      HEAD_LINES + GEO_SITES_LINES + 1,
+		      "$GEO-NET 203.0.113.5/24 has bits set after the /24 prefix");
+}
+
+static void test_geo_net_not_a_network(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0 sin\n$GEO-NET 10.0.0.0/33 sin\n", 2,
+		      HEAD_LINES + GEO_SITES_LINES + 1, "write a network as ADDRESS/LENGTH");
+	expect_diag(fx, HEAD_LINES + GEO_SITES_LINES + 2, "10.0.0.0/33");
+}
+
+static void test_geo_unknown_site(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0/24 sin,lhr\n$GEO-MAP EU xyz\n", 2,
+		      HEAD_LINES + GEO_SITES_LINES + 1,
+		      "$GEO-NET names site 'lhr', which no $SITE defines");
+	expect_diag(fx, HEAD_LINES + GEO_SITES_LINES + 2,
+		    "$GEO-MAP names site 'xyz', which no $SITE defines");
+}
+
+static void test_geo_map_bad_region(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, HEAD GEO_SITES "$GEO-MAP Europe fra\n$GEO-MAP XX/DE fra\n", 2,
+		      HEAD_LINES + GEO_SITES_LINES + 1,
+		      "write a continent (AF AN AS EU NA OC SA), a two-letter country code");
+	expect_diag(fx, HEAD_LINES + GEO_SITES_LINES + 2, "write CONTINENT/COUNTRY");
+}
+
+static void test_geo_twice(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx,
+		      HEAD GEO_SITES "$GEO-MAP EU fra\n$GEO-MAP eu iad\n"
+				     "$GEO-NET 2001:db8::/32 sin\n$GEO-NET 2001:db8:0::/32 fra\n",
+		      2, HEAD_LINES + GEO_SITES_LINES + 2,
+		      "$GEO-MAP eu is already mapped at line 8");
+	expect_diag(fx, HEAD_LINES + GEO_SITES_LINES + 4, "is already mapped at line 10");
+}
+
+static void test_geo_wrong_shape(void **state)
+{
+	expect_errors(*state, HEAD GEO_SITES "$GEO-MAP EU\n", 1, HEAD_LINES + GEO_SITES_LINES + 1,
+		      "write $GEO-MAP REGION SITES, like $GEO-MAP EU fra,iad");
+}
+
+static void test_site_listed_twice(void **state)
+{
+	expect_errors(*state, HEAD GEO_SITES "www 30 IN FAILOVER sites=fra,iad,fra\n", 1,
+		      HEAD_LINES + GEO_SITES_LINES + 1,
+		      "FAILOVER names site 'fra' twice: list each site once");
+}
+
 static void test_unknown_directive(void **state)
 {
 	expect_errors(*state, HEAD "$FOO bar\n", 1, HEAD_LINES + 1,
-		      "unknown directive $FOO (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE)");
+		      "unknown directive $FOO (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE, "
+		      "$GEO-NET, $GEO-MAP)");
 }
 
 static void test_bad_ttl(void **state)
@@ -797,6 +891,14 @@ int main(void)
 		T(test_missing_glue_apex),
 		T(test_glue_not_needed),
 		T(test_unknown_directive),
+		T(test_geo_overrides_compile),
+		T(test_geo_net_host_bits),
+		T(test_geo_net_not_a_network),
+		T(test_geo_unknown_site),
+		T(test_geo_map_bad_region),
+		T(test_geo_twice),
+		T(test_geo_wrong_shape),
+		T(test_site_listed_twice),
 		T(test_unknown_check_kind),
 		T(test_unknown_check_parameter),
 		T(test_bad_duration),

@@ -70,7 +70,8 @@ size_t fixture_build_query(const struct fixture_query *fq, uint8_t *out, size_t 
 		wire_write_u8(&w, 0);
 		wire_write_u8(&w, fq->edns_version);
 		wire_write_u16(&w, fq->edns_do ? 0x8000 : 0);
-		wire_write_u16(&w, 0);
+		wire_write_u16(&w, (uint16_t)fq->options_len);
+		wire_write(&w, fq->options, fq->options_len);
 	}
 	ldns_rdf_deep_free(name);
 	assert_int_equal(w.error, 0);
@@ -84,7 +85,7 @@ size_t fixture_ask_query(const struct zoneset *zs, const struct fixture_query *f
 	uint8_t query[512];
 	size_t len = fixture_build_query(fq, query, sizeof(query));
 
-	return answer_query(out, out_size, query, len, tcp, &src);
+	return answer_query(out, out_size, query, len, tcp, &src, NULL);
 }
 
 size_t fixture_ask(const struct zoneset *zs, const char *name, uint16_t qtype, bool edns,

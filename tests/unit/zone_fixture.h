@@ -35,6 +35,8 @@ struct fixture_query {
 	uint16_t edns_udp_size;
 	uint8_t edns_version;
 	bool edns_do;
+	const uint8_t *options; /* the OPT RDATA as sent: code, length, data... */
+	size_t options_len;
 };
 
 /* Encodes `fq` (ID FIXTURE_QUERY_ID, RD set) into `out`; returns the length. */

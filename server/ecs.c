@@ -1,0 +1,55 @@
+/* EDNS Client Subnet (RFC 7871 §6): FAMILY (2), SOURCE PREFIX-LENGTH (1), SCOPE PREFIX-LENGTH
+ * (1), ADDRESS (ceil(source/8) bytes). */
+#include "autoconfig.h"
+
+#include <string.h>
+
+#include "baton/wire.h"
+#include "server/ecs.h"
+
+static unsigned address_bytes(uint8_t source_len)
+{
+	return (source_len + 7u) / 8u;
+}
+
+int ecs_parse(struct ecs *e, const uint8_t *data, size_t len)
+{
+	unsigned max_bits, bytes;
+
+	if (len < 4)
+		return -1;
+	e->family = wire_get_u16(data);
+	e->source_len = data[2];
+	if (e->family == ECS_FAMILY_IPV4)
+		max_bits = 32;
+	else if (e->family == ECS_FAMILY_IPV6)
+		max_bits = 128;
+	else
+		return -1; /* gdnsd and Knot refuse unknown families too */
+	bytes = address_bytes(e->source_len);
+	if (e->source_len > max_bits || data[3] != 0 || len != 4 + bytes)
+		return -1;
+	memset(e->addr, 0, sizeof(e->addr));
+	memcpy(e->addr, data + 4, bytes);
+	/* §6: "MUST be truncated to the number of bits indicated", so stray bits are an error */
+	if (e->source_len % 8 != 0 && (e->addr[bytes - 1] & (0xffu >> (e->source_len % 8))) != 0)
+		return -1;
+	return 0;
+}
+
+size_t ecs_option_len(const struct ecs *e)
+{
+	return 4 + 4 + address_bytes(e->source_len);
+}
+
+void ecs_write(uint8_t *out, const struct ecs *e, uint8_t scope_len)
+{
+	unsigned bytes = address_bytes(e->source_len);
+
+	wire_put_u16(out, ECS_OPTION_CODE);
+	wire_put_u16(out + 2, (uint16_t)(4 + bytes));
+	wire_put_u16(out + 4, e->family);
+	out[6] = e->source_len;
+	out[7] = scope_len;
+	memcpy(out + 8, e->addr, bytes);
+}
