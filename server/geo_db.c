@@ -4,9 +4,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "server/geo_db.h"
 
@@ -138,21 +143,60 @@ static void close_db(struct geo_db *db, bool opened)
 	free(db);
 }
 
+/* libmaxminddb maps the file it opens, so a database rewritten in place (not replaced by a
+ * rename) would change, or vanish, under the queries reading it. Opening a private copy in a
+ * memfd makes the database serving immune to whatever happens to the file. Returns the copy's
+ * /proc path in `copy`, its descriptor, or -errno. */
+static int snapshot(const char *path, char *copy, size_t size)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC), mem = -1, err = 0;
+	struct stat st;
+	off_t done = 0;
+
+	if (in < 0)
+		return -errno;
+	if (fstat(in, &st) < 0 || (mem = memfd_create("baton-geoip", MFD_CLOEXEC)) < 0)
+		err = -errno;
+	while (err == 0 && done < st.st_size) {
+		ssize_t n = sendfile(mem, in, NULL, (size_t)(st.st_size - done));
+
+		if (n <= 0)
+			err = n < 0 ? -errno : -EIO; /* shrank while we read it */
+		else
+			done += n;
+	}
+	close(in);
+	if (err < 0) {
+		if (mem >= 0)
+			close(mem);
+		return err;
+	}
+	snprintf(copy, size, "/proc/self/fd/%d", mem);
+	return mem;
+}
+
 int geo_db_open(struct geo_db **out, const char *path, struct diag *d)
 {
 	struct geo_db *db = calloc(1, sizeof(*db));
-	int rc;
+	char copy[64];
+	int rc, mem;
 
 	if (db == NULL || (db->path = strdup(path)) == NULL) {
 		free(db);
 		return -ENOMEM;
 	}
-	rc = MMDB_open(path, MMDB_MODE_MMAP, &db->mmdb);
+	mem = snapshot(path, copy, sizeof(copy));
+	if (mem < 0) {
+		diag_add(d, path, 0, "cannot read the MaxMind DB: %s", strerror(-mem));
+		close_db(db, false);
+		return mem;
+	}
+	rc = MMDB_open(copy, MMDB_MODE_MMAP, &db->mmdb);
+	close(mem); /* the mapping keeps the copy */
 	if (rc != MMDB_SUCCESS) {
-		int err = rc == MMDB_IO_ERROR && errno != 0 ? -errno : -EINVAL;
+		int err = rc == MMDB_OUT_OF_MEMORY_ERROR ? -ENOMEM : -EINVAL;
 
-		diag_add(d, path, 0, "cannot open the MaxMind DB: %s%s%s", MMDB_strerror(rc),
-			 err != -EINVAL ? ": " : "", err != -EINVAL ? strerror(-err) : "");
+		diag_add(d, path, 0, "cannot open the MaxMind DB: %s", MMDB_strerror(rc));
 		close_db(db, false);
 		return err;
 	}

@@ -87,7 +87,8 @@ INTEGRATION_TESTS = \
 	tests/integration/policies.sh \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh \
-	tests/integration/mmdb.sh
+	tests/integration/mmdb.sh \
+	tests/integration/geo.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
@@ -95,3 +96,4 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/di
 	tests/integration/difftest.allowed zones/difftest.zone \
 	tests/fuzz/corpus tests/fuzz/replay.sh tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh \
 	tests/fuzz/packet.dict tests/fuzz/zone.dict tests/fuzz/make_corpus.py
+

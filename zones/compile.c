@@ -465,7 +465,17 @@ static int intern_files(struct zone *z, const struct zone_source *src, struct fl
 				break;
 			}
 	z->file = src->file_count ? copies[0] : "";
+	z->files = copies;
+	z->file_count = src->file_count;
 	return 0;
+}
+
+const char *zone_file_copy(const struct zone *z, const struct zone_source *src, const char *file)
+{
+	for (size_t f = 0; f < src->file_count && f < z->file_count; f++)
+		if (src->files[f] == file)
+			return z->files[f];
+	return file;
 }
 
 /* FAILOVER owners are names of the zone even with no other data; owners outside the zone are

@@ -182,13 +182,13 @@ int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct sta
 	for (size_t i = 0; i < src->stanza_count; i++) {
 		const struct zone_source_stanza *st = &src->stanzas[i];
 
-		c->file = st->file;
+		c->file = zone_file_copy(z, src, st->file);
 		c->line = st->line;
 		if (st->kind == STANZA_GEO_NET) {
 			struct zone_geo_net *n = &z->geo_nets[z->geo_net_count];
 
 			memset(n, 0, sizeof(*n));
-			n->file = st->file;
+			n->file = c->file;
 			n->line = st->line;
 			if (compile_net(z, n, st->args, c) == 0)
 				z->geo_net_count++;
@@ -196,7 +196,7 @@ int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct sta
 			struct zone_geo_map *m = &z->geo_maps[z->geo_map_count];
 
 			memset(m, 0, sizeof(*m));
-			m->file = st->file;
+			m->file = c->file;
 			m->line = st->line;
 			if (compile_map(z, m, st->args, c) == 0)
 				z->geo_map_count++;

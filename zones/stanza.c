@@ -36,7 +36,7 @@ static void compile_checks(struct zone *z, const struct zone_source *src, struct
 
 		if (st->kind != STANZA_CHECK)
 			continue;
-		c->file = st->file;
+		c->file = zone_file_copy(z, src, st->file);
 		c->line = st->line;
 		/* A check with bad parameters is still registered by name, so the sites that use
 		 * it do not report it again as undefined; the zone fails anyway. */
@@ -194,7 +194,7 @@ static void compile_sites(struct zone *z, const struct zone_source *src, struct 
 
 		if (st->kind != STANZA_SITE)
 			continue;
-		c->file = st->file;
+		c->file = zone_file_copy(z, src, st->file);
 		c->line = st->line;
 		if (compile_site(z, site, st->args, c) < 0 && site->name == NULL)
 			continue;
@@ -339,7 +339,7 @@ static void compile_failovers(struct zone *z, const struct zone_source *src, str
 
 		if (st->kind != STANZA_FAILOVER || st->owner == NULL)
 			continue;
-		c->file = st->file;
+		c->file = zone_file_copy(z, src, st->file);
 		c->line = st->line;
 		n = owner_node(z, st->owner);
 		if (n == NULL)

@@ -25,6 +25,9 @@ int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct sta
 int stanza_site_list(struct zone *z, const char *list, const struct zone_site ***out,
 		     uint16_t *count, const char *who, struct stanza_ctx *c);
 
+/* The zone's own copy of `file`, a name in src->files: stanzas keep it past zone_load(). */
+const char *zone_file_copy(const struct zone *z, const struct zone_source *src, const char *file);
+
 /* The site named `name`, or NULL. */
 const struct zone_site *zone_find_site(const struct zone *z, const char *name);
 

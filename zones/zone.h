@@ -63,6 +63,8 @@ struct zone {
 	struct arena arena;
 	char name_str[DNAME_MAX_LEN * 4 + 2]; /* presentation, for messages */
 	const char *file;
+	const char **files; /* the zone file and each $INCLUDE: what `file` fields point to */
+	size_t file_count;
 	struct zone_node *apex;
 	struct zone_node *nodes; /* canonical order (RFC 4034 §6.1), apex first */
 	uint32_t node_count;

@@ -8,6 +8,8 @@
                             UDP queries at RATE/s for SECONDS; prints sent/answered
   garbage HOST PORT COUNT SEED
                             COUNT malformed packets over UDP and TCP, then a real query
+  badecs HOST PORT NAME     each malformed EDNS Client Subnet (RFC 7871 §7.2.1) is answered
+                            FORMERR with an OPT and no echo; then a good one is answered
 Each prints one line of findings and exits 0 when the check holds.
 Runs with Debian's Python (dnspython): /usr/bin/python3.
 """
@@ -17,6 +19,7 @@ import struct
 import sys
 import time
 
+import dns.edns
 import dns.message
 import dns.rcode
 
@@ -220,9 +223,47 @@ def garbage(host, port, count, seed):
     return 0
 
 
+def ecs_query(name, option_data):
+    """A query for NAME A whose OPT carries one ECS option with raw OPTION-DATA."""
+    q = query(name, edns=0, qid=0x5353)
+    q.use_edns(0, 0, 1232, options=[dns.edns.GenericOption(8, option_data)])
+    return q.to_wire()
+
+
+def badecs(host, port, name):
+    port = int(port)
+    bad = {
+        "family 3": b"\x00\x03\x00\x00",
+        "scope set in a query": b"\x00\x01\x18\x10\xc0\x00\x02",
+        "bits after the source prefix": b"\x00\x01\x14\x00\xc0\x00\x02",
+        "address longer than the prefix": b"\x00\x01\x08\x00\xc0\x00\x02\x00",
+        "address shorter than the prefix": b"\x00\x01\x18\x00\xc0",
+        "IPv4 source /33": b"\x00\x01\x21\x00" + bytes(5),
+        "three bytes": b"\x00\x01\x18",
+    }
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(2)
+    for why, data in bad.items():
+        u.sendto(ecs_query(name, data), (host, port))
+        reply = dns.message.from_wire(u.recv(65535))
+        if reply.rcode() != dns.rcode.FORMERR:
+            print("%s: %s, not FORMERR" % (why, dns.rcode.to_text(reply.rcode())))
+            return 1
+        if reply.edns < 0 or any(o.otype == 8 for o in reply.options):
+            print("%s: FORMERR without our OPT, or with an ECS echo" % why)
+            return 1
+    u.sendto(ecs_query(name, b"\x00\x01\x18\x00\xc0\x00\x02"), (host, port))
+    reply = dns.message.from_wire(u.recv(65535))
+    if reply.rcode() != dns.rcode.NOERROR or not reply.answer:
+        print("a good ECS after the bad ones: %s" % dns.rcode.to_text(reply.rcode()))
+        return 1
+    print("%d malformed ECS options: FORMERR each; then answered" % len(bad))
+    return 0
+
+
 def main(argv):
     commands = {"pipeline": pipeline, "idle": idle, "cap": cap, "stream": stream,
-                "garbage": garbage}
+                "garbage": garbage, "badecs": badecs}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__)
         return 2

@@ -21,6 +21,8 @@ export top_srcdir top_builddir
 
 WORKDIR=
 LIB_PIDS=()
+LIB_NETNS=()
+LIB_LOGS=()
 
 # lib_init: make a private work directory ($WORKDIR) and arrange for
 # cleanup to run on exit and on INT/TERM. Set KEEP_WORKDIR=1 to keep it.
@@ -39,6 +41,17 @@ register_pid() {
 	LIB_PIDS+=("$1")
 }
 
+# register_netns NAME: delete the network namespace NAME in cleanup, after the pids stop.
+register_netns() {
+	LIB_NETNS+=("$1")
+}
+
+# register_log FILE: cleanup fails the script when FILE holds a sanitizer report, as it does
+# for $BATOND_LOG (for a second server's log).
+register_log() {
+	LIB_LOGS+=("$1")
+}
+
 # cleanup: stop every registered pid (newest first), check batond's log, remove $WORKDIR.
 # Returns 1 when batond's log holds a sanitizer report.
 cleanup() {
@@ -47,14 +60,19 @@ cleanup() {
 		stop_pid "${LIB_PIDS[i]}"
 	done
 	LIB_PIDS=()
+	for i in "${LIB_NETNS[@]}"; do
+		ip netns del "$i" 2>/dev/null
+	done
+	LIB_NETNS=()
 	# Under --enable-sanitizers batond reports leaks and UB when it exits, to its log: that
 	# fails the script (the TAP driver counts a non-zero exit as an error).
-	if [ -n "${BATOND_LOG:-}" ] && [ -f "$BATOND_LOG" ] &&
-		grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$BATOND_LOG"; then
-		echo "# batond's log holds a sanitizer report:"
-		sed 's/^/# /' "$BATOND_LOG" | head -n 60
-		status=1
-	fi
+	for i in ${BATOND_LOG:-} "${LIB_LOGS[@]}"; do
+		if [ -f "$i" ] && grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$i"; then
+			echo "# $i holds a sanitizer report:"
+			sed 's/^/# /' "$i" | head -n 60
+			status=1
+		fi
+	done
 	if [ -n "$WORKDIR" ] && [ -d "$WORKDIR" ]; then
 		if [ -n "${KEEP_WORKDIR:-}" ]; then
 			echo "# kept work directory $WORKDIR" >&2

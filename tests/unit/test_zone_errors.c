@@ -779,14 +779,21 @@ static void test_zone_keeps_file_names(void **state)
 	char text[512];
 	const struct zone_node *n;
 
-	assert_int_equal(fixture_write(fx->extra, "host IN A 192.0.2.7\n"), 0);
-	snprintf(text, sizeof(text), HEAD "$INCLUDE %s\n", fx->extra);
+	assert_int_equal(fixture_write(fx->extra, "host IN A 192.0.2.7\n"
+						  "$SITE fra 192.0.2.10 geo=50.11,8.68\n"
+						  "$GEO-MAP EU fra\n"),
+			 0);
+	snprintf(text, sizeof(text), HEAD "$INCLUDE %s\nwww 30 IN FAILOVER sites=fra\n", fx->extra);
 	expect_loaded(fx, text);
 	assert_string_equal(fx->zone->file, fx->path);
 	assert_string_equal(fx->zone->soa->file, fx->path);
 	n = find(fx->zone, "host.example.com.");
 	assert_non_null(n);
 	assert_string_equal(zone_node_rrset(n, LDNS_RR_TYPE_A)->file, fx->extra);
+	/* stanzas too: messages about them are written long after the load */
+	assert_string_equal(fx->zone->sites[0].file, fx->extra);
+	assert_string_equal(fx->zone->geo_maps[0].file, fx->extra);
+	assert_string_equal(find(fx->zone, "www.example.com.")->failover->file, fx->path);
 }
 
 /* Inside quotes ';' is no comment and parentheses do not group; a backslash escapes a quote. */
