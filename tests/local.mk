@@ -97,3 +97,31 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/di
 	tests/fuzz/corpus tests/fuzz/replay.sh tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh \
 	tests/fuzz/packet.dict tests/fuzz/zone.dict tests/fuzz/make_corpus.py
 
+
+# --- gossip (issue 6): wire format, keys, quorum, a simulated network, and the fuzz target ---
+GOSSIP_UNIT_TESTS = tests/unit/test_gossip_wire tests/unit/test_gossip_keys \
+	tests/unit/test_quorum tests/unit/test_gossip_net
+check_PROGRAMS += $(GOSSIP_UNIT_TESTS)
+TESTS += $(GOSSIP_UNIT_TESTS)
+tests_unit_test_gossip_wire_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gossip_wire_LDADD = $(GOSSIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gossip_keys_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gossip_keys_LDADD = $(GOSSIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_quorum_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_quorum_LDADD = $(GOSSIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gossip_net_SOURCES = tests/unit/test_gossip_net.c tests/unit/gossip_sim.c \
+	tests/unit/gossip_sim.h
+tests_unit_test_gossip_net_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gossip_net_LDADD = $(GOSSIP_LIBS) $(CMOCKA_LIBS)
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_gossip
+else
+check_PROGRAMS += tests/fuzz/fuzz_gossip
+endif
+tests_fuzz_fuzz_gossip_SOURCES = tests/fuzz/fuzz_gossip.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_gossip_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_fuzz_gossip_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_gossip_LDADD = $(GOSSIP_LIBS)
+TESTS += tests/fuzz/replay_gossip.sh
+EXTRA_DIST += tests/fuzz/replay_gossip.sh tests/fuzz/make_gossip_corpus.py
+# --- end gossip ---
