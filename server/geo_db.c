@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server/geo_db.h"
@@ -206,6 +207,7 @@ int geo_db_open(struct geo_db **out, const char *path, struct diag *d)
 		return rc;
 	}
 	db->refs = 1;
+	db->loaded = time(NULL);
 	*out = db;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <maxminddb.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "zones/diag.h"
 
@@ -29,6 +30,7 @@ struct geo_db {
 	uint32_t *slot_location;
 	uint32_t slot_mask;
 	uint32_t network_count; /* records in the search tree that lead to data */
+	time_t loaded;
 	unsigned refs; /* snapshots holding it; changed only by the thread that reloads */
 };
 

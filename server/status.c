@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "health/engine.h"
+#include "server/geo_db.h"
 #include "server/status.h"
 #include "server/tcp.h"
 #include "server/udp.h"
@@ -32,6 +33,18 @@ void status_text(struct server *s, struct evbuffer *out)
 			    tcp_server_connections(s->tcp));
 	evbuffer_add_printf(out, "reloads-ok: %lu\nreloads-failed: %lu\n", s->reloads_ok,
 			    s->reloads_failed);
+	if (s->geo_db != NULL) {
+		char loaded[32];
+
+		iso_time(s->geo_db->loaded, loaded, sizeof(loaded));
+		evbuffer_add_printf(out, "geoip %s: %u networks, %u locations, loaded %s",
+				    s->geo_db->path, s->geo_db->network_count,
+				    s->geo_db->location_count, loaded);
+		evbuffer_add_printf(out, "; %lu reloads could not open it\n", s->geo_db_failures);
+	} else if (s->cfg.geoip_database != NULL) {
+		evbuffer_add_printf(out, "geoip %s: not open (see the log)\n",
+				    s->cfg.geoip_database);
+	}
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
 		const struct config_zone *cz = &s->cfg.zones[i];
 		const struct zone *z = zoneset_get_by_name(s->zones, cz->name);
@@ -111,11 +124,20 @@ void status_json(struct server *s, struct evbuffer *out)
 
 	evbuffer_add_printf(out,
 			    "{\"version\":\"%s\",\"uptime_seconds\":%ld,\"udp_queries\":%lu,"
-			    "\"tcp_queries\":%lu,\"reloads_ok\":%lu,\"reloads_failed\":%lu,"
-			    "\"zones\":[",
+			    "\"tcp_queries\":%lu,\"reloads_ok\":%lu,\"reloads_failed\":%lu,",
 			    PACKAGE_VERSION, (long)(time(NULL) - s->started),
 			    udp_workers_queries(s->udp), tcp_server_queries(s->tcp), s->reloads_ok,
 			    s->reloads_failed);
+	if (s->geo_db != NULL) {
+		evbuffer_add_printf(out, "\"geoip\":{\"path\":");
+		json_string(out, s->geo_db->path);
+		evbuffer_add_printf(out,
+				    ",\"networks\":%u,\"locations\":%u,\"loaded\":%ld,"
+				    "\"reload_failures\":%lu},",
+				    s->geo_db->network_count, s->geo_db->location_count,
+				    (long)s->geo_db->loaded, s->geo_db_failures);
+	}
+	evbuffer_add_printf(out, "\"zones\":[");
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
 		const struct zone *z = zoneset_get_by_name(s->zones, s->cfg.zones[i].name);
 
