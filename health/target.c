@@ -128,7 +128,8 @@ struct target *target_new(struct event_base *base, struct zone *zone,
 		return NULL;
 	}
 	t->zone = zone;
-	zone->refs++;
+	if (zone != NULL)
+		zone->refs++;
 	t->check = check;
 	t->kind = probe_kind_for(check->kind);
 	t->addr = *addr;
@@ -147,7 +148,7 @@ void target_free(struct target *t)
 	if (t->probe != NULL)
 		t->kind->cancel(t->probe);
 	event_free(t->timer);
-	if (--t->zone->refs == 0)
+	if (t->zone != NULL && --t->zone->refs == 0)
 		zone_free(t->zone);
 	free(t);
 }

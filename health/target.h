@@ -19,7 +19,7 @@ struct engine_site;
 struct target {
 	struct target *next; /* the engine's list */
 	struct engine_site *site;
-	struct zone *zone; /* a reference: `check` points into it */
+	struct zone *zone; /* a reference: `check` points into it; or NULL */
 	const struct zone_check *check;
 	const struct probe_kind *kind;
 	struct sockaddr_storage addr;
@@ -37,7 +37,8 @@ struct target {
 	void *arg;
 };
 
-/* A target of `check` at `addr`, first probed after `phase_ms`. Takes a zone reference.
+/* A target of `check` at `addr`, first probed after `phase_ms`. Takes a reference on `zone`;
+ * NULL when the check lives elsewhere for the target's lifetime (baton-vip's vip.conf).
  * Returns NULL when out of memory. */
 struct target *target_new(struct event_base *base, struct zone *zone,
 			  const struct zone_check *check, const struct sockaddr_storage *addr,

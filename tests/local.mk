@@ -125,3 +125,29 @@ tests_fuzz_fuzz_gossip_LDADD = $(GOSSIP_LIBS)
 TESTS += tests/fuzz/replay_gossip.sh
 EXTRA_DIST += tests/fuzz/replay_gossip.sh tests/fuzz/make_gossip_corpus.py
 # --- end gossip ---
+# baton-vip (issue 7): unit tests, the VRRP advert fuzz target and its corpus replay, and the
+# lab tests (network namespaces; root, as CI runs).
+VIP_UNIT_TESTS = tests/unit/test_vrrp tests/unit/test_vrrp_fsm tests/unit/test_vrrp_conf
+check_PROGRAMS += $(VIP_UNIT_TESTS)
+TESTS += $(VIP_UNIT_TESTS)
+tests_unit_test_vrrp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vrrp_LDADD = $(VIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_vrrp_fsm_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vrrp_fsm_LDADD = $(VIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_vrrp_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vrrp_conf_LDADD = $(VIP_LIBS) $(CMOCKA_LIBS)
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_vrrp
+else
+check_PROGRAMS += tests/fuzz/fuzz_vrrp
+endif
+tests_fuzz_fuzz_vrrp_SOURCES = tests/fuzz/fuzz_vrrp.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_vrrp_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_fuzz_vrrp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_vrrp_LDADD = $(VIP_LIBS)
+TESTS += tests/fuzz/replay_vrrp.sh
+EXTRA_DIST += tests/fuzz/replay_vrrp.sh tests/fuzz/vrrp_corpus.py
+VIP_LAB_TESTS = tests/lab/vip_failover.sh
+TESTS += $(VIP_LAB_TESTS)
+EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
+# end baton-vip

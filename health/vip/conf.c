@@ -1,0 +1,247 @@
+/* vip.conf reader: `vrrp_instance NAME {` ... `}` blocks, one keyword per line, `#` comments;
+ * defaults, then the checks that need the whole block. */
+#include "autoconfig.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "health/vip/conf.h"
+#include "health/vip/conf_keywords.h"
+
+#define CONF_MAX_BYTES (1 << 20)
+
+const char *vip_addr_text(const struct vip_addr *a, char *buf)
+{
+	return inet_ntop(a->family, a->addr, buf, INET6_ADDRSTRLEN);
+}
+
+void vip_conf_free(struct vip_conf *c)
+{
+	if (c == NULL)
+		return;
+	arena_fini(&c->arena);
+	free(c);
+}
+
+/* keepalived's defaults, where it has one: advert 1 s, priority 100, preempt on, 5 gratuitous
+ * ARPs; ours are spaced 10 ms apart rather than sent back to back so a switch that drops one
+ * of a burst still learns the move from the next. */
+static void set_defaults(struct vip_instance_conf *inst)
+{
+	inst->priority = 100;
+	inst->advert_cs = 100;
+	inst->preempt = true;
+	inst->csum = VRRP_CSUM_PSEUDO;
+	inst->garp_count = 5;
+	inst->garp_interval_ms = 10;
+	inst->witness_timeout_ms = 500;
+	inst->fence.name = "fence";
+	inst->fence.kind = CHECK_EXEC;
+	inst->fence.timeout_ms = 10000;
+	inst->fence.rise = inst->fence.fall = 1;
+}
+
+static int finish_instance(struct vip_instance_conf *inst, struct stanza_ctx *c)
+{
+	char text[INET6_ADDRSTRLEN];
+	int rc = 0;
+
+	c->line = inst->line;
+	if (inst->ifname[0] == '\0')
+		rc = stanza_error(c, "vrrp_instance %s: add `interface NAME`", inst->name);
+	if (inst->vrid == 0)
+		rc = stanza_error(
+			c, "vrrp_instance %s: add `vrid 1-255` (the VRID all its nodes share)",
+			inst->name);
+	if (inst->vip_count == 0)
+		rc = stanza_error(c, "vrrp_instance %s: add at least one `vip ADDRESS/PREFIX`",
+				  inst->name);
+	for (unsigned i = 0; i < inst->peer_count; i++)
+		if (inst->peers[i].family != inst->family)
+			rc = stanza_error(c,
+					  "vrrp_instance %s: unicast-peer %s is not of the "
+					  "advertised family (that of the first vip)",
+					  inst->name, vip_addr_text(&inst->peers[i], text));
+	if (inst->has_unicast_src && inst->unicast_src.family != inst->family)
+		rc = stanza_error(c,
+				  "vrrp_instance %s: unicast-src is not of the advertised family",
+				  inst->name);
+	if (inst->has_unicast_src && inst->peer_count == 0)
+		rc = stanza_error(c,
+				  "vrrp_instance %s: unicast-src without unicast-peer: add the "
+				  "peers, or remove it to use multicast",
+				  inst->name);
+	inst->fence.interval_ms = inst->fence.timeout_ms + 1;
+	return rc;
+}
+
+static int check_unique(struct vip_conf *conf, struct vip_instance_conf *inst, struct stanza_ctx *c)
+{
+	for (unsigned i = 0; i < conf->count; i++) {
+		const struct vip_instance_conf *o = conf->instances[i];
+
+		c->line = inst->line;
+		if (strcmp(o->name, inst->name) == 0)
+			return stanza_error(c,
+					    "vrrp_instance %s is defined twice (first at line %u)",
+					    inst->name, o->line);
+		if (o->vrid == inst->vrid && o->family == inst->family &&
+		    strcmp(o->ifname, inst->ifname) == 0)
+			return stanza_error(c,
+					    "vrrp_instance %s: vrid %u on %s is already used by "
+					    "%s (line %u); give it another vrid",
+					    inst->name, inst->vrid, inst->ifname, o->name, o->line);
+	}
+	return 0;
+}
+
+/* Cuts a `#` comment (outside quotes) and trailing blanks off `s`. */
+static void strip_comment(char *s)
+{
+	bool quoted = false;
+	size_t n;
+
+	for (char *p = s; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		if (*p == '#' && !quoted && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+}
+
+static struct vip_instance_conf *open_block(struct vip_conf *conf, struct conf_line *l)
+{
+	struct vip_instance_conf *inst;
+	struct stanza_args *a = &l->a;
+
+	if (a->count != 3 || strcmp(a->values[0], "vrrp_instance") != 0 || a->keys[1] != NULL ||
+	    strcmp(a->values[2], "{") != 0 || !stanza_is_identifier(a->values[1])) {
+		stanza_error(
+			l->c,
+			"expected `vrrp_instance NAME {` on one line (NAME: letters, digits, '-', "
+			"'_'), found '%s'",
+			l->raw);
+		return NULL;
+	}
+	if (conf->count == VIP_INSTANCES_MAX) {
+		stanza_error(l->c, "at most %d instances", VIP_INSTANCES_MAX);
+		return NULL;
+	}
+	inst = arena_alloc(&conf->arena, sizeof(*inst));
+	if (inst != NULL)
+		inst->name = arena_dup(&conf->arena, a->values[1], strlen(a->values[1]) + 1);
+	if (inst == NULL || inst->name == NULL) {
+		l->c->out_of_memory = true;
+		return NULL;
+	}
+	inst->file = l->c->file;
+	inst->line = l->c->line;
+	set_defaults(inst);
+	return inst;
+}
+
+/* One line: opens a block, closes it, or is a keyword of the open one. */
+static void read_line(struct vip_conf *conf, struct vip_instance_conf **open, struct conf_line *l)
+{
+	if (l->a.count == 0)
+		return;
+	if (*open == NULL) {
+		*open = open_block(conf, l);
+		return;
+	}
+	if (l->a.count == 1 && l->a.keys[0] == NULL && strcmp(l->a.values[0], "}") == 0) {
+		unsigned line = l->c->line;
+
+		if (finish_instance(*open, l->c) == 0 && check_unique(conf, *open, l->c) == 0)
+			conf->instances[conf->count++] = *open;
+		l->c->line = line;
+		*open = NULL;
+		return;
+	}
+	conf_keywords_apply(*open, l);
+}
+
+int vip_conf_parse(struct vip_conf **out, const char *text, const char *file, struct diag *d)
+{
+	struct vip_conf *conf = calloc(1, sizeof(*conf));
+	struct stanza_ctx c = { .d = d, .file = file };
+	struct vip_instance_conf *open = NULL;
+	size_t errors = d->count;
+	const char *p = text;
+
+	if (conf == NULL)
+		return -ENOMEM;
+	arena_init(&conf->arena);
+	c.arena = &conf->arena;
+	c.file = arena_dup(&conf->arena, file, strlen(file) + 1);
+	if (c.file == NULL) {
+		vip_conf_free(conf);
+		return -ENOMEM;
+	}
+	while (*p != '\0' && !c.out_of_memory) {
+		size_t n = strcspn(p, "\n");
+		char *buf = strndup(p, n);
+		struct conf_line l = { .raw = buf, .c = &c };
+
+		c.line++;
+		if (buf == NULL) {
+			c.out_of_memory = true;
+			break;
+		}
+		strip_comment(buf);
+		if (stanza_args_split(&l.a, buf, &c) == 0)
+			read_line(conf, &open, &l);
+		stanza_args_free(&l.a);
+		free(buf);
+		p += n + (p[n] == '\n');
+	}
+	if (open != NULL) {
+		c.line = open->line;
+		stanza_error(&c, "vrrp_instance %s is not closed: add a line with `}`", open->name);
+	}
+	if (d->count == errors && conf->count == 0)
+		diag_add(d, file, 0, "no vrrp_instance: nothing to do");
+	if (c.out_of_memory || d->count != errors) {
+		vip_conf_free(conf);
+		return c.out_of_memory ? -ENOMEM : -EINVAL;
+	}
+	*out = conf;
+	return 0;
+}
+
+int vip_conf_load(struct vip_conf **out, const char *path, struct diag *d)
+{
+	FILE *fp = fopen(path, "r");
+	char *text;
+	size_t n;
+	int rc;
+
+	if (fp == NULL) {
+		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+		return -EINVAL;
+	}
+	text = malloc(CONF_MAX_BYTES + 1);
+	if (text == NULL) {
+		fclose(fp);
+		return -ENOMEM;
+	}
+	n = fread(text, 1, CONF_MAX_BYTES + 1, fp);
+	fclose(fp);
+	if (n > CONF_MAX_BYTES) {
+		free(text);
+		diag_add(d, path, 0, "larger than %d bytes", CONF_MAX_BYTES);
+		return -EINVAL;
+	}
+	text[n] = '\0';
+	rc = vip_conf_parse(out, text, path, d);
+	free(text);
+	return rc;
+}

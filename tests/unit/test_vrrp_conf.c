@@ -1,0 +1,201 @@
+/* Unit tests for vip.conf (health/vip/conf.c): a full instance, defaults, and errors that name
+ * file:line and the fix. */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "health/vip/conf.h"
+
+static const char full[] = "# a site's web VIP\n"
+			   "vrrp_instance web {\n"
+			   "\tinterface eth0\n"
+			   "\tvrid 51\n"
+			   "\tpriority 150\n"
+			   "\tadvert 10ms   # 1 cs\n"
+			   "\tvip 192.0.2.100/24\n"
+			   "\tvip 2001:db8::100/64\n"
+			   "\tpreempt on\n"
+			   "\tpreempt-delay 2s\n"
+			   "\tunicast-src 192.0.2.11\n"
+			   "\tunicast-peer 192.0.2.12\n"
+			   "\tchecksum plain\n"
+			   "\tgarp-count 3\n"
+			   "\tgarp-interval 20ms\n"
+			   "\tgarp-refresh 60s\n"
+			   "\ttrack-interface eth1 weight=30\n"
+			   "\ttrack-check 192.0.2.11 fault web http port=8080 interval=1s fall=3\n"
+			   "\tnotify-master /usr/local/bin/hook master\n"
+			   "\twitness 192.0.2.1 arp\n"
+			   "\twitness 2001:db8::1\n"
+			   "\twitness-timeout 300ms\n"
+			   "\tfence /usr/local/sbin/stonith --node b\n"
+			   "\tfence-timeout 3s\n"
+			   "}\n";
+
+static void test_full_instance(void **state)
+{
+	struct vip_conf *c = NULL;
+	const struct vip_instance_conf *i;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(vip_conf_parse(&c, full, "vip.conf", &d), 0);
+	assert_int_equal(d.count, 0);
+	assert_int_equal(c->count, 1);
+	i = c->instances[0];
+	assert_string_equal(i->name, "web");
+	assert_string_equal(i->ifname, "eth0");
+	assert_int_equal(i->vrid, 51);
+	assert_int_equal(i->priority, 150);
+	assert_int_equal(i->advert_cs, 1);
+	assert_int_equal(i->vip_count, 2);
+	assert_int_equal(i->family, AF_INET); /* the first vip's: the IPv6 one moves along */
+	assert_int_equal(i->vips[1].family, AF_INET6);
+	assert_int_equal(i->vips[1].prefix, 64);
+	assert_true(i->preempt);
+	assert_int_equal(i->preempt_delay_ms, 2000);
+	assert_int_equal(i->peer_count, 1);
+	assert_int_equal(i->csum, VRRP_CSUM_PLAIN);
+	assert_int_equal(i->garp_count, 3);
+	assert_int_equal(i->garp_interval_ms, 20);
+	assert_int_equal(i->garp_refresh_ms, 60000);
+	assert_int_equal(i->track_count, 2);
+	assert_int_equal(i->tracks[0].weight, 30);
+	assert_true(i->tracks[1].fault);
+	assert_int_equal(i->tracks[1].check.kind, CHECK_HTTP);
+	assert_int_equal(i->tracks[1].check.port, 8080);
+	assert_int_equal(i->tracks[1].check.fall, 3);
+	assert_int_equal(i->tracks[1].line, 18);
+	assert_string_equal(i->notify_master, "/usr/local/bin/hook master");
+	assert_int_equal(i->witness_count, 2);
+	assert_int_equal(i->witnesses[0].method, VIP_WITNESS_ARP);
+	assert_int_equal(i->witnesses[1].method, VIP_WITNESS_PING);
+	assert_int_equal(i->witness_timeout_ms, 300);
+	assert_true(i->has_fence);
+	assert_string_equal(i->fence.argv[2], "b");
+	assert_null(i->fence.argv[3]);
+	assert_int_equal(i->fence.timeout_ms, 3000);
+	vip_conf_free(c);
+	diag_fini(&d);
+}
+
+static void test_defaults(void **state)
+{
+	struct vip_conf *c = NULL;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(vip_conf_parse(&c,
+					"vrrp_instance a {\n interface eth0\n vrid 1\n"
+					" vip 2001:db8::1\n}\n",
+					"v.conf", &d),
+			 0);
+	/* keepalived's defaults: priority 100, advert 1 s, preempt, 5 gratuitous ARPs */
+	assert_int_equal(c->instances[0]->priority, 100);
+	assert_int_equal(c->instances[0]->advert_cs, 100);
+	assert_true(c->instances[0]->preempt);
+	assert_int_equal(c->instances[0]->garp_count, 5);
+	assert_int_equal(c->instances[0]->csum, VRRP_CSUM_PSEUDO);
+	assert_int_equal(c->instances[0]->vips[0].prefix, 128);
+	vip_conf_free(c);
+	diag_fini(&d);
+}
+
+/* Parses `text` and expects exactly one error, equal to `want`. */
+static void expect_error(const char *text, const char *want)
+{
+	struct vip_conf *c = NULL;
+	struct diag d;
+
+	diag_init(&d);
+	assert_int_equal(vip_conf_parse(&c, text, "vip.conf", &d), -EINVAL);
+	assert_null(c);
+	if (d.count != 1 || strcmp(d.lines[0], want) != 0) {
+		for (size_t i = 0; i < d.count; i++)
+			print_message("got: %s\n", d.lines[i]);
+		fail_msg("wanted: %s", want);
+	}
+	diag_fini(&d);
+}
+
+#define HEAD "vrrp_instance a {\n interface eth0\n vrid 7\n vip 192.0.2.100/24\n"
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error(HEAD " advert 15ms\n}\n",
+		     "vip.conf:5: advert 15ms: VRRPv3 counts in centiseconds; use a multiple of "
+		     "10ms");
+	expect_error(HEAD " advert 41s\n}\n",
+		     "vip.conf:5: advert 41s is out of range: use 10ms to 40.95s");
+	expect_error(HEAD " virtual_router_id 7\n}\n",
+		     "vip.conf:5: unknown keyword 'virtual_router_id' in vrrp_instance a (the "
+		     "README maps keepalived's keywords to ours)");
+	expect_error(HEAD " vip 192.0.2.300/24\n}\n",
+		     "vip.conf:5: '192.0.2.300/24' is not an IPv4 or IPv6 address: write "
+		     "192.0.2.10/24 or 2001:db8::10/64");
+	expect_error(HEAD " vip 192.0.2.7/33\n}\n",
+		     "vip.conf:5: '192.0.2.7/33': the prefix length must be 0 to 32");
+	expect_error(HEAD, "vip.conf:1: vrrp_instance a is not closed: add a line with `}`");
+	expect_error("vrrp_instance a {\n vrid 7\n vip 192.0.2.1\n}\n",
+		     "vip.conf:1: vrrp_instance a: add `interface NAME`");
+	expect_error("vrrp_instance a\n",
+		     "vip.conf:1: expected `vrrp_instance NAME {` on one line "
+		     "(NAME: letters, digits, '-', '_'), found 'vrrp_instance a'");
+	expect_error(HEAD "}\nvrrp_instance b {\n interface eth0\n vrid 7\n vip 192.0.2.1\n}\n",
+		     "vip.conf:6: vrrp_instance b: vrid 7 on eth0 is already used by a (line 1); "
+		     "give it another vrid");
+	expect_error(HEAD " priority 256\n}\n",
+		     "vip.conf:5: priority 256: use a whole number from 1 to 255");
+	expect_error(HEAD " track-check 192.0.2.1 weight=10 web tcp\n}\n",
+		     "vip.conf:5: check 'web': tcp checks need port=");
+	expect_error(HEAD " track-interface eth1\n}\n",
+		     "vip.conf:5: track-interface takes 2 values: track-interface eth1 weight=20 "
+		     "(or fault)");
+	expect_error(HEAD " witness 2001:db8::1 arp\n}\n",
+		     "vip.conf:5: witness 2001:db8::1 arp: ARP is IPv4 only; use ping for IPv6");
+	expect_error(HEAD " unicast-peer 2001:db8::2\n}\n",
+		     "vip.conf:1: vrrp_instance a: unicast-peer 2001:db8::2 is not of the "
+		     "advertised family (that of the first vip)");
+	expect_error(HEAD " fence stonith b\n}\n", "vip.conf:5: fence needs an absolute program "
+						   "path: fence /usr/local/sbin/stonith --node b");
+	expect_error(HEAD " notify-master \"/bin/sh -c x\"\n}\n",
+		     "vip.conf:5: notify-master needs an absolute program path and plain arguments "
+		     "(no shell, no quotes): notify-master /etc/baton/vip-hook");
+	expect_error("# nothing\n", "vip.conf: no vrrp_instance: nothing to do");
+}
+
+static void test_missing_file(void **state)
+{
+	struct vip_conf *c = NULL;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(vip_conf_load(&c, "/nonexistent/vip.conf", &d), -EINVAL);
+	assert_string_equal(d.lines[0], "/nonexistent/vip.conf: cannot open: No such file or "
+					"directory");
+	diag_fini(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_instance),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
