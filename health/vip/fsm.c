@@ -99,8 +99,8 @@ unsigned vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now_us)
 			    : f->lower_since_us >= 0 ? "preempting a lower priority master"
 						     : "no advert within Master_Down_Interval";
 		f->handoff = false;
-		/* the gate has at most one more interval before this deadline fires again and
-		 * the caller should judge it failed */
+		/* not a timer while the gate runs (it bounds itself); vrrp_fsm_claim() sets the
+		 * next one */
 		f->deadline_us = now_us + vrrp_master_down_us(f->priority, f->master_adver_cs);
 		return VRRP_ACT_CLAIM;
 	}

@@ -36,7 +36,8 @@ struct vip_gate {
 	struct event *arp_ev;
 	uint8_t mac[6];
 	bool finished, ok;
-	char why[PROBE_REASON_MAX + 64];
+	char witness[INET6_ADDRSTRLEN + 32]; /* which witness answered, for the reason */
+	char why[PROBE_REASON_MAX + 96];
 	vip_gate_done_fn *done;
 	void *arg;
 };
@@ -88,7 +89,8 @@ static void conclude(struct vip_gate *g, bool ok, const char *what, const char *
 	stop_probes(g);
 	g->finished = true;
 	g->ok = ok;
-	snprintf(g->why, sizeof(g->why), "%s%s", what, detail);
+	snprintf(g->why, sizeof(g->why), "%s%s%s%s", g->witness,
+		 g->witness[0] && what[0] ? ", " : "", what, detail);
 	evtimer_del(g->timer);
 	evtimer_add(g->timer, &now);
 }
@@ -97,11 +99,12 @@ static void start_fence(struct vip_gate *g);
 
 static void witness_answered(struct vip_gate *g, const char *how, const struct vip_addr *a)
 {
-	char text[INET6_ADDRSTRLEN], what[INET6_ADDRSTRLEN + 32];
+	char text[INET6_ADDRSTRLEN];
 
-	snprintf(what, sizeof(what), "witness %s answered %s", vip_addr_text(a, text), how);
+	snprintf(g->witness, sizeof(g->witness), "witness %s answered %s", vip_addr_text(a, text),
+		 how);
 	if (!g->conf->has_fence) {
-		conclude(g, true, what, "");
+		conclude(g, true, "", "");
 		return;
 	}
 	stop_probes(g);

@@ -39,6 +39,8 @@ struct vip_instance {
 	struct vip_counters counters;
 	bool stopped;
 	char why[WHY_MAX]; /* the reason of a transition that the state machine did not give */
+	char refused_why[WHY_MAX]; /* the last refused claim's reason, and when it was logged */
+	int64_t refused_us;
 };
 
 static int64_t now_us(void)
@@ -174,6 +176,20 @@ static void transition(struct vip_instance *inst, enum vrrp_state before, const 
 
 static void apply(struct vip_instance *inst, unsigned act, enum vrrp_state before, const char *why);
 
+/* A refused claim is retried every Master_Down_Interval for as long as the partition lasts:
+ * one line when the reason changes, and a reminder every minute, not one per retry. */
+static void refused(struct vip_instance *inst, const char *why)
+{
+	int64_t now = now_us();
+
+	if (strcmp(why, inst->refused_why) == 0 && now - inst->refused_us < 60000000)
+		return;
+	snprintf(inst->refused_why, sizeof(inst->refused_why), "%s", why);
+	inst->refused_us = now;
+	log_warn("vip %s: not claiming the VIPs: %s; retrying every Master_Down_Interval",
+		 inst->conf->name, why);
+}
+
 static void on_gate(void *arg, bool ok, const char *why)
 {
 	struct vip_instance *inst = arg;
@@ -183,8 +199,7 @@ static void on_gate(void *arg, bool ok, const char *why)
 	inst->gate = NULL;
 	snprintf(reason, sizeof(reason), "%s; %s", inst->fsm.reason, why);
 	if (!ok)
-		log_warn("vip %s: not claiming the VIPs: %s; retrying in one Master_Down_Interval",
-			 inst->conf->name, why);
+		refused(inst, why);
 	apply(inst, vrrp_fsm_claim(&inst->fsm, now_us(), ok), before, reason);
 }
 
@@ -201,8 +216,7 @@ static unsigned claim(struct vip_instance *inst)
 			    inst);
 	if (rc == 0)
 		return 0;
-	log_warn("vip %s: not claiming the VIPs: the gate cannot start: %s", inst->conf->name,
-		 strerror(-rc));
+	refused(inst, strerror(-rc));
 	return vrrp_fsm_claim(&inst->fsm, now_us(), false);
 }
 
@@ -252,16 +266,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (inst->fsm.claiming && now >= inst->fsm.deadline_us && inst->gate != NULL) {
-		/* the gate outlived a whole Master_Down_Interval: judge it failed */
-		vip_gate_cancel(inst->gate);
-		inst->gate = NULL;
-		log_warn("vip %s: not claiming the VIPs: the gate took longer than "
-			 "Master_Down_Interval",
-			 inst->conf->name);
-		apply(inst, vrrp_fsm_claim(&inst->fsm, now, false), before, NULL);
-		return;
-	}
+	if (inst->fsm.claiming && inst->gate != NULL)
+		return; /* the gate bounds itself (witness-timeout, fence-timeout) and re-arms us */
 	apply(inst, vrrp_fsm_timer(&inst->fsm, now), before, NULL);
 }
 

@@ -120,7 +120,7 @@ vip_link() {
 vip_isolate() {
 	ip netns exec "$VIP_SW" nft -f - <<-NFT
 	table bridge part_$1 {
-		chain fwd {
+		chain isolate {
 			type filter hook forward priority 0; policy accept;
 			iifname "p$1" drop
 			oifname "p$1" drop
@@ -191,4 +191,43 @@ vip_show_logs() {
 		echo "# --- $f"
 		sed 's/^/# /' "$f" | tail -n 30
 	done
+}
+
+# vip_keepalived_conf PRIORITY ADVERT_S: Debian's keepalived as a VRRPv3 peer of vip_conf.
+vip_keepalived_conf() {
+	cat <<-CONF
+	global_defs {
+		vrrp_version 3
+		max_auto_priority -1
+	}
+	vrrp_instance lab {
+		state BACKUP
+		interface eth0
+		virtual_router_id 51
+		priority $1
+		advert_int $2
+		virtual_ipaddress {
+			$VIP4/24
+		}
+	}
+	CONF
+}
+
+# vip_keepalived_start NAME CONF: keepalived (VRRP only, foreground) in NAME's namespace; its
+# pid files in $WORKDIR so it never meets a system keepalived.
+vip_keepalived_start() {
+	local name=$1 log=$WORKDIR/$1.log
+	ip netns exec "$(vip_ns "$name")" keepalived -n -l -D --vrrp -f "$2" \
+		-p "$WORKDIR/$name.pid" -r "$WORKDIR/$name.vrrp.pid" >>"$log" 2>&1 &
+	VIP_PID[$name]=$!
+}
+
+# vip_keepalived_kill NAME: SIGKILL both keepalived processes (the parent would restart its
+# VRRP child, and a lone child would linger): the crash case.
+vip_keepalived_kill() {
+	local child
+	child=$(cat "$WORKDIR/$1.vrrp.pid" 2>/dev/null)
+	kill -KILL "${VIP_PID[$1]}" 2>/dev/null
+	[ -n "$child" ] && kill -KILL "$child" 2>/dev/null
+	wait "${VIP_PID[$1]}" 2>/dev/null
 }

@@ -1,0 +1,94 @@
+#!/bin/bash
+# Lab: an IPv6 instance (adverts to ff02::12 from the link-local address, the VIP added without
+# DAD and announced by unsolicited NA) fails over on a crash; then an IPv4 instance in unicast
+# mode does the same, and drops adverts from a sender that is not one of its peers.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/lab/vip_lib.sh"
+vip_lab_init
+tap_plan 6
+
+vip_node a 11
+vip_node b 12
+vip_node c 13
+vip_node client 50
+v6conf() {
+	cat <<-CONF
+	vrrp_instance six {
+		interface eth0
+		vrid 61
+		priority $1
+		advert 50ms
+		vip $VIP6/64
+	}
+	CONF
+}
+v6conf 150 >"$WORKDIR/a6.conf"
+v6conf 100 >"$WORKDIR/b6.conf"
+vip_start a "$WORKDIR/a6.conf"
+vip_start b "$WORKDIR/b6.conf"
+if vip_wait 5 vip_has a "$VIP6" && vip_wait 3 vip_ping client "$VIP6" &&
+	[ "$(vip_masters "$VIP6" a b)" = a ] &&
+	! vip_in a ip -o -6 addr show dev eth0 | grep " $VIP6/" | grep -q tentative; then
+	tap_ok "IPv6: a is master, the VIP is usable at once (no DAD) and answers the client"
+else
+	tap_fail "IPv6: a is master" "$(vip_show_logs)"
+fi
+# the client knows a's MAC for the VIP: only the NA can make it switch before the entry ages
+vip_kill a
+vip_link a down
+if vip_wait 3 vip_has b "$VIP6" && vip_wait 3 vip_ping client "$VIP6"; then
+	tap_ok "IPv6: a crashed, b took the VIP and the client follows (unsolicited NA)"
+else
+	tap_fail "IPv6: a crashed, b took the VIP" "$(vip_show_logs; vip_in client ip -6 neigh)"
+fi
+vip_stop b
+vip_link a up
+
+ucconf() {
+	cat <<-CONF
+	vrrp_instance uni {
+		interface eth0
+		vrid 52
+		priority $1
+		advert 50ms
+		vip $VIP4/24
+		unicast-src $2
+		unicast-peer $3
+	}
+	CONF
+}
+ucconf 150 192.0.2.11 192.0.2.12 >"$WORKDIR/au.conf"
+ucconf 100 192.0.2.12 192.0.2.11 >"$WORKDIR/bu.conf"
+# c is a stranger: it sends to a, which does not list it
+ucconf 200 192.0.2.13 192.0.2.11 >"$WORKDIR/cu.conf"
+vip_start a "$WORKDIR/au.conf"
+vip_start b "$WORKDIR/bu.conf"
+if vip_wait 5 vip_has a "$VIP4" && vip_wait 3 vip_ping client "$VIP4" &&
+	[ "$(vip_masters "$VIP4" a b)" = a ]; then
+	tap_ok "unicast: a is master"
+else
+	tap_fail "unicast: a is master" "$(vip_show_logs)"
+fi
+vip_start c "$WORKDIR/cu.conf"
+sleep 0.5 # the fixture: c advertises to a for ten intervals
+kill -USR1 "${VIP_PID[a]}"
+if vip_wait 3 vip_log_has a 'vip uni: master, .* peer=[1-9]' && vip_has a "$VIP4"; then
+	tap_ok "unicast: adverts from a non-peer are dropped and counted"
+else
+	tap_fail "unicast: adverts from a non-peer are dropped" "$(vip_show_logs)"
+fi
+vip_stop c
+vip_in c ip addr del "$VIP4/24" dev eth0 2>/dev/null
+vip_kill a
+vip_link a down
+if vip_wait 3 vip_has b "$VIP4" && vip_wait 3 vip_ping client "$VIP4"; then
+	tap_ok "unicast: a crashed, b took the VIP"
+else
+	tap_fail "unicast: a crashed, b took the VIP" "$(vip_show_logs)"
+fi
+if vip_log_has b 'vip uni: backup -> master \(no advert within Master_Down_Interval'; then
+	tap_ok "unicast: b logged why it took over"
+else
+	tap_fail "unicast: b logged why it took over" "$(vip_show_logs)"
+fi
+tap_done
