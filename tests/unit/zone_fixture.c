@@ -71,7 +71,8 @@ size_t fixture_build_query(const struct fixture_query *fq, uint8_t *out, size_t 
 		wire_write_u8(&w, fq->edns_version);
 		wire_write_u16(&w, fq->edns_do ? 0x8000 : 0);
 		wire_write_u16(&w, (uint16_t)fq->options_len);
-		wire_write(&w, fq->options, fq->options_len);
+		if (fq->options_len > 0)
+			wire_write(&w, fq->options, fq->options_len);
 	}
 	ldns_rdf_deep_free(name);
 	assert_int_equal(w.error, 0);
