@@ -122,8 +122,9 @@ tests_fuzz_fuzz_gossip_SOURCES = tests/fuzz/fuzz_gossip.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_gossip_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_fuzz_gossip_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_gossip_LDADD = $(GOSSIP_LIBS)
-TESTS += tests/fuzz/replay_gossip.sh
-EXTRA_DIST += tests/fuzz/replay_gossip.sh tests/fuzz/make_gossip_corpus.py
+TESTS += tests/fuzz/replay_gossip.sh tests/integration/gossip.sh
+EXTRA_DIST += tests/fuzz/replay_gossip.sh tests/fuzz/make_gossip_corpus.py \
+	tests/integration/gossip.sh tests/integration/gossip_inject.py
 # --- end gossip ---
 # baton-vip (issue 7): unit tests, the VRRP advert fuzz target and its corpus replay, and the
 # lab tests (network namespaces; root, as CI runs).

@@ -11,3 +11,7 @@ dist_noinst_SCRIPTS += tools/test tools/demo tools/install-deps tools/bench-dns 
 baton_check_SOURCES = tools/check.c
 baton_check_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS)
 baton_check_LDADD = $(HEALTH_LIBS)
+# baton-keygen: a gossip member's Ed25519 key pair (issue 6).
+sbin_PROGRAMS += baton-keygen
+baton_keygen_SOURCES = tools/keygen.c
+baton_keygen_LDADD = $(GOSSIP_LIBS)

@@ -190,7 +190,9 @@ int gossip_node_watch(struct gossip_node *n, const char *zone, const char *site,
 	s = &sites[n->site_count];
 	memset(s, 0, sizeof(*s));
 	s->id = id;
-	s->zone = strdup(zone);
+	/* "example.com." and "example.com" are one zone; status shows it without the dot */
+	s->zone = strndup(zone, strlen(zone) > 1 && zone[strlen(zone) - 1] == '.' ? strlen(zone) - 1
+										  : strlen(zone));
 	s->name = strdup(site);
 	if (s->zone == NULL || s->name == NULL) {
 		free(s->zone);

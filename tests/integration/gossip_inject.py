@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Sends one gossip datagram (wire format v1, README "Gossip and quorum") to HOST:PORT, claiming
+a site's verdict: signed with a member's PEM key (--key), or a fresh key no one trusts
+(--stranger); --seq and --age-ms make replays and stale datagrams, --tamper flips a byte of the
+observation after signing."""
+import argparse
+import socket
+import struct
+import time
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+
+def site_id(name):
+    h = 0xCBF29CE484222325
+    zone, site = name.split("/")
+    for b in (zone.lower().rstrip(".") + "/" + site.lower()).encode():
+        h ^= b
+        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--to", required=True, help="HOST:PORT")
+    who = ap.add_mutually_exclusive_group(required=True)
+    who.add_argument("--key", help="the PEM private key to sign with")
+    who.add_argument("--stranger", action="store_true")
+    ap.add_argument("--site", default="example.com/fra")
+    ap.add_argument("--verdict", choices=["up", "down"], default="up")
+    ap.add_argument("--seq", type=int, default=None, help="default: now in microseconds")
+    ap.add_argument("--age-ms", type=int, default=0)
+    ap.add_argument("--tamper", action="store_true")
+    a = ap.parse_args()
+    if a.stranger:
+        key = Ed25519PrivateKey.generate()
+    else:
+        with open(a.key, "rb") as f:
+            key = serialization.load_pem_private_key(f.read(), password=None)
+    pub = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    now_ms = int(time.time() * 1000)
+    seq = a.seq if a.seq is not None else now_ms * 1000 + 999
+    body = b"BG\x01\x01" + pub[:8] + struct.pack(">QQBBH", seq, now_ms - a.age_ms, 0, 1, 1)
+    body += struct.pack(">QBBH", site_id(a.site), 1 if a.verdict == "up" else 2, 0, 0)
+    msg = bytearray(body + key.sign(body))
+    if a.tamper:
+        msg[32 + 8] ^= 3
+    host, port = a.to.rsplit(":", 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(bytes(msg), (host, int(port)))
+
+
+if __name__ == "__main__":
+    main()
