@@ -13,6 +13,7 @@
 
 #include "baton/log.h"
 #include "health/engine.h"
+#include "health/history.h"
 #include "health/target.h"
 #include "zones/stanza.h"
 #include "zones/zoneset.h"
@@ -24,6 +25,13 @@
  * thousand sites do not probe in one burst. */
 #define START_SPREAD_MS 2000
 
+/* How long one check of a site takes, over all its addresses. */
+struct check_latency {
+	char *check;
+	const char *kind;
+	struct latency_histogram histogram;
+};
+
 struct engine_site {
 	char *zone;
 	char *name;
@@ -33,6 +41,8 @@ struct engine_site {
 	bool in_use;
 	time_t since;
 	char evidence[256];
+	struct check_latency *latency;
+	unsigned latency_count;
 };
 
 struct health_engine {
@@ -44,6 +54,7 @@ struct health_engine {
 	struct event *publish_timer;
 	bool publish_pending;
 	uint64_t rng;
+	struct health_history history;
 };
 
 const char *health_verdict_name(enum site_verdict v)
@@ -153,15 +164,41 @@ static bool update_site(struct health_engine *e, struct engine_site *s, const st
 	}
 	log_info("site %s: %s -> %s (%s)", s->name, health_verdict_name(s->verdict),
 		 health_verdict_name(v), s->evidence[0] ? s->evidence : "no checks");
+	history_add(&e->history, s->zone, s->name, s->verdict, v,
+		    s->evidence[0] ? s->evidence : "no checks");
 	s->verdict = v;
 	s->since = time(NULL);
 	return true;
+}
+
+static void observe_latency(struct engine_site *s, const struct target *t)
+{
+	struct check_latency *l = NULL, *more;
+
+	for (unsigned i = 0; i < s->latency_count && l == NULL; i++)
+		if (strcmp(s->latency[i].check, t->check->name) == 0)
+			l = &s->latency[i];
+	if (l == NULL) {
+		more = realloc(s->latency, (s->latency_count + 1) * sizeof(*more));
+		if (more == NULL)
+			return; /* a lost observation, not worth failing a check over */
+		s->latency = more;
+		l = &more[s->latency_count];
+		memset(l, 0, sizeof(*l));
+		l->check = strdup(t->check->name);
+		if (l->check == NULL)
+			return;
+		l->kind = check_spec_kind_name(t->check->kind);
+		s->latency_count++;
+	}
+	latency_observe(&l->histogram, (double)(target_now_ms() - t->started_ms) / 1000.0);
 }
 
 static void on_target_result(struct target *t, bool changed, void *arg)
 {
 	struct health_engine *e = arg;
 
+	observe_latency(t->site, t);
 	if (changed && update_site(e, t->site, t))
 		publish(e);
 	else
@@ -199,6 +236,9 @@ void health_engine_free(struct health_engine *e)
 		target_free(t);
 	}
 	for (uint32_t i = 0; i < e->site_count; i++) {
+		for (unsigned j = 0; j < e->sites[i]->latency_count; j++)
+			free(e->sites[i]->latency[j].check);
+		free(e->sites[i]->latency);
 		free(e->sites[i]->zone);
 		free(e->sites[i]->name);
 		free(e->sites[i]);
@@ -365,9 +405,13 @@ int health_engine_drain(struct health_engine *e, const char *name, bool drained)
 
 		if (!s->in_use || strcmp(s->name, name) != 0)
 			continue;
-		if (s->drained != drained)
+		if (s->drained != drained) {
 			log_info("site %s: %s by the operator (zone %s)", s->name,
 				 drained ? "drained" : "undrained", s->zone);
+			history_add(&e->history, s->zone, s->name, s->verdict, s->verdict,
+				    drained ? "drained by the operator"
+					    : "undrained by the operator");
+		}
 		s->drained = drained;
 		n++;
 	}
@@ -419,4 +463,23 @@ bool health_engine_target_info(const struct health_engine *e, uint32_t i, uint32
 		return true;
 	}
 	return false;
+}
+
+const struct health_transition *health_engine_transition(const struct health_engine *e, unsigned i)
+{
+	return history_get(&e->history, i);
+}
+
+bool health_engine_latency(const struct health_engine *e, uint32_t i, uint32_t j,
+			   struct health_latency_info *info)
+{
+	const struct engine_site *s;
+
+	if (i >= e->site_count || !e->sites[i]->in_use || j >= e->sites[i]->latency_count)
+		return false;
+	s = e->sites[i];
+	info->check = s->latency[j].check;
+	info->kind = s->latency[j].kind;
+	info->histogram = &s->latency[j].histogram;
+	return true;
 }

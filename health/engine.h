@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "baton/health.h"
+#include "health/history.h"
 #include "health/probe.h"
 
 struct event_base;
@@ -61,6 +62,19 @@ struct health_target_info {
 
 bool health_engine_target_info(const struct health_engine *e, uint32_t i, uint32_t j,
 			       struct health_target_info *info);
+
+/* The i-th newest verdict transition or drain (0: the last), or NULL past the end. */
+const struct health_transition *health_engine_transition(const struct health_engine *e, unsigned i);
+
+/* How long the j-th check of site i has taken (j from 0 until it returns false). */
+struct health_latency_info {
+	const char *check;
+	const char *kind;
+	const struct latency_histogram *histogram;
+};
+
+bool health_engine_latency(const struct health_engine *e, uint32_t i, uint32_t j,
+			   struct health_latency_info *info);
 
 /* "up", "down", "unknown". */
 const char *health_verdict_name(enum site_verdict v);

@@ -5,6 +5,7 @@ health_libhealth_a_SOURCES = \
 	health/probe.c health/probe.h \
 	health/target.c health/target.h \
 	health/engine.c health/engine.h \
+	health/history.c health/history.h \
 	health/check_tcp.c \
 	health/check_http.c \
 	health/check_dns.c \

@@ -97,8 +97,11 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	bool has_ecs = false, bad_ecs = false;
 	size_t limit;
 
-	if (st == QUERY_DROP)
+	if (st == QUERY_DROP) {
+		if (src->counters != NULL)
+			counter_bump(&src->counters->dropped);
 		return 0;
+	}
 	if (st == QUERY_FORMERR || st == QUERY_NOTIMP)
 		q.edns = false; /* an OPT we could not trust is not echoed */
 	if (st == QUERY_OK && q.ecs_count > 0 && src->ecs) {
@@ -128,6 +131,11 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	if (has_ecs) {
 		r.ecs = &ecs;
 		r.ecs_scope = r.rcode == RCODE_REFUSED ? 0 : echo_scope(&ecs, &client, r.ecs_scope);
+	}
+	if (src->counters != NULL) {
+		counter_bump(&src->counters->rcode[r.rcode < COUNTER_RCODES ? r.rcode : 0]);
+		if (q.question_len > 0)
+			counter_bump(&src->counters->qtype[counter_type_of(q.qtype)]);
 	}
 	return response_finish(&r);
 }

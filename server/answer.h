@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "server/counters.h"
 #include "zones/zoneset.h"
 
 #define ANSWER_TCP_MAX 65535
@@ -19,6 +20,7 @@ struct answer_source {
 	const struct health_view *health; /* NULL: every site's verdict is unknown */
 	uint16_t edns_size; /* our payload size (RFC 6891 §6.2.3) */
 	bool ecs; /* read EDNS Client Subnet and echo it (RFC 7871); else ignore the option */
+	struct dns_counters *counters; /* the calling thread's own, or NULL */
 };
 
 /* Answers the query `pkt` of `len` bytes from `peer` (NULL: unknown; policy=geo then answers

@@ -35,7 +35,7 @@ struct key {
 	unsigned min, max; /* for numbers */
 };
 
-static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address;
+static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address, set_http_listen;
 
 #define CFG(field) offsetof(struct config, field)
 #define ZONE(field) offsetof(struct config_zone, field)
@@ -54,6 +54,8 @@ static const struct key keys[] = {
 	{ "verbosity", SECTION_SERVER, false, set_uint, CFG(verbosity), 0, 3 },
 	{ "geoip-database", SECTION_SERVER, false, set_string, CFG(geoip_database), 0, 0 },
 	{ "ecs", SECTION_SERVER, false, set_yes_no, CFG(ecs), 0, 0 },
+	{ "http-listen", SECTION_SERVER, false, set_http_listen, 0, 0, 0 },
+	{ "username", SECTION_SERVER, false, set_string, CFG(username), 0, 0 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
 };
@@ -259,6 +261,31 @@ static void add_address(struct parser *p, const struct key *k, const char *value
 	}
 	p->explicit_port[cfg->address_count] = (uint16_t)port;
 	cfg->address_count++;
+}
+
+/* `addr@port` (the port is required: no port is the HTTP default of a DNS server). */
+static void set_http_listen(struct parser *p, const struct key *k, const char *value)
+{
+	const char *at = strrchr(value, '@');
+	size_t len = at != NULL ? (size_t)(at - value) : 0;
+	char host[INET6_ADDRSTRLEN] = "";
+	unsigned long port = 0;
+	struct sockaddr_storage *ss = &p->cfg->http_listen;
+
+	if (at == NULL || !parse_number(at + 1, &port) || port < 1 || port > 65535) {
+		complain(p, "%s: write ADDRESS@PORT, like 127.0.0.1@8053", k->name);
+		return;
+	}
+	if (len < sizeof(host))
+		memcpy(host, value, len);
+	if (len >= sizeof(host) || !to_sockaddr(host, ss)) {
+		complain(p, "%s: '%.*s' is not an IPv4 or IPv6 address", k->name, (int)len, value);
+		return;
+	}
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
 }
 
 /* Checks the zone section being left: a zone needs both keys. A key given with a bad value
@@ -681,6 +708,7 @@ void config_free(struct config *cfg)
 	free(cfg->pidfile);
 	free(cfg->state_file);
 	free(cfg->geoip_database);
+	free(cfg->username);
 	free(cfg->zonesdir);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -35,6 +35,8 @@ struct config {
 	char *geoip_database; /* a MaxMind DB for policy=geo; NULL: none. Absolute, or resolved
 	                           * against the config file's folder */
 	bool ecs; /* use and echo EDNS Client Subnet (RFC 7871); default yes */
+	struct sockaddr_storage http_listen; /* ss_family 0: no HTTP listener (the default) */
+	char *username; /* switch to this user after binding; NULL: stay who we are */
 	struct config_zone *zones;
 	size_t zone_count;
 };

@@ -116,7 +116,7 @@ static void dispatch(struct server *s, const char *line, struct evbuffer *out)
 		status_text(s, out);
 	} else if (strcmp(line, "status json") == 0) {
 		evbuffer_add_printf(out, "ok\n");
-		status_json(s, out);
+		status_json(s, out, NULL);
 	} else if (strncmp(line, "drain ", 6) == 0) {
 		reply_drain(s, line + 6, true, out);
 	} else if (strncmp(line, "undrain ", 8) == 0) {

@@ -19,7 +19,28 @@ server_libserver_a_SOURCES = \
 	server/status.c server/status.h \
 	server/drainfile.c server/drainfile.h \
 	server/failovers.c server/failovers.h \
+	server/counters.c server/counters.h \
+	server/metrics.c server/metrics.h \
+	server/http.c server/http.h \
+	server/privileges.c server/privileges.h \
+	server/status_page.h \
 	server/server.h
+nodist_server_libserver_a_SOURCES = server/status_page.c
+# The status page is written as a plain HTML file and compiled in as a string: no build step
+# for the page itself, and nothing to find on disk at run time.
+server/status_page.c: $(top_srcdir)/server/status_page.html
+	@$(MKDIR_P) server
+	$(AM_V_GEN){ \
+	  echo '/* Generated from server/status_page.html by server/local.mk: edit that file. */'; \
+	  echo '#include "autoconfig.h"'; \
+	  echo '#include "server/status_page.h"'; \
+	  echo 'const char status_page_html[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $<; \
+	  printf '\t"";\n'; \
+	  echo 'const size_t status_page_html_len = sizeof(status_page_html) - 1;'; \
+	} >$@.tmp && mv $@.tmp $@
+CLEANFILES += server/status_page.c
+EXTRA_DIST += server/status_page.html
 SERVER_LIBS = server/libserver.a $(HEALTH_LIBS) $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS) \
 	$(MAXMINDDB_LIBS) -lm
 

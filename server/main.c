@@ -18,6 +18,8 @@
 #include "server/control.h"
 #include "server/drainfile.h"
 #include "server/geo.h"
+#include "server/http.h"
+#include "server/privileges.h"
 #include "server/reload.h"
 #include "server/server.h"
 #include "server/tcp.h"
@@ -104,6 +106,19 @@ static void open_listeners(struct server *s)
 	rc = control_open(&s->control, s);
 	if (rc < 0)
 		fatal("cannot open the control socket: %s", strerror(-rc));
+	rc = http_server_open(&s->http, s);
+	if (rc < 0)
+		fatal("cannot open the HTTP listener: %s", strerror(-rc));
+}
+
+/* After binding (port 53 needs root or CAP_NET_BIND_SERVICE) and before reading any zone, so
+ * zone files and checks never run as root. */
+static void drop_privileges(struct server *s)
+{
+	const char *owned[] = { s->cfg.control_socket, s->cfg.pidfile, s->cfg.state_file, NULL };
+
+	if (s->cfg.username != NULL && privileges_drop(s->cfg.username, owned) < 0)
+		fatal("username %s: cannot drop privileges (see above)", s->cfg.username);
 }
 
 static void run(struct server *s)
@@ -155,6 +170,7 @@ int main(int argc, char **argv)
 	if (event_reinit(s.base) < 0)
 		fatal("cannot reinitialise the event loop after fork");
 	write_pidfile(s.cfg.pidfile);
+	drop_privileges(&s);
 	rcu_register_thread();
 	rcu_thread_offline();
 	if (health_engine_new(&s.engine, s.base, &s.health) < 0)
@@ -176,6 +192,7 @@ int main(int argc, char **argv)
 	if (udp_workers_start(s.udp) < 0)
 		fatal("cannot start the UDP workers");
 	run(&s);
+	http_server_free(s.http);
 	control_free(s.control);
 	tcp_server_free(s.tcp);
 	udp_workers_free(s.udp);

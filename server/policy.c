@@ -127,6 +127,16 @@ static unsigned fall_back(struct response *r, const struct zone_failover *f,
 	}
 }
 
+/* Several workers may answer one name at once, so this counter takes an atomic add. */
+static void count_answer(const struct zone_failover *f, const struct zone_site *site)
+{
+	for (uint16_t k = 0; k < f->site_count; k++)
+		if (f->sites[k] == site) {
+			atomic_fetch_add_explicit(&f->answers[k], 1, memory_order_relaxed);
+			return;
+		}
+}
+
 void policy_answer(struct response *r, const struct zone *z, const struct zone_failover *f,
 		   struct policy_context *ctx, uint16_t qtype, const uint8_t *owner)
 {
@@ -135,8 +145,13 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 	uint32_t ttl = policy_ttl(f, ctx->health, now_ms());
 	uint16_t added = 0;
 
-	if (n == 0)
+	if (n > 0) {
+		for (unsigned i = 0; i < n; i++)
+			count_answer(f, sites[i]);
+	} else {
 		n = fall_back(r, f, sites);
+		atomic_fetch_add_explicit(&f->answers[f->site_count], 1, memory_order_relaxed);
+	}
 	if (r->rcode == RCODE_SERVFAIL)
 		return;
 	for (unsigned i = 0; i < n; i++) {

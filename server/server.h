@@ -13,6 +13,7 @@ struct event_base;
 struct udp_workers;
 struct tcp_server;
 struct control;
+struct http_server;
 struct health_engine;
 struct health_view;
 struct geo_db;
@@ -29,6 +30,7 @@ struct server {
 	struct udp_workers *udp;
 	struct tcp_server *tcp;
 	struct control *control;
+	struct http_server *http; /* NULL without http-listen */
 	time_t started;
 	time_t last_reload;
 	unsigned long reloads_ok; /* every zone compiled */

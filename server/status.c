@@ -3,11 +3,15 @@
 #include "autoconfig.h"
 
 #include <event2/buffer.h>
+#include <ldns/ldns.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "health/engine.h"
+#include "server/answer.h"
+#include "server/query.h"
 #include "server/geo_db.h"
 #include "server/status.h"
 #include "server/tcp.h"
@@ -117,7 +121,100 @@ static void json_site(struct server *s, uint32_t i, const struct health_site_inf
 	evbuffer_add_printf(out, "]}");
 }
 
-void status_json(struct server *s, struct evbuffer *out)
+static void json_transitions(struct server *s, struct evbuffer *out)
+{
+	const struct health_transition *t;
+	char when[32];
+
+	for (unsigned i = 0; s->engine && (t = health_engine_transition(s->engine, i)); i++) {
+		iso_time(t->when, when, sizeof(when));
+		evbuffer_add_printf(out, "%s{\"when\":\"%s\",\"zone\":", i ? "," : "", when);
+		json_string(out, t->zone);
+		evbuffer_add_printf(out, ",\"site\":");
+		json_string(out, t->site);
+		evbuffer_add_printf(out, ",\"from\":\"%s\",\"to\":\"%s\",\"reason\":",
+				    health_verdict_name(t->from), health_verdict_name(t->to));
+		json_string(out, t->reason);
+		evbuffer_add(out, "}", 1);
+	}
+}
+
+/* Asks the query path itself, so the page shows exactly what a resolver at `client` gets. */
+static void json_answer(struct server *s, const uint8_t *name, uint16_t type,
+			const struct sockaddr *client, struct evbuffer *out)
+{
+	const struct answer_source src = { .zones = s->zones,
+					   .health = s->health,
+					   .edns_size = 1232 };
+	uint8_t query[DNS_HEADER_LEN + DNAME_MAX_LEN + 4] = { 0x4a, 0x53, 0, 0, 0, 1 };
+	uint8_t response[1232];
+	size_t name_len = dname_length(name), len;
+	ldns_pkt *pkt = NULL;
+
+	memcpy(query + DNS_HEADER_LEN, name, name_len);
+	wire_put_u16(query + DNS_HEADER_LEN + name_len, type);
+	wire_put_u16(query + DNS_HEADER_LEN + name_len + 2, LDNS_RR_CLASS_IN);
+	len = answer_query(response, sizeof(response), query, DNS_HEADER_LEN + name_len + 4, false,
+			   &src, client);
+	evbuffer_add(out, "[", 1);
+	if (len > 0 && ldns_wire2pkt(&pkt, response, len) == LDNS_STATUS_OK) {
+		const ldns_rr_list *an = ldns_pkt_answer(pkt);
+		bool first = true;
+
+		for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(an, i);
+			char *text;
+
+			if (ldns_rr_get_type(rr) != type)
+				continue;
+			text = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+			if (text == NULL)
+				continue;
+			evbuffer_add_printf(out, "%s\"%s\"", first ? "" : ",", text);
+			first = false;
+			free(text);
+		}
+	}
+	ldns_pkt_free(pkt);
+	evbuffer_add(out, "]", 1);
+}
+
+static void json_failovers(struct server *s, struct evbuffer *out, const struct sockaddr *client)
+{
+	static const char *const policies[] = { "order", "weighted", "all", "geo" };
+	char name[DNAME_MAX_LEN * 4 + 2];
+	bool first = true;
+
+	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
+		const struct zone *z = s->zones->zones[i];
+
+		for (uint32_t n = 0; n < z->node_count; n++) {
+			const struct zone_failover *f = z->nodes[n].failover;
+
+			if (f == NULL)
+				continue;
+			dname_to_str(z->nodes[n].name, name, sizeof(name));
+			evbuffer_add_printf(out, "%s{\"zone\":", first ? "" : ",");
+			first = false;
+			json_string(out, z->name_str);
+			evbuffer_add_printf(out, ",\"name\":");
+			json_string(out, name);
+			evbuffer_add_printf(out, ",\"policy\":\"%s\",\"sites\":[",
+					    policies[f->policy]);
+			for (uint16_t k = 0; k < f->site_count; k++) {
+				evbuffer_add_printf(out, "%s", k ? "," : "");
+				json_string(out, f->sites[k]->name);
+			}
+			evbuffer_add_printf(out, "],\"a\":");
+			json_answer(s, z->nodes[n].name, LDNS_RR_TYPE_A, client, out);
+			evbuffer_add_printf(out, ",\"aaaa\":");
+			json_answer(s, z->nodes[n].name, LDNS_RR_TYPE_AAAA, client, out);
+			evbuffer_add(out, "}", 1);
+		}
+	}
+}
+
+void status_json(struct server *s, struct evbuffer *out, const struct sockaddr *client)
 {
 	struct health_site_info info;
 	bool first = true;
@@ -155,5 +252,9 @@ void status_json(struct server *s, struct evbuffer *out)
 		first = false;
 		json_site(s, i, &info, out);
 	}
+	evbuffer_add_printf(out, "],\"transitions\":[");
+	json_transitions(s, out);
+	evbuffer_add_printf(out, "],\"failovers\":[");
+	json_failovers(s, out, client);
 	evbuffer_add_printf(out, "]}\n");
 }

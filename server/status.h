@@ -2,6 +2,8 @@
 #ifndef BATON_STATUS_H
 #define BATON_STATUS_H
 
+#include <sys/socket.h>
+
 #include "server/server.h"
 
 struct evbuffer;
@@ -9,6 +11,9 @@ struct evbuffer;
 /* Appends the server's status to `out`: counters, zones and every site with its verdict,
  * since when, its evidence and each check. Main thread. */
 void status_text(struct server *s, struct evbuffer *out);
-void status_json(struct server *s, struct evbuffer *out);
+
+/* The same as JSON, with the last transitions and, for each FAILOVER name, the answer batond
+ * gives right now to a query from `client` (NULL: a client without a location). */
+void status_json(struct server *s, struct evbuffer *out, const struct sockaddr *client);
 
 #endif

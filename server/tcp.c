@@ -36,6 +36,7 @@ struct tcp_server {
 	struct tcp_conn_list conns; /* head: idle longest */
 	unsigned conn_count;
 	unsigned long queries;
+	struct dns_counters counters;
 	uint8_t response[2 + ANSWER_TCP_MAX];
 	uint8_t query[ANSWER_TCP_MAX];
 };
@@ -72,6 +73,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 		src.health = rcu_dereference(t->server->health);
 		src.edns_size = (uint16_t)t->server->cfg.edns_buffer_size;
 		src.ecs = t->server->cfg.ecs;
+		src.counters = &t->counters;
 		out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src,
 				       (const struct sockaddr *)&c->peer);
 		rcu_thread_offline();
@@ -191,4 +193,9 @@ unsigned tcp_server_connections(const struct tcp_server *t)
 unsigned long tcp_server_queries(const struct tcp_server *t)
 {
 	return t->queries;
+}
+
+const struct dns_counters *tcp_server_counters(const struct tcp_server *t)
+{
+	return &t->counters;
 }

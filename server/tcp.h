@@ -4,6 +4,7 @@
 #ifndef BATON_TCP_H
 #define BATON_TCP_H
 
+#include "server/counters.h"
 #include "server/server.h"
 
 /* Listens on every configured address. Returns 0, or -errno with a message logged. */
@@ -15,5 +16,8 @@ void tcp_server_free(struct tcp_server *t);
 /* Connections open now, and queries answered so far. */
 unsigned tcp_server_connections(const struct tcp_server *t);
 unsigned long tcp_server_queries(const struct tcp_server *t);
+
+/* What TCP answered, by rcode and type (the main thread's own counters). */
+const struct dns_counters *tcp_server_counters(const struct tcp_server *t);
 
 #endif

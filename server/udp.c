@@ -29,6 +29,7 @@ struct udp_worker {
 	struct server *server;
 	struct udp_workers *owner;
 	atomic_ulong queries;
+	struct dns_counters counters;
 	struct mmsghdr in[UDP_BATCH];
 	struct mmsghdr out[UDP_BATCH];
 	struct iovec in_iov[UDP_BATCH];
@@ -136,6 +137,7 @@ static unsigned answer_batch(struct udp_worker *w, unsigned received)
 		.health = rcu_dereference(w->server->health),
 		.edns_size = (uint16_t)w->server->cfg.edns_buffer_size,
 		.ecs = w->server->cfg.ecs,
+		.counters = &w->counters,
 	};
 	unsigned n = 0;
 
@@ -241,4 +243,10 @@ unsigned long udp_workers_queries(const struct udp_workers *u)
 	for (size_t i = 0; i < u->count; i++)
 		total += atomic_load_explicit(&u->workers[i]->queries, memory_order_relaxed);
 	return total;
+}
+
+void udp_workers_counters(const struct udp_workers *u, struct dns_counters *sum)
+{
+	for (size_t i = 0; i < u->count; i++)
+		dns_counters_add(sum, &u->workers[i]->counters);
 }

@@ -3,6 +3,7 @@
 #ifndef BATON_UDP_H
 #define BATON_UDP_H
 
+#include "server/counters.h"
 #include "server/server.h"
 
 /* Opens the sockets for every configured address (before privileges are dropped, before
@@ -14,6 +15,9 @@ int udp_workers_start(struct udp_workers *u);
 
 /* Stops the threads, closes the sockets and frees; NULL is a no-op. */
 void udp_workers_free(struct udp_workers *u);
+
+/* Adds every worker's counters into `sum`. */
+void udp_workers_counters(const struct udp_workers *u, struct dns_counters *sum);
 
 /* Queries answered so far by all workers (relaxed reads; for status). */
 unsigned long udp_workers_queries(const struct udp_workers *u);

@@ -47,7 +47,7 @@ check_DATA = tests/data/geo-test.mmdb
 tests/data/geo-test.mmdb: $(top_srcdir)/tests/data/geo-test.csv $(top_srcdir)/tools/mmdb-from-csv
 	@$(MKDIR_P) tests/data
 	$(AM_V_GEN)$(top_srcdir)/tools/mmdb-from-csv $(top_srcdir)/tests/data/geo-test.csv $@
-CLEANFILES = tests/data/geo-test.mmdb
+CLEANFILES += tests/data/geo-test.mmdb
 EXTRA_DIST += tests/data/geo-test.csv
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
@@ -88,7 +88,8 @@ INTEGRATION_TESTS = \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh \
 	tests/integration/mmdb.sh \
-	tests/integration/geo.sh
+	tests/integration/geo.sh \
+	tests/integration/http.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
@@ -96,7 +97,6 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/di
 	tests/integration/difftest.allowed zones/difftest.zone \
 	tests/fuzz/corpus tests/fuzz/replay.sh tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh \
 	tests/fuzz/packet.dict tests/fuzz/zone.dict tests/fuzz/make_corpus.py
-
 
 # --- gossip (issue 6): wire format, keys, quorum, a simulated network, and the fuzz target ---
 GOSSIP_UNIT_TESTS = tests/unit/test_gossip_wire tests/unit/test_gossip_keys \
@@ -126,6 +126,7 @@ TESTS += tests/fuzz/replay_gossip.sh tests/integration/gossip.sh
 EXTRA_DIST += tests/fuzz/replay_gossip.sh tests/fuzz/make_gossip_corpus.py \
 	tests/integration/gossip.sh tests/integration/gossip_inject.py
 # --- end gossip ---
+
 # baton-vip (issue 7): unit tests, the VRRP advert fuzz target and its corpus replay, and the
 # lab tests (network namespaces; root, as CI runs).
 VIP_UNIT_TESTS = tests/unit/test_vrrp tests/unit/test_vrrp_fsm tests/unit/test_vrrp_conf

@@ -5,6 +5,7 @@
 #ifndef BATON_FAILOVER_H
 #define BATON_FAILOVER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -73,6 +74,10 @@ struct zone_failover {
 	const struct zone_site **sites; /* in the order written */
 	uint32_t ttl_max_s; /* the record's TTL */
 	uint32_t ttl_min_s; /* ttl-min=, default ttl_max_s / 2 */
+	/* Answers given, per site in `sites` order, then one for answers made by the fallback.
+	 * The one mutable part of a compiled zone: the query path adds to it (relaxed atomics),
+	 * metrics read it. */
+	_Atomic uint64_t *answers;
 	const char *file;
 	unsigned line;
 };

@@ -307,6 +307,11 @@ static int compile_failover(struct zone *z, struct zone_failover *f,
 	stanza_args_free(&a);
 	if (f->site_count == 0 && rc == 0)
 		rc = stanza_error(c, "FAILOVER needs sites=: the sites it chooses from, in order");
+	f->answers = arena_alloc(&z->arena, sizeof(*f->answers) * (f->site_count + 1u));
+	if (f->answers == NULL)
+		return -ENOMEM;
+	for (uint16_t i = 0; i <= f->site_count; i++)
+		atomic_init(&f->answers[i], 0);
 	if (!has_ttl_min)
 		f->ttl_min_s = f->ttl_max_s / 2; /* gdnsd's default */
 	else if (f->ttl_min_s > f->ttl_max_s && rc == 0)

@@ -1,0 +1,265 @@
+/* The Prometheus exposition. Names and labels are documented in the README's "Metrics" table;
+ * tests/integration/http.sh scrapes them. Label values are escaped as the format says
+ * (backslash, double quote, newline). */
+#include "autoconfig.h"
+
+#include <ldns/ldns.h>
+#include <time.h>
+
+#include "health/engine.h"
+#include "server/geo_db.h"
+#include "server/metrics.h"
+#include "server/tcp.h"
+#include "server/udp.h"
+
+static void label(struct evbuffer *out, const char *name, const char *value, bool first)
+{
+	evbuffer_add_printf(out, "%s%s=\"", first ? "" : ",", name);
+	for (; *value; value++) {
+		if (*value == '\\' || *value == '"')
+			evbuffer_add_printf(out, "\\%c", *value);
+		else if (*value == '\n')
+			evbuffer_add(out, "\\n", 2);
+		else
+			evbuffer_add(out, value, 1);
+	}
+	evbuffer_add(out, "\"", 1);
+}
+
+static void header(struct evbuffer *out, const char *name, const char *type, const char *help)
+{
+	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static const char *rcode_name(unsigned rcode)
+{
+	static const char *const names[] = { "NOERROR",	 "FORMERR", "SERVFAIL",
+					     "NXDOMAIN", "NOTIMP",  "REFUSED" };
+
+	if (rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return rcode == 16 ? "BADVERS" : NULL;
+}
+
+/* Prometheus wants each family's lines together, so each family loops over transports. */
+static void dns(struct server *s, struct evbuffer *out)
+{
+	struct dns_counters udp = { 0 };
+	const struct dns_counters *by_proto[2] = { &udp, tcp_server_counters(s->tcp) };
+	static const char *const protos[2] = { "udp", "tcp" };
+	char number[8];
+
+	udp_workers_counters(s->udp, &udp);
+	header(out, "baton_dns_responses_total", "counter",
+	       "Responses sent, by transport and rcode.");
+	for (unsigned p = 0; p < 2; p++)
+		for (unsigned i = 0; i < COUNTER_RCODES; i++) {
+			const char *name = rcode_name(i);
+			uint64_t n = counter_read(&by_proto[p]->rcode[i]);
+
+			if (name == NULL && n == 0)
+				continue;
+			snprintf(number, sizeof(number), "%u", i);
+			evbuffer_add_printf(out, "baton_dns_responses_total{");
+			label(out, "proto", protos[p], true);
+			label(out, "rcode", name ? name : number, false);
+			evbuffer_add_printf(out, "} %llu\n", (unsigned long long)n);
+		}
+	header(out, "baton_dns_queries_total", "counter",
+	       "Queries with a question, by transport and type.");
+	for (unsigned p = 0; p < 2; p++)
+		for (unsigned i = 0; i < COUNTER_TYPE_COUNT; i++) {
+			evbuffer_add_printf(out, "baton_dns_queries_total{");
+			label(out, "proto", protos[p], true);
+			label(out, "type", counter_type_name((enum counter_type)i), false);
+			evbuffer_add_printf(
+				out, "} %llu\n",
+				(unsigned long long)counter_read(&by_proto[p]->qtype[i]));
+		}
+	header(out, "baton_dns_dropped_total", "counter",
+	       "Packets not answered (shorter than a header, or responses).");
+	for (unsigned p = 0; p < 2; p++) {
+		evbuffer_add_printf(out, "baton_dns_dropped_total{");
+		label(out, "proto", protos[p], true);
+		evbuffer_add_printf(out, "} %llu\n",
+				    (unsigned long long)counter_read(&by_proto[p]->dropped));
+	}
+	header(out, "baton_tcp_connections", "gauge", "Open DNS-over-TCP connections.");
+	evbuffer_add_printf(out, "baton_tcp_connections %u\n", tcp_server_connections(s->tcp));
+}
+
+/* One family of FAILOVER answer counters: per site, or (fallback) the fallback's. */
+static void failover_family(struct server *s, struct evbuffer *out, bool fallback)
+{
+	const char *metric =
+		fallback ? "baton_failover_fallback_answers_total" : "baton_failover_answers_total";
+	char name[LDNS_MAX_DOMAINLEN * 4 + 2];
+
+	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
+		const struct zone *z = s->zones->zones[i];
+
+		for (uint32_t n = 0; n < z->node_count; n++) {
+			const struct zone_failover *f = z->nodes[n].failover;
+
+			if (f == NULL)
+				continue;
+			dname_to_str(z->nodes[n].name, name, sizeof(name));
+			for (uint16_t k = fallback ? f->site_count : 0; k <= f->site_count; k++) {
+				if (!fallback && k == f->site_count)
+					break;
+				evbuffer_add_printf(out, "%s{", metric);
+				label(out, "zone", z->name_str, true);
+				label(out, "name", name, false);
+				if (!fallback)
+					label(out, "site", f->sites[k]->name, false);
+				evbuffer_add_printf(
+					out, "} %llu\n",
+					(unsigned long long)counter_read(&f->answers[k]));
+			}
+		}
+	}
+}
+
+static void failover_answers(struct server *s, struct evbuffer *out)
+{
+	header(out, "baton_failover_answers_total", "counter",
+	       "FAILOVER answers, by name and the site whose addresses they gave.");
+	failover_family(s, out, false);
+	header(out, "baton_failover_fallback_answers_total", "counter",
+	       "FAILOVER answers made by the fallback: no site was usable.");
+	failover_family(s, out, true);
+}
+
+static void site_labels(struct evbuffer *out, const struct health_site_info *info)
+{
+	label(out, "zone", info->zone, true);
+	label(out, "site", info->name, false);
+}
+
+enum site_family { SITE_VERDICT, SITE_DRAINED, SITE_SINCE };
+
+static void site_family(struct server *s, struct evbuffer *out, enum site_family which)
+{
+	static const enum site_verdict verdicts[] = { SITE_UP, SITE_DOWN, SITE_UNKNOWN };
+	struct health_site_info info;
+	uint32_t count = s->engine ? health_engine_site_count(s->engine) : 0;
+
+	for (uint32_t i = 0; i < count; i++) {
+		if (!health_engine_site_info(s->engine, i, &info))
+			continue;
+		if (which == SITE_VERDICT) {
+			for (unsigned v = 0; v < 3; v++) {
+				evbuffer_add_printf(out, "baton_site_verdict{");
+				site_labels(out, &info);
+				label(out, "verdict", health_verdict_name(verdicts[v]), false);
+				evbuffer_add_printf(out, "} %d\n", info.verdict == verdicts[v]);
+			}
+		} else {
+			evbuffer_add_printf(out, "%s{",
+					    which == SITE_DRAINED
+						    ? "baton_site_drained"
+						    : "baton_site_verdict_since_seconds");
+			site_labels(out, &info);
+			evbuffer_add_printf(out, "} %lld\n",
+					    which == SITE_DRAINED ? (long long)info.drained
+								  : (long long)info.since);
+		}
+	}
+}
+
+static void sites(struct server *s, struct evbuffer *out)
+{
+	header(out, "baton_site_verdict", "gauge",
+	       "1 for the site's current verdict (up, down, unknown), 0 for the others.");
+	site_family(s, out, SITE_VERDICT);
+	header(out, "baton_site_drained", "gauge", "1 while an operator has drained the site.");
+	site_family(s, out, SITE_DRAINED);
+	header(out, "baton_site_verdict_since_seconds", "gauge",
+	       "Unix time of the site's last verdict change.");
+	site_family(s, out, SITE_SINCE);
+}
+
+static void check_latency(struct server *s, struct evbuffer *out)
+{
+	struct health_site_info info;
+	struct health_latency_info l;
+	uint32_t count = s->engine ? health_engine_site_count(s->engine) : 0;
+	char bound[32];
+
+	header(out, "baton_check_duration_seconds", "histogram",
+	       "How long each check of a site took, timeouts and failures included.");
+	for (uint32_t i = 0; i < count; i++) {
+		if (!health_engine_site_info(s->engine, i, &info))
+			continue;
+		for (uint32_t j = 0; health_engine_latency(s->engine, i, j, &l); j++) {
+			for (unsigned b = 0; b <= LATENCY_BUCKETS; b++) {
+				if (b < LATENCY_BUCKETS)
+					snprintf(bound, sizeof(bound), "%g", latency_bounds_s[b]);
+				evbuffer_add_printf(out, "baton_check_duration_seconds_bucket{");
+				site_labels(out, &info);
+				label(out, "check", l.check, false);
+				label(out, "kind", l.kind, false);
+				label(out, "le", b < LATENCY_BUCKETS ? bound : "+Inf", false);
+				evbuffer_add_printf(
+					out, "} %llu\n",
+					(unsigned long long)(b < LATENCY_BUCKETS
+								     ? l.histogram->le[b]
+								     : l.histogram->count));
+			}
+			evbuffer_add_printf(out, "baton_check_duration_seconds_sum{");
+			site_labels(out, &info);
+			label(out, "check", l.check, false);
+			label(out, "kind", l.kind, false);
+			evbuffer_add_printf(out, "} %.6f\n", l.histogram->sum_s);
+			evbuffer_add_printf(out, "baton_check_duration_seconds_count{");
+			site_labels(out, &info);
+			label(out, "check", l.check, false);
+			label(out, "kind", l.kind, false);
+			evbuffer_add_printf(out, "} %llu\n",
+					    (unsigned long long)l.histogram->count);
+		}
+	}
+}
+
+static void reloads(struct server *s, struct evbuffer *out)
+{
+	header(out, "baton_reloads_total", "counter",
+	       "Reloads, by outcome: ok (every zone compiled) or failed (a zone kept its old "
+	       "data or is not served).");
+	evbuffer_add_printf(out, "baton_reloads_total{outcome=\"ok\"} %lu\n", s->reloads_ok);
+	evbuffer_add_printf(out, "baton_reloads_total{outcome=\"failed\"} %lu\n",
+			    s->reloads_failed);
+	header(out, "baton_last_reload_timestamp_seconds", "gauge",
+	       "Unix time of the last reload.");
+	evbuffer_add_printf(out, "baton_last_reload_timestamp_seconds %lld\n",
+			    (long long)s->last_reload);
+	header(out, "baton_zone_serial", "gauge", "The SOA serial of each zone served.");
+	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
+		evbuffer_add_printf(out, "baton_zone_serial{");
+		label(out, "zone", s->zones->zones[i]->name_str, true);
+		evbuffer_add_printf(out, "} %u\n", s->zones->zones[i]->serial);
+	}
+	header(out, "baton_geoip_reload_failures_total", "counter",
+	       "Reloads that could not open the geoip-database (the previous one kept serving).");
+	evbuffer_add_printf(out, "baton_geoip_reload_failures_total %lu\n", s->geo_db_failures);
+	if (s->geo_db != NULL) {
+		header(out, "baton_geoip_networks", "gauge",
+		       "Networks in the geoip-database serving.");
+		evbuffer_add_printf(out, "baton_geoip_networks %u\n", s->geo_db->network_count);
+		header(out, "baton_geoip_loaded_timestamp_seconds", "gauge",
+		       "Unix time the geoip-database serving was opened.");
+		evbuffer_add_printf(out, "baton_geoip_loaded_timestamp_seconds %lld\n",
+				    (long long)s->geo_db->loaded);
+	}
+	header(out, "baton_start_time_seconds", "gauge", "Unix time batond started.");
+	evbuffer_add_printf(out, "baton_start_time_seconds %lld\n", (long long)s->started);
+}
+
+void metrics_write(struct server *s, struct evbuffer *out)
+{
+	dns(s, out);
+	failover_answers(s, out);
+	sites(s, out);
+	check_latency(s, out);
+	reloads(s, out);
+}

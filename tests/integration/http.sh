@@ -1,0 +1,121 @@
+#!/bin/bash
+# http.sh: the HTTP listener. /metrics is scraped and every documented family is found with its
+# labels (and moves when queries are asked and a site goes down); /status.json parses and holds
+# sites, transitions and the answer for the asking client; / is the status page; unknown paths
+# are 404 and other methods 405. Then `username:` drops root after binding.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/integration/lib.sh"
+
+lib_init
+tap_plan 16
+make_state_check
+state=$WORKDIR/state
+zone=$WORKDIR/example.com.zone
+cat >"$zone" <<ZONE
+\$ORIGIN example.com.
+\$TTL 300
+@ SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ NS ns1
+ns1 A 192.0.2.53
+\$CHECK alive exec command="$WORKDIR/alive" interval=200ms timeout=150ms rise=1 fall=1
+\$SITE fra 192.0.2.10 check=alive
+\$SITE iad 198.51.100.10 check=alive
+www 30 IN FAILOVER policy=order sites=fra,iad
+ZONE
+touch "$state/192.0.2.10" "$state/198.51.100.10"
+http_port=$(free_port)
+start_batond "http-listen: 127.0.0.1@$http_port" "example.com=$zone" || tap_bail "batond did not start"
+ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
+url=http://127.0.0.1:$http_port
+fetch() { curl -sS --max-time 5 "$@"; }
+
+for _ in $(seq 100); do
+	[ "$(ctl status | grep -c ': up since')" = 2 ] && break
+	sleep 0.05
+done
+for _ in 1 2 3; do ask +short www.example.com A >/dev/null; done
+ask +tcp +short www.example.com A >/dev/null
+ask +short nope.example.com TXT >/dev/null
+
+metrics=$(fetch "$url/metrics")
+# has METRIC_LINE_REGEX DESC: one point: a line of the scrape matches
+has() {
+	if printf '%s\n' "$metrics" | grep -Eq "$1"; then tap_ok "$2"; else
+		tap_fail "$2" "no line matches /$1/ in:
+$(printf '%s\n' "$metrics" | head -n 80)"
+	fi
+}
+has '^baton_dns_responses_total\{proto="udp",rcode="NOERROR"\} [3-9]' "responses by transport and rcode"
+has '^baton_dns_queries_total\{proto="tcp",type="A"\} 1$' "queries by transport and type"
+has '^baton_dns_responses_total\{proto="udp",rcode="NXDOMAIN"\} 1$' "NXDOMAIN counted"
+has '^baton_failover_answers_total\{zone="example.com.",name="www.example.com.",site="fra"\} [4-9]' \
+	"FAILOVER answers by name and site"
+has '^baton_site_verdict\{zone="example.com.",site="iad",verdict="up"\} 1$' "verdict per site"
+has '^baton_check_duration_seconds_bucket\{zone="example.com.",site="fra",check="alive",kind="exec",le="\+Inf"\} [1-9]' \
+	"check latencies as a histogram"
+has '^baton_reloads_total\{outcome="ok"\} 1$' "reloads by outcome"
+# Prometheus wants each family's samples together, after its one TYPE line
+check "each family is one group with one TYPE line" sh -c "printf '%s\n' \"\$1\" | awk '
+	/^# TYPE/ { if (seen[\$3]++) { print \"TYPE twice: \" \$3; bad = 1 } next }
+	/^#/ { next }
+	{ name = \$1; sub(/[{ ].*/, \"\", name); sub(/_(bucket|sum|count)\$/, \"\", name)
+	  if (name != last && done[name]) { print \"family split: \" name; bad = 1 }
+	  if (name != last) done[last] = 1; last = name }
+	END { exit bad }'" _ "$metrics"
+
+rm "$state/192.0.2.10"
+for _ in $(seq 100); do ctl status | grep -q '^site fra .*: down since' && break; sleep 0.05; done
+has2=$(fetch "$url/metrics")
+printf '%s\n' "$has2" | grep -q '^baton_site_verdict{zone="example.com.",site="fra",verdict="down"} 1$' &&
+	tap_ok "a site going down shows in the scrape" || tap_fail "a site going down shows in the scrape" "$has2"
+
+json=$(fetch "$url/status.json")
+check "status.json: sites, the transition, and the answer for this client" \
+	/usr/bin/python3 -c '
+import json, sys
+s = json.loads(sys.argv[1])
+sites = {x["name"]: x for x in s["sites"]}
+assert sites["fra"]["verdict"] == "down", sites
+assert any(t["site"] == "fra" and t["to"] == "down" for t in s["transitions"]), s["transitions"]
+www = [f for f in s["failovers"] if f["name"] == "www.example.com."][0]
+assert www["a"] == ["198.51.100.10"], www
+assert www["policy"] == "order" and www["sites"] == ["fra", "iad"], www
+' "$json"
+page=$(fetch "$url/")
+printf '%s' "$page" | grep -q '<title>batond status</title>' && printf '%s' "$page" | grep -q 'fetch("/status.json"' &&
+	tap_ok "/ is the status page, which fetches /status.json" || tap_fail "/ is the status page" "$page"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/nothing")
+[ "$code" = 404 ] && tap_ok "unknown path: 404" || tap_fail "unknown path: 404" "got $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/metrics")
+[ "$code" = 405 ] && tap_ok "POST: 405" || tap_fail "POST: 405" "got $code"
+
+# username: batond binds as root, then runs as nobody; it still answers and reloads.
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$WORKDIR"
+	chmod 644 "$zone"
+	conf=$WORKDIR/nobody.conf
+	port=$(free_port)
+	sed -e "s|@$BATOND_PORT|@$port|" -e "s|$BATOND_SOCK|$WORKDIR/nobody.sock|" \
+		-e '/http-listen/d' -e 's|^server:|server:\n    username: nobody|' "$BATOND_CONF" >"$conf"
+	"$BATOND" -c "$conf" -f >"$WORKDIR/nobody.log" 2>&1 &
+	pid=$!
+	register_pid $pid
+	register_log "$WORKDIR/nobody.log"
+	wait_for_dns 127.0.0.1 "$port" 10 $pid || tap_bail "batond with username: did not start"
+	uid=$(awk '/^Uid:/ { print $2 "," $3 "," $4 "," $5 }' /proc/$pid/status)
+	nobody=$(id -u nobody)
+	[ "$uid" = "$nobody,$nobody,$nobody,$nobody" ] && tap_ok "username: nobody runs as nobody after binding" ||
+		tap_fail "username: nobody runs as nobody after binding" "Uid: $uid"
+	"$BATONCTL" -c "$conf" reload >/dev/null 2>&1
+	out=$(dig @127.0.0.1 -p "$port" +short +time=2 +tries=1 www.example.com A)
+	[ -n "$out" ] && tap_ok "as nobody it answers, and reloads" || tap_fail "as nobody it answers" "$(cat "$WORKDIR/nobody.log")"
+else
+	tap_fail "username: nobody runs as nobody after binding" "needs root"
+	tap_fail "as nobody it answers, and reloads" "needs root"
+fi
+out=$(sed -e "s|@$BATOND_PORT|@$(free_port)|" -e 's|^server:|server:\n    username: no-such-user-here|' \
+	-e '/http-listen/d' "$BATOND_CONF" >"$WORKDIR/bad.conf"; timeout 10 "$BATOND" -c "$WORKDIR/bad.conf" -f 2>&1)
+printf '%s\n' "$out" | grep -q "username no-such-user-here: no such user" &&
+	tap_ok "an unknown username stops batond with its name" || tap_fail "an unknown username stops batond" "$out"
+tap_done
