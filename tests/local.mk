@@ -88,10 +88,13 @@ INTEGRATION_TESTS = \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh \
 	tests/integration/mmdb.sh \
+	tests/integration/install.sh \
 	tests/integration/geo.sh \
-	tests/integration/http.sh
+	tests/integration/http.sh \
+	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format
+EXTRA_DIST += tests/browser/status_page.py
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone \

@@ -1,0 +1,37 @@
+#!/bin/bash
+# status_page.sh: the status page in Debian's Chromium (headless). A site goes down while the
+# page is open; the page must show it within a few seconds by itself (no reload), and a
+# screenshot of it must read the site's name and "down" (tesseract). The screenshot is kept as
+# $top_builddir/tests/browser/status_page.png for a person to look at.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/integration/lib.sh"
+
+command -v chromium >/dev/null || tap_bail "chromium not installed: run tools/install-deps"
+command -v tesseract >/dev/null || tap_bail "tesseract not installed: run tools/install-deps"
+
+lib_init
+tap_plan 1
+make_state_check
+state=$WORKDIR/state
+zone=$WORKDIR/example.com.zone
+cat >"$zone" <<ZONE
+\$ORIGIN example.com.
+\$TTL 300
+@ SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ NS ns1
+ns1 A 192.0.2.53
+\$CHECK alive exec command="$WORKDIR/alive" interval=300ms timeout=200ms rise=1 fall=2
+\$SITE frankfurt 192.0.2.10 check=alive
+\$SITE ashburn 198.51.100.10 check=alive
+www 30 IN FAILOVER policy=order sites=frankfurt,ashburn
+ZONE
+touch "$state/192.0.2.10" "$state/198.51.100.10"
+http_port=$(free_port)
+start_batond "http-listen: 127.0.0.1@$http_port" "example.com=$zone" || tap_bail "batond did not start"
+mkdir -p "$top_builddir/tests/browser"
+shot=$top_builddir/tests/browser/status_page.png
+check "the page shows a site going down by itself, and its screenshot reads so" \
+	/usr/bin/python3 "$top_srcdir/tests/browser/status_page.py" "http://127.0.0.1:$http_port/" \
+	frankfurt "rm '$state/192.0.2.10'" "$shot"
+tap_done
