@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "baton/log.h"
 
@@ -51,6 +52,37 @@ LOG_FN(log_err, LOG_LEVEL_ERR)
 LOG_FN(log_warn, LOG_LEVEL_WARN)
 LOG_FN(log_info, LOG_LEVEL_INFO)
 LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+
+static int64_t monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+void log_limited(struct log_limit *l, enum log_level level, const char *fmt, ...)
+{
+	int64_t now = monotonic_s();
+	va_list ap;
+
+	if (now - l->window_start >= (int64_t)l->interval_s) {
+		if (l->suppressed > 0)
+			log_warn("%lu similar lines suppressed in the last %us", l->suppressed,
+				 l->interval_s);
+		l->window_start = now;
+		l->logged = 0;
+		l->suppressed = 0;
+	}
+	if (l->logged >= l->burst) {
+		l->suppressed++;
+		return;
+	}
+	l->logged++;
+	va_start(ap, fmt);
+	log_line(level, fmt, ap);
+	va_end(ap);
+}
 
 void fatal(const char *fmt, ...)
 {
