@@ -91,6 +91,7 @@ INTEGRATION_TESTS = \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh \
 	tests/integration/mmdb.sh \
+	tests/integration/install.sh \
 	tests/integration/geo.sh \
 	tests/integration/http.sh \
 	tests/browser/status_page.sh
