@@ -58,7 +58,7 @@ tests_unit_test_config_LDADD = $(UNIT_LIBS)
 # Fuzz targets: with --enable-fuzzing they link libFuzzer; otherwise a replay driver runs each
 # seed corpus file through the same entry point, so every test run (and the sanitizer build)
 # exercises the corpus.
-FUZZ_TARGETS = tests/fuzz/fuzz_packet tests/fuzz/fuzz_zone
+FUZZ_TARGETS = tests/fuzz/fuzz_packet tests/fuzz/fuzz_zone tests/fuzz/fuzz_config
 if FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 FUZZ_DRIVER =
@@ -76,7 +76,11 @@ tests_fuzz_fuzz_zone_SOURCES = tests/fuzz/fuzz_zone.c tests/fuzz/fuzz_check.h $(
 tests_fuzz_fuzz_zone_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_fuzz_zone_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_zone_LDADD = $(SERVER_LIBS)
-TESTS += tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c tests/fuzz/fuzz_check.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_config_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_config_LDADD = $(SERVER_LIBS)
+TESTS += tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh tests/fuzz/replay_config.sh
 
 INTEGRATION_TESTS = \
 	tests/integration/basic.sh \
@@ -102,6 +106,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/di
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone \
 	tests/fuzz/corpus tests/fuzz/replay.sh tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh \
+	tests/fuzz/replay_config.sh \
 	tests/fuzz/packet.dict tests/fuzz/zone.dict tests/fuzz/make_corpus.py
 
 # --- gossip (issue 6): wire format, keys, quorum, a simulated network, and the fuzz target ---
