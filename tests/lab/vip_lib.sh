@@ -227,7 +227,11 @@ vip_keepalived_start() {
 vip_keepalived_kill() {
 	local child
 	child=$(cat "$WORKDIR/$1.vrrp.pid" 2>/dev/null)
-	kill -KILL "${VIP_PID[$1]}" 2>/dev/null
+	# the child first: it dies with SIGTERM (a graceful priority 0) when its parent goes
 	[ -n "$child" ] && kill -KILL "$child" 2>/dev/null
+	kill -KILL "${VIP_PID[$1]}" 2>/dev/null
 	wait "${VIP_PID[$1]}" 2>/dev/null
+	# the orphaned child may stay a zombie for a while, and a restart would take its pid
+	# file for a running daemon ("daemon is already running")
+	rm -f "$WORKDIR/$1.pid" "$WORKDIR/$1.vrrp.pid"
 }
