@@ -23,6 +23,8 @@ server_libserver_a_SOURCES = \
 	server/metrics.c server/metrics.h \
 	server/http.c server/http.h \
 	server/privileges.c server/privileges.h \
+	server/siphash.c server/siphash.h \
+	server/cookie.c server/cookie.h \
 	server/status_page.h \
 	server/server.h
 nodist_server_libserver_a_SOURCES = server/status_page.c

@@ -15,7 +15,8 @@ UNIT_TESTS = \
 	tests/unit/test_check_exec \
 	tests/unit/test_drainfile \
 	tests/unit/test_geo \
-	tests/unit/test_log
+	tests/unit/test_log \
+	tests/unit/test_cookie
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -50,6 +51,8 @@ tests/data/geo-test.mmdb: $(top_srcdir)/tests/data/geo-test.csv $(top_srcdir)/to
 	$(AM_V_GEN)$(top_srcdir)/tools/mmdb-from-csv $(top_srcdir)/tests/data/geo-test.csv $@
 CLEANFILES += tests/data/geo-test.mmdb
 EXTRA_DIST += tests/data/geo-test.csv
+tests_unit_test_cookie_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cookie_LDADD = $(UNIT_LIBS)
 tests_unit_test_log_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_log_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
