@@ -25,6 +25,7 @@ server_libserver_a_SOURCES = \
 	server/privileges.c server/privileges.h \
 	server/siphash.c server/siphash.h \
 	server/cookie.c server/cookie.h \
+	server/rrl.c server/rrl.h \
 	server/status_page.h \
 	server/server.h
 nodist_server_libserver_a_SOURCES = server/status_page.c

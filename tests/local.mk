@@ -16,7 +16,8 @@ UNIT_TESTS = \
 	tests/unit/test_drainfile \
 	tests/unit/test_geo \
 	tests/unit/test_log \
-	tests/unit/test_cookie
+	tests/unit/test_cookie \
+	tests/unit/test_rrl
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -53,6 +54,8 @@ CLEANFILES += tests/data/geo-test.mmdb
 EXTRA_DIST += tests/data/geo-test.csv
 tests_unit_test_cookie_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cookie_LDADD = $(UNIT_LIBS)
+tests_unit_test_rrl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rrl_LDADD = $(UNIT_LIBS)
 tests_unit_test_log_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_log_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
