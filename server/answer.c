@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "server/answer.h"
+#include "server/cookie.h"
 #include "server/ecs.h"
 #include "server/geo.h"
 #include "server/lookup.h"
@@ -85,16 +86,121 @@ static uint8_t echo_scope(const struct ecs *ecs, const struct geo_client *c, uin
 	return scope;
 }
 
+/* The EDNS options batond acts on, read where they are enabled. */
+struct options {
+	bool bad; /* a malformed or repeated ECS or COOKIE: FORMERR (RFC 7871, RFC 7873) */
+	bool has_ecs;
+	struct ecs ecs;
+	bool cookie_valid; /* the client proved its address with our server cookie */
+	struct cookie cookie;
+	uint8_t cookie_out[COOKIE_OPTION_MAX];
+	uint8_t cookie_out_len; /* 0: no COOKIE in the answer */
+};
+
+/* The address bytes a cookie is bound to; none known (tests) counts as 0.0.0.0. */
+static const uint8_t *peer_bytes(const struct sockaddr *peer, size_t *len)
+{
+	static const uint8_t none[4];
+
+	*len = 4;
+	if (peer != NULL && peer->sa_family == AF_INET)
+		return (const uint8_t *)&((const struct sockaddr_in *)peer)->sin_addr;
+	if (peer != NULL && peer->sa_family == AF_INET6) {
+		*len = 16;
+		return ((const struct sockaddr_in6 *)peer)->sin6_addr.s6_addr;
+	}
+	return none;
+}
+
+static void read_options(const struct query *q, const struct answer_source *src,
+			 const struct sockaddr *peer, struct options *o)
+{
+	const struct cookie_secrets *cs = src->cookies;
+
+	o->bad = o->has_ecs = o->cookie_valid = false;
+	o->cookie_out_len = 0;
+	if (q->ecs_count > 0 && src->ecs) {
+		o->bad = q->ecs_count > 1 ||
+			 ecs_parse(&o->ecs, q->ecs_option, q->ecs_option_len) < 0;
+		o->has_ecs = !o->bad;
+	}
+	if (q->cookie_count > 0 && cs != NULL) {
+		size_t addr_len;
+		const uint8_t *addr = peer_bytes(peer, &addr_len);
+
+		if (q->cookie_count > 1 ||
+		    cookie_parse(&o->cookie, q->cookie_option, q->cookie_option_len) < 0) {
+			o->bad = true;
+			o->has_ecs = false;
+			return;
+		}
+		o->cookie_valid = cookie_valid(&o->cookie, cs->current,
+					       cs->has_previous ? cs->previous : NULL, addr,
+					       addr_len, src->now_s);
+		o->cookie_out_len =
+			(uint8_t)cookie_write(o->cookie_out, &o->cookie, o->cookie_valid,
+					      cs->current, addr, addr_len, src->now_s);
+	}
+}
+
+/* What rate limiting charges this response to (NSD's classes). */
+static enum rrl_kind rrl_kind_of(const struct response *r, const struct query *q,
+				 const uint8_t **name, size_t *name_len)
+{
+	*name = q->qname.lower;
+	*name_len = q->qname.len;
+	if (r->rcode == RCODE_NXDOMAIN && r->rrl_name != NULL) {
+		*name = r->rrl_name;
+		*name_len = dname_length(r->rrl_name);
+		return RRL_NXDOMAIN;
+	}
+	if (r->rcode != RCODE_NOERROR)
+		return RRL_ERROR;
+	if (r->count[SECTION_ANSWER] > 0)
+		return RRL_ANSWER;
+	if (!r->aa && r->rrl_name != NULL) {
+		*name = r->rrl_name;
+		*name_len = dname_length(r->rrl_name);
+		return RRL_REFERRAL;
+	}
+	return RRL_NODATA;
+}
+
+/* UDP only: TCP proves the address, and so does a valid server cookie. Returns false when
+ * the response must not be sent; a slip makes it truncated. */
+static bool within_rate(const struct answer_source *src, struct response *r, const struct query *q,
+			const struct options *o, const struct sockaddr *peer)
+{
+	const uint8_t *name;
+	size_t name_len;
+	enum rrl_kind kind;
+
+	if (src->rrl == NULL || peer == NULL || o->cookie_valid)
+		return true;
+	kind = rrl_kind_of(r, q, &name, &name_len);
+	switch (rrl_charge(src->rrl, peer, kind, name, name_len, src->now_ms, src->rrl_slips)) {
+	case RRL_SLIP:
+		r->tc = true; /* empties the sections: the client retries over TCP */
+		if (src->counters != NULL)
+			counter_bump(&src->counters->rrl_slipped);
+		return true;
+	case RRL_DROP:
+		if (src->counters != NULL)
+			counter_bump(&src->counters->rrl_dropped);
+		return false;
+	default: return true;
+	}
+}
+
 size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t len, bool tcp,
 		    const struct answer_source *src, const struct sockaddr *peer)
 {
 	uint16_t edns_size = src->edns_size;
 	struct query q;
 	struct response r;
-	struct ecs ecs;
+	struct options o;
 	struct geo_client client = { .present = false };
 	enum query_status st = query_parse(&q, pkt, len);
-	bool has_ecs = false, bad_ecs = false;
 	size_t limit;
 
 	if (st == QUERY_DROP) {
@@ -104,34 +210,40 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	}
 	if (st == QUERY_FORMERR || st == QUERY_NOTIMP)
 		q.edns = false; /* an OPT we could not trust is not echoed */
-	if (st == QUERY_OK && q.ecs_count > 0 && src->ecs) {
-		/* RFC 7871 §7.2.1: a malformed option, or two of them, is FORMERR */
-		bad_ecs = q.ecs_count > 1 || ecs_parse(&ecs, q.ecs_option, q.ecs_option_len) < 0;
-		has_ecs = !bad_ecs;
-	}
+	o.bad = o.has_ecs = o.cookie_valid = false;
+	o.cookie_out_len = 0;
+	if (st == QUERY_OK)
+		read_options(&q, src, peer, &o);
 	limit = payload_limit(&q, tcp, edns_size);
 	if (limit > out_size)
 		limit = out_size; /* before the OPT room is taken, so the OPT fits in `out` too */
 	if (q.edns)
-		limit -= OPT_RR_LEN + (has_ecs ? ecs_option_len(&ecs) : 0);
+		limit -= OPT_RR_LEN + (o.has_ecs ? ecs_option_len(&o.ecs) : 0) + o.cookie_out_len;
 	response_init(&r, out, out_size, limit, &q);
 	r.edns = q.edns;
 	r.edns_size = edns_size;
 	r.edns_do = q.edns_do;
 	if (st != QUERY_OK)
 		r.rcode = rcode_for_status(st);
-	else if (bad_ecs)
+	else if (o.bad)
 		r.rcode = RCODE_FORMERR;
 	else if (q.qclass != LDNS_RR_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
 		r.rcode = RCODE_REFUSED;
 	else {
-		find_client(&client, has_ecs ? &ecs : NULL, peer);
+		find_client(&client, o.has_ecs ? &o.ecs : NULL, peer);
 		lookup_answer(&r, src, &q, &client);
 	}
-	if (has_ecs) {
-		r.ecs = &ecs;
-		r.ecs_scope = r.rcode == RCODE_REFUSED ? 0 : echo_scope(&ecs, &client, r.ecs_scope);
+	if (o.has_ecs) {
+		r.ecs = &o.ecs;
+		r.ecs_scope =
+			r.rcode == RCODE_REFUSED ? 0 : echo_scope(&o.ecs, &client, r.ecs_scope);
 	}
+	if (o.cookie_out_len > 0) {
+		r.cookie_option = o.cookie_out;
+		r.cookie_option_len = o.cookie_out_len;
+	}
+	if (!tcp && !within_rate(src, &r, &q, &o, peer))
+		return 0;
 	if (src->counters != NULL) {
 		counter_bump(&src->counters->rcode[r.rcode < COUNTER_RCODES ? r.rcode : 0]);
 		if (q.question_len > 0)

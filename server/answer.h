@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "server/cookie.h"
 #include "server/counters.h"
+#include "server/rrl.h"
 #include "zones/zoneset.h"
 
 #define ANSWER_TCP_MAX 65535
@@ -21,6 +23,13 @@ struct answer_source {
 	uint16_t edns_size; /* our payload size (RFC 6891 §6.2.3) */
 	bool ecs; /* read EDNS Client Subnet and echo it (RFC 7871); else ignore the option */
 	struct dns_counters *counters; /* the calling thread's own, or NULL */
+	/* DNS Cookies (RFC 7873, RFC 9018): NULL when answer-cookie is off */
+	const struct cookie_secrets *cookies;
+	uint32_t now_s; /* wall-clock seconds, for cookie timestamps */
+	/* Response rate limiting, UDP only: NULL when rrl-ratelimit is 0 */
+	struct rrl *rrl;
+	unsigned *rrl_slips; /* the calling thread's own count of limited responses */
+	uint64_t now_ms; /* a millisecond clock for the buckets */
 };
 
 /* Answers the query `pkt` of `len` bytes from `peer` (NULL: unknown; policy=geo then answers

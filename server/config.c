@@ -35,7 +35,8 @@ struct key {
 	unsigned min, max; /* for numbers */
 };
 
-static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address, set_http_listen;
+static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address, set_http_listen,
+	add_rrl_whitelist, set_cookie_secret;
 
 #define CFG(field) offsetof(struct config, field)
 #define ZONE(field) offsetof(struct config_zone, field)
@@ -56,6 +57,15 @@ static const struct key keys[] = {
 	{ "ecs", SECTION_SERVER, false, set_yes_no, CFG(ecs), 0, 0 },
 	{ "http-listen", SECTION_SERVER, false, set_http_listen, 0, 0, 0 },
 	{ "username", SECTION_SERVER, false, set_string, CFG(username), 0, 0 },
+	{ "rrl-ratelimit", SECTION_SERVER, false, set_uint, CFG(rrl.ratelimit), 0, RRL_RATE_MAX },
+	{ "rrl-slip", SECTION_SERVER, false, set_uint, CFG(rrl.slip), 0, 100 },
+	{ "rrl-ipv4-prefix-length", SECTION_SERVER, false, set_uint, CFG(rrl.ipv4_prefix), 8, 32 },
+	{ "rrl-ipv6-prefix-length", SECTION_SERVER, false, set_uint, CFG(rrl.ipv6_prefix), 16,
+	  128 },
+	{ "rrl-size", SECTION_SERVER, false, set_uint, CFG(rrl.size), 1024, 1u << 28 },
+	{ "rrl-whitelist", SECTION_SERVER, true, add_rrl_whitelist, 0, 0, 0 },
+	{ "answer-cookie", SECTION_SERVER, false, set_yes_no, CFG(answer_cookie), 0, 0 },
+	{ "cookie-secret", SECTION_SERVER, false, set_cookie_secret, 0, 0, 0 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
 };
@@ -286,6 +296,65 @@ static void set_http_listen(struct parser *p, const struct key *k, const char *v
 		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
 	else
 		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+}
+
+/* ADDRESS/LENGTH (or a bare address: one host), as Knot writes its RRL whitelist. */
+static void add_rrl_whitelist(struct parser *p, const struct key *k, const char *value)
+{
+	struct rrl_config *rrl = &p->cfg->rrl;
+	struct rrl_prefix *w = &rrl->whitelist[rrl->whitelist_count];
+	const char *slash = strchr(value, '/');
+	size_t len = slash ? (size_t)(slash - value) : strlen(value);
+	char host[INET6_ADDRSTRLEN] = "";
+	unsigned long bits;
+
+	if (rrl->whitelist_count == RRL_WHITELIST_MAX) {
+		complain(p, "%s: at most %d networks", k->name, RRL_WHITELIST_MAX);
+		return;
+	}
+	if (len < sizeof(host))
+		memcpy(host, value, len);
+	if (len < sizeof(host) && inet_pton(AF_INET, host, w->addr) == 1)
+		w->family = AF_INET;
+	else if (len < sizeof(host) && inet_pton(AF_INET6, host, w->addr) == 1)
+		w->family = AF_INET6;
+	else {
+		complain(p, "%s: '%s' is not ADDRESS or ADDRESS/LENGTH", k->name, value);
+		return;
+	}
+	bits = w->family == AF_INET ? 32 : 128;
+	if (slash != NULL &&
+	    (!parse_number(slash + 1, &bits) || bits > (w->family == AF_INET ? 32u : 128u))) {
+		complain(p, "%s: '%s' has a bad prefix length", k->name, value);
+		return;
+	}
+	w->len = (uint8_t)bits;
+	rrl->whitelist_count++;
+}
+
+/* 32 hexadecimal digits, as NSD's cookie-secret. */
+static void set_cookie_secret(struct parser *p, const struct key *k, const char *value)
+{
+	struct config *cfg = p->cfg;
+
+	if (strlen(value) != 2 * sizeof(cfg->cookie_secret))
+		goto bad;
+	for (size_t i = 0; i < sizeof(cfg->cookie_secret); i++) {
+		unsigned v;
+
+		if (!isxdigit((unsigned char)value[2 * i]) ||
+		    !isxdigit((unsigned char)value[2 * i + 1]) ||
+		    sscanf(value + 2 * i, "%2x", &v) != 1)
+			goto bad;
+		cfg->cookie_secret[i] = (uint8_t)v;
+	}
+	cfg->has_cookie_secret = true;
+	return;
+bad:
+	complain(p,
+		 "%s: write 32 hexadecimal digits (16 bytes), the same on every server behind "
+		 "one address",
+		 k->name);
 }
 
 /* Checks the zone section being left: a zone needs both keys. A key given with a bad value
@@ -670,6 +739,8 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 		.edns_buffer_size = 1232,
 		.verbosity = 2,
 		.ecs = true,
+		.answer_cookie = true,
+		.rrl = { .slip = 2, .ipv4_prefix = 24, .ipv6_prefix = 64, .size = 1000000 },
 	};
 	struct parser p = { .cfg = &cfg, .diag = diag, .path = path };
 	FILE *f;

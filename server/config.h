@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "server/rrl.h"
 #include "zones/diag.h"
 
 #define CONFIG_MAX_ADDRESSES 16
@@ -37,6 +38,10 @@ struct config {
 	bool ecs; /* use and echo EDNS Client Subnet (RFC 7871); default yes */
 	struct sockaddr_storage http_listen; /* ss_family 0: no HTTP listener (the default) */
 	char *username; /* switch to this user after binding; NULL: stay who we are */
+	struct rrl_config rrl; /* rrl-*: rate limiting; off while rrl.ratelimit is 0 */
+	bool answer_cookie; /* DNS Cookies (RFC 7873); default yes */
+	uint8_t cookie_secret[16]; /* cookie-secret; else random at start */
+	bool has_cookie_secret;
 	struct config_zone *zones;
 	size_t zone_count;
 };

@@ -15,6 +15,14 @@
 #define COOKIE_OPTION_MAX (4 + COOKIE_CLIENT_LEN + COOKIE_SERVER_LEN)
 #define COOKIE_SECRET_LEN 16
 
+/* The secret server cookies are made with, and the one before it (valid for a while after a
+ * change, so clients are not all refused at once). */
+struct cookie_secrets {
+	uint8_t current[COOKIE_SECRET_LEN];
+	uint8_t previous[COOKIE_SECRET_LEN];
+	bool has_previous;
+};
+
 struct cookie {
 	uint8_t client[COOKIE_CLIENT_LEN];
 	uint8_t server_len; /* 0: the client sent no server cookie */

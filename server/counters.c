@@ -36,4 +36,10 @@ void dns_counters_add(struct dns_counters *into, const struct dns_counters *from
 	atomic_store_explicit(&into->dropped,
 			      counter_read(&into->dropped) + counter_read(&from->dropped),
 			      memory_order_relaxed);
+	atomic_store_explicit(&into->rrl_slipped,
+			      counter_read(&into->rrl_slipped) + counter_read(&from->rrl_slipped),
+			      memory_order_relaxed);
+	atomic_store_explicit(&into->rrl_dropped,
+			      counter_read(&into->rrl_dropped) + counter_read(&from->rrl_dropped),
+			      memory_order_relaxed);
 }

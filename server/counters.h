@@ -22,6 +22,8 @@ struct dns_counters {
 	_Atomic uint64_t rcode[COUNTER_RCODES]; /* responses sent, by rcode */
 	_Atomic uint64_t qtype[COUNTER_TYPE_COUNT]; /* queries with a question, by type */
 	_Atomic uint64_t dropped; /* packets not answered: no header, or a response */
+	_Atomic uint64_t rrl_slipped; /* rate-limited responses sent truncated */
+	_Atomic uint64_t rrl_dropped; /* rate-limited responses not sent */
 };
 
 /* For the thread that owns the counter only. */

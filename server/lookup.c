@@ -54,6 +54,7 @@ static void add_referral(struct response *r, const struct zone_node *cut)
 {
 	const struct zone_rrset *ns = zone_node_rrset(cut, LDNS_RR_TYPE_NS);
 
+	r->rrl_name = cut->name;
 	if (ns != NULL && response_add_rrset(r, SECTION_AUTHORITY, cut->name, ns) == 0)
 		add_glue(r, cut, true);
 }
@@ -206,5 +207,6 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 		return;
 	}
 	r->aa = true;
+	r->rrl_name = z->apex->name;
 	answer_name(r, z, &q->qname, apex_label, NULL, q->qtype, &chain);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
@@ -21,6 +22,7 @@
 #include "server/http.h"
 #include "server/privileges.h"
 #include "server/reload.h"
+#include "server/rrl.h"
 #include "server/server.h"
 #include "server/tcp.h"
 #include "server/udp.h"
@@ -121,6 +123,19 @@ static void drop_privileges(struct server *s)
 		fatal("username %s: cannot drop privileges (see above)", s->cfg.username);
 }
 
+/* Rate limiting's table and the cookie secret: random unless cookie-secret sets it (servers
+ * behind one anycast address must share it, RFC 9018 §5). */
+static void open_protections(struct server *s)
+{
+	if (s->cfg.rrl.ratelimit > 0 && rrl_new(&s->rrl, &s->cfg.rrl) < 0)
+		fatal("rrl: cannot make a table of %u buckets", s->cfg.rrl.size);
+	if (s->cfg.has_cookie_secret)
+		memcpy(s->cookies.current, s->cfg.cookie_secret, sizeof(s->cookies.current));
+	else if (getrandom(s->cookies.current, sizeof(s->cookies.current), 0) !=
+		 (ssize_t)sizeof(s->cookies.current))
+		fatal("cookies: cannot draw a random secret");
+}
+
 static void run(struct server *s)
 {
 	struct event *hup = evsignal_new(s->base, SIGHUP, on_hup, s);
@@ -165,6 +180,7 @@ int main(int argc, char **argv)
 	if (s.base == NULL)
 		fatal("cannot create the event loop");
 	open_listeners(&s);
+	open_protections(&s);
 	if (!foreground && daemon(0, 0) < 0)
 		fatal("cannot daemonise: %s", strerror(errno));
 	if (event_reinit(s.base) < 0)
@@ -194,6 +210,7 @@ int main(int argc, char **argv)
 	run(&s);
 	http_server_free(s.http);
 	control_free(s.control);
+	rrl_free(s.rrl);
 	tcp_server_free(s.tcp);
 	udp_workers_free(s.udp);
 	health_engine_free(s.engine);

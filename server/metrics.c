@@ -84,6 +84,13 @@ static void dns(struct server *s, struct evbuffer *out)
 		evbuffer_add_printf(out, "} %llu\n",
 				    (unsigned long long)counter_read(&by_proto[p]->dropped));
 	}
+	header(out, "baton_rrl_limited_total", "counter",
+	       "Responses over rrl-ratelimit, by what was done: slipped (sent truncated) or "
+	       "dropped.");
+	evbuffer_add_printf(out, "baton_rrl_limited_total{action=\"slipped\"} %llu\n",
+			    (unsigned long long)counter_read(&udp.rrl_slipped));
+	evbuffer_add_printf(out, "baton_rrl_limited_total{action=\"dropped\"} %llu\n",
+			    (unsigned long long)counter_read(&udp.rrl_dropped));
 	header(out, "baton_tcp_connections", "gauge", "Open DNS-over-TCP connections.");
 	evbuffer_add_printf(out, "baton_tcp_connections %u\n", tcp_server_connections(s->tcp));
 }

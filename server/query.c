@@ -1,6 +1,7 @@
 /* Parses a DNS query: header, the one question, and the EDNS OPT record (RFC 6891). */
 #include "autoconfig.h"
 
+#include "server/cookie.h"
 #include "server/ecs.h"
 #include "server/query.h"
 
@@ -23,6 +24,11 @@ static enum query_status parse_options(struct query *q, struct wire *w, uint16_t
 				q->ecs_count++; /* saturates: "more than one" is all that matters */
 			q->ecs_option = w->pos;
 			q->ecs_option_len = len;
+		} else if (code == COOKIE_OPTION_CODE) {
+			if (q->cookie_count < 2)
+				q->cookie_count++;
+			q->cookie_option = w->pos;
+			q->cookie_option_len = len;
 		}
 		wire_skip(w, len);
 	}
@@ -87,6 +93,9 @@ enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
 	q->ecs_count = 0;
 	q->ecs_option = NULL;
 	q->ecs_option_len = 0;
+	q->cookie_count = 0;
+	q->cookie_option = NULL;
+	q->cookie_option_len = 0;
 	if (len < DNS_HEADER_LEN)
 		return QUERY_DROP;
 	wire_init(&w, (uint8_t *)pkt, len);

@@ -36,6 +36,10 @@ struct query {
 	uint8_t ecs_count; /* more than one is FORMERR (RFC 7871 §7.1.2) */
 	const uint8_t *ecs_option; /* the option's data */
 	uint16_t ecs_option_len;
+	/* DNS COOKIE (RFC 7873), as received: checked by cookie_parse() where cookies are on */
+	uint8_t cookie_count; /* more than one is FORMERR */
+	const uint8_t *cookie_option;
+	uint16_t cookie_option_len;
 };
 
 /* Reads `len` bytes at `pkt` into `q`; `q` points into `pkt`, which must outlive it.

@@ -3,6 +3,7 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "server/ecs.h"
 #include "server/response.h"
@@ -28,6 +29,9 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->edns_do = false;
 	r->ecs = NULL;
 	r->ecs_scope = 0;
+	r->cookie_option = NULL;
+	r->cookie_option_len = 0;
+	r->rrl_name = NULL;
 	r->compress_count = 0;
 	if (q->rd)
 		flags |= 0x0100;
@@ -213,7 +217,8 @@ size_t response_finish(struct response *r)
 	if (r->edns) {
 		/* response_init's caller kept response_opt_len() bytes free under `limit` */
 		uint8_t *p = r->buf + r->len;
-		size_t options = r->ecs ? ecs_option_len(r->ecs) : 0;
+		size_t ecs_len = r->ecs ? ecs_option_len(r->ecs) : 0;
+		size_t options = ecs_len + r->cookie_option_len;
 
 		p[0] = 0;
 		wire_put_u16(p + 1, TYPE_OPT);
@@ -224,6 +229,8 @@ size_t response_finish(struct response *r)
 		wire_put_u16(p + 9, (uint16_t)options);
 		if (r->ecs)
 			ecs_write(p + 11, r->ecs, r->ecs_scope);
+		if (r->cookie_option_len > 0)
+			memcpy(p + 11 + ecs_len, r->cookie_option, r->cookie_option_len);
 		r->len += 11 + options;
 		r->count[SECTION_ADDITIONAL]++;
 	}

@@ -39,6 +39,10 @@ struct response {
 	bool edns_do;
 	const struct ecs *ecs; /* echo this client subnet in the OPT, or NULL */
 	uint8_t ecs_scope; /* its scope: the prefix the answer holds for (0: any client) */
+	const uint8_t *cookie_option; /* a whole COOKIE option to add to the OPT, or NULL */
+	uint8_t cookie_option_len;
+	const uint8_t
+		*rrl_name; /* what rate limiting charges: the zone, or the cut of a referral */
 	uint16_t compress_count;
 	uint16_t compress_off[RESPONSE_COMPRESS_MAX]; /* label starts written so far */
 };

@@ -26,7 +26,7 @@ struct rrl_config {
 	unsigned ratelimit; /* responses per second per bucket; 0: off */
 	unsigned slip; /* 0: drop every limited response; N: send every Nth truncated */
 	unsigned ipv4_prefix; /* default 24 */
-	unsigned ipv6_prefix; /* default 56 */
+	unsigned ipv6_prefix; /* default 64, as NSD */
 	unsigned size; /* buckets, rounded up to a power of two; default 1000000 like NSD */
 	struct rrl_prefix whitelist[RRL_WHITELIST_MAX]; /* never limited */
 	unsigned whitelist_count;

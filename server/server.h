@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "server/config.h"
+#include "server/cookie.h"
 #include "zones/zoneset.h"
 
 struct event_base;
@@ -17,6 +18,7 @@ struct http_server;
 struct health_engine;
 struct health_view;
 struct geo_db;
+struct rrl;
 
 struct server {
 	struct config cfg;
@@ -31,6 +33,8 @@ struct server {
 	struct tcp_server *tcp;
 	struct control *control;
 	struct http_server *http; /* NULL without http-listen */
+	struct rrl *rrl; /* NULL while rrl-ratelimit is 0 */
+	struct cookie_secrets cookies; /* used while cfg.answer_cookie */
 	time_t started;
 	time_t last_reload;
 	unsigned long reloads_ok; /* every zone compiled */

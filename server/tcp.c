@@ -10,6 +10,7 @@
 #include <event2/listener.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/queue.h>
 #include <urcu-qsbr.h>
 
@@ -56,7 +57,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 	struct tcp_conn *c = arg;
 	struct tcp_server *t = c->server;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct answer_source src;
+	struct answer_source src = { .zones = NULL };
 	uint8_t prefix[2];
 
 	TAILQ_REMOVE(&t->conns, c, link);
@@ -74,6 +75,9 @@ static void on_read(struct bufferevent *bev, void *arg)
 		src.edns_size = (uint16_t)t->server->cfg.edns_buffer_size;
 		src.ecs = t->server->cfg.ecs;
 		src.counters = &t->counters;
+		src.cookies = t->server->cfg.answer_cookie ? &t->server->cookies : NULL;
+		src.now_s = (uint32_t)time(NULL);
+		src.rrl = NULL; /* a TCP client has proved its address */
 		out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src,
 				       (const struct sockaddr *)&c->peer);
 		rcu_thread_offline();

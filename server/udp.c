@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
@@ -30,6 +31,7 @@ struct udp_worker {
 	struct udp_workers *owner;
 	atomic_ulong queries;
 	struct dns_counters counters;
+	unsigned rrl_slips;
 	struct mmsghdr in[UDP_BATCH];
 	struct mmsghdr out[UDP_BATCH];
 	struct iovec in_iov[UDP_BATCH];
@@ -132,13 +134,23 @@ static void prepare(struct udp_worker *w)
 /* Answers a received batch; returns how many responses to send. */
 static unsigned answer_batch(struct udp_worker *w, unsigned received)
 {
-	const struct answer_source src = {
+	struct answer_source src = {
 		.zones = rcu_dereference(w->server->zones),
 		.health = rcu_dereference(w->server->health),
 		.edns_size = (uint16_t)w->server->cfg.edns_buffer_size,
 		.ecs = w->server->cfg.ecs,
 		.counters = &w->counters,
+		.cookies = w->server->cfg.answer_cookie ? &w->server->cookies : NULL,
+		.rrl = w->server->rrl,
+		.rrl_slips = &w->rrl_slips,
 	};
+	struct timespec mono, wall;
+
+	/* coarse clocks come from the vDSO: no system call per batch */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &mono);
+	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
+	src.now_ms = (uint64_t)mono.tv_sec * 1000 + (uint64_t)mono.tv_nsec / 1000000;
+	src.now_s = (uint32_t)wall.tv_sec;
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < received; i++) {

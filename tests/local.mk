@@ -104,6 +104,7 @@ INTEGRATION_TESTS = \
 	tests/integration/install.sh \
 	tests/integration/geo.sh \
 	tests/integration/http.sh \
+	tests/integration/rrl.sh \
 	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "server/answer.h"
+#include "server/cookie.h"
 #include "server/ecs.h"
 #include "server/query.h"
 #include "server/response.h"
@@ -90,8 +91,37 @@ static inline void fuzz_check_ecs(const struct query *q, const ldns_pkt *parsed,
 		}
 		off += 4u + olen;
 	}
-	if (good && (flags & 0xf) != RCODE_REFUSED)
+	if (good && (flags & 0xf) != RCODE_REFUSED && (flags & 0xf) != RCODE_FORMERR)
 		fuzz_require(echoes == 1, "a good ECS was not echoed");
+}
+
+/* RFC 7873: a malformed or repeated COOKIE is FORMERR; a good one comes back as the client
+ * cookie and a 16-byte server cookie. */
+static inline void fuzz_check_cookie(const struct query *q, const ldns_pkt *parsed, uint16_t flags)
+{
+	const ldns_rdf *data = ldns_pkt_edns_data(parsed);
+	struct cookie sent;
+	bool good = q->cookie_count == 1 &&
+		    cookie_parse(&sent, q->cookie_option, q->cookie_option_len) == 0;
+	unsigned echoes = 0;
+
+	if (q->cookie_count > 0 && !good)
+		fuzz_require((flags & 0xf) == RCODE_FORMERR,
+			     "malformed COOKIE not answered FORMERR");
+	for (size_t off = 0; data != NULL && off + 4 <= ldns_rdf_size(data);) {
+		const uint8_t *o = ldns_rdf_data(data) + off;
+		uint16_t olen = wire_get_u16(o + 2);
+
+		if (wire_get_u16(o) == COOKIE_OPTION_CODE) {
+			echoes++;
+			fuzz_require(good && olen == COOKIE_CLIENT_LEN + COOKIE_SERVER_LEN &&
+					     memcmp(o + 4, sent.client, COOKIE_CLIENT_LEN) == 0,
+				     "COOKIE echo without a good client cookie, or not ours");
+		}
+		off += 4u + olen;
+	}
+	if (good && (q->ecs_count == 0 || (flags & 0xf) != RCODE_FORMERR))
+		fuzz_require(echoes == 1, "a good COOKIE got no server cookie");
 }
 
 /* Answers `pkt` into a heap buffer of exactly `out_size` bytes (so ASan sees any write past
@@ -106,7 +136,10 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 	uint8_t *out = malloc(out_size);
 	ldns_pkt *parsed = NULL;
 	bool edns_ok = q.edns && (st == QUERY_OK || st == QUERY_BADVERS);
-	struct answer_source src = { .health = NULL, .ecs = true };
+	static const struct cookie_secrets secrets = { .current = { 1, 2, 3, 4 } };
+	struct answer_source src = {
+		.health = NULL, .ecs = true, .cookies = &secrets, .now_s = 1800000000
+	};
 	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0xc6336407) };
 	size_t n;
 
@@ -151,8 +184,10 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 	if (edns_ok) {
 		fuzz_require(ldns_pkt_edns(parsed) && ldns_pkt_edns_udp_size(parsed) == edns_size,
 			     "EDNS query answered without our OPT record");
-		if (st == QUERY_OK)
+		if (st == QUERY_OK) {
 			fuzz_check_ecs(&q, parsed, *flags);
+			fuzz_check_cookie(&q, parsed, *flags);
+		}
 		if (st == QUERY_BADVERS)
 			fuzz_require(ldns_pkt_edns_extended_rcode(parsed) == RCODE_BADVERS >> 4 &&
 					     (*flags & 0xf) == (RCODE_BADVERS & 0xf),

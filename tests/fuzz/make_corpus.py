@@ -162,6 +162,18 @@ def packets():
     p["ecs-bad-short.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x18\0\xc0")
     p["ecs-bad-source.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x21\0" + bytes(5))
     p["ecs-bad-tiny.bin"] = header(ar=1) + question("geo.fuzz.test") + ecs(b"\0\1\x18")
+    # DNS COOKIE (RFC 7873): client only, client and server, every bad length, two of them
+    cookie = lambda data: opt(rdata=struct.pack("!HH", 10, len(data)) + data)
+    p["cookie-client.bin"] = header(ar=1) + question("www.fuzz.test") + cookie(bytes(range(8)))
+    p["cookie-server.bin"] = header(ar=1) + question("www.fuzz.test") + cookie(
+        bytes(range(8)) + bytes.fromhex("010000006b49d200") + bytes(8))
+    p["cookie-short.bin"] = header(ar=1) + question("www.fuzz.test") + cookie(bytes(7))
+    p["cookie-bad-server.bin"] = header(ar=1) + question("www.fuzz.test") + cookie(bytes(12))
+    p["cookie-long.bin"] = header(ar=1) + question("www.fuzz.test") + cookie(bytes(41))
+    p["cookie-two.bin"] = header(ar=1) + question("www.fuzz.test") + opt(
+        rdata=2 * (struct.pack("!HH", 10, 8) + bytes(8)))
+    p["cookie-and-ecs.bin"] = header(ar=1) + question("geo.fuzz.test") + opt(
+        rdata=struct.pack("!HH", 10, 8) + bytes(8) + struct.pack("!HH", 8, 7) + b"\0\1\x18\0\xc0\0\2")
     p["ecs-two.bin"] = header(ar=1) + question("geo.fuzz.test") + opt(
         rdata=2 * (struct.pack("!HH", 8, 7) + b"\0\1\x18\0\xc0\0\2"))
     # A query as large as a TCP client may send: padding fills it (RFC 7830).

@@ -10,6 +10,16 @@
                             COUNT malformed packets over UDP and TCP, then a real query
   badecs HOST PORT NAME     each malformed EDNS Client Subnet (RFC 7871 §7.2.1) is answered
                             FORMERR with an OPT and no echo; then a good one is answered
+  flood HOST PORT PREFIX COUNT SECONDS NAME
+                            COUNT queries for NAME over SECONDS from many source addresses
+                            PREFIX.1 .. PREFIX.250 (a /24 of 127.0.0.0/8: a spoofed victim);
+                            prints sent, answered, truncated
+  resolve HOST PORT SOURCE NAME
+                            asks NAME from SOURCE as a resolver does: resends after 100 ms of
+                            silence (up to 30 tries), and retries over TCP on TC; prints how
+                            the answer came
+  cookie HOST PORT NAME     asks NAME with a client cookie, then 20 times at once with the
+                            server cookie it got back; prints how many were answered in full
 Each prints one line of findings and exits 0 when the check holds.
 Runs with Debian's Python (dnspython): /usr/bin/python3.
 """
@@ -20,6 +30,7 @@ import sys
 import time
 
 import dns.edns
+import dns.flags
 import dns.message
 import dns.rcode
 
@@ -261,9 +272,102 @@ def badecs(host, port, name):
     return 0
 
 
+def flood(host, port, prefix, count, seconds, name):
+    port, count, seconds = int(port), int(count), float(seconds)
+    socks = []
+    for i in range(1, 251):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("%s.%d" % (prefix, i), 0))
+        s.setblocking(False)
+        socks.append(s)
+    wire = query(name, edns=None).to_wire()
+    sent = answered = truncated = 0
+    start = time.time()
+    deadline = start + seconds + 1.0
+    while time.time() < deadline:
+        due = min(count, int(count * (time.time() - start) / seconds) + 1)
+        while sent < due:
+            socks[sent % len(socks)].sendto(wire, (host, port))
+            sent += 1
+        for s in socks:
+            while True:
+                try:
+                    reply = s.recv(4096)
+                except BlockingIOError:
+                    break
+                answered += 1
+                truncated += (reply[2] & 0x02) != 0
+        time.sleep(0.002)
+    print("sent %d answered %d truncated %d" % (sent, answered, truncated))
+    return 0
+
+
+def resolve(host, port, source, name):
+    port = int(port)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind((source, 0))
+    u.settimeout(0.1)
+    wire = query(name, edns=None).to_wire()
+    for attempt in range(1, 31):
+        u.sendto(wire, (host, port))
+        try:
+            reply = dns.message.from_wire(u.recv(65535))
+        except socket.timeout:
+            continue
+        if not reply.flags & dns.flags.TC:
+            print("answered over udp after %d tries: %d records" % (attempt, len(reply.answer)))
+            return 0
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.settimeout(3)
+        t.bind((source, 0))
+        t.connect((host, port))
+        t.sendall(framed(wire))
+        answer = tcp_read_message(t)
+        print("truncated, then answered over tcp after %d tries: %d records" %
+              (attempt, len(answer.answer)))
+        return 0
+    print("no answer in 30 tries")
+    return 1
+
+
+def cookie(host, port, name):
+    port = int(port)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(0.1)
+    client = bytes(range(1, 9))
+    q = query(name, edns=0)
+    q.use_edns(0, 0, 1232, options=[dns.edns.GenericOption(10, client)])
+    server = None
+    for _ in range(30):  # the first query may be rate limited: resend like a resolver
+        u.sendto(q.to_wire(), (host, port))
+        try:
+            first = dns.message.from_wire(u.recv(65535))
+        except socket.timeout:
+            continue
+        server = [o for o in first.options if o.otype == 10]
+        break
+    if not server or len(server[0].to_wire()) != 24:
+        print("no server cookie came back")
+        return 1
+    q = query(name, edns=0)
+    q.use_edns(0, 0, 1232, options=[dns.edns.GenericOption(10, server[0].to_wire())])
+    full = 0
+    for _ in range(20):  # far over the rate: only the cookie lets these through
+        u.sendto(q.to_wire(), (host, port))
+        try:
+            reply = dns.message.from_wire(u.recv(65535))
+        except socket.timeout:
+            continue
+        full += reply.rcode() == dns.rcode.NOERROR and not reply.flags & dns.flags.TC \
+            and len(reply.answer) == 1
+    print("%d of 20 answered in full" % full)
+    return 0
+
+
 def main(argv):
     commands = {"pipeline": pipeline, "idle": idle, "cap": cap, "stream": stream,
-                "garbage": garbage, "badecs": badecs}
+                "garbage": garbage, "badecs": badecs, "flood": flood, "cookie": cookie,
+                "resolve": resolve}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__)
         return 2

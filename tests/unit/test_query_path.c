@@ -16,7 +16,9 @@
 #include <ldns/ldns.h>
 
 #include "server/answer.h"
+#include "server/cookie.h"
 #include "server/geo.h"
+#include "server/rrl.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
 
@@ -96,27 +98,41 @@ static struct geo_db *open_db(void)
 	return db;
 }
 
-/* Appends an ECS option for `subnet`/`source` to a query that ends with an empty OPT. */
-static size_t add_ecs(uint8_t *buf, size_t len, const char *subnet, uint8_t source)
+/* Appends an option to a query that ends with its OPT record, whose RDLENGTH is at
+ * `rdlen_at`. */
+static size_t add_option(uint8_t *buf, size_t len, size_t rdlen_at, uint16_t code,
+			 const uint8_t *data, size_t n)
+{
+	size_t rdlen = (size_t)(buf[rdlen_at] << 8 | buf[rdlen_at + 1]) + 4 + n;
+
+	buf[len] = (uint8_t)(code >> 8);
+	buf[len + 1] = (uint8_t)code;
+	buf[len + 2] = 0;
+	buf[len + 3] = (uint8_t)n;
+	memcpy(buf + len + 4, data, n);
+	buf[rdlen_at] = (uint8_t)(rdlen >> 8);
+	buf[rdlen_at + 1] = (uint8_t)rdlen;
+	return len + 4 + n;
+}
+
+/* ECS for `subnet`/`source`. */
+static size_t add_ecs(uint8_t *buf, size_t len, size_t rdlen_at, const char *subnet, uint8_t source)
 {
 	bool v6 = strchr(subnet, ':') != NULL;
-	uint8_t addr[16] = { 0 };
-	size_t bytes = (source + 7u) / 8u;
-	uint8_t *p = buf + len;
+	uint8_t data[4 + 16] = { 0, v6 ? 2 : 1, source, 0 };
 
-	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, subnet, addr), 1);
-	p[0] = 0;
-	p[1] = 8;
-	p[2] = 0;
-	p[3] = (uint8_t)(4 + bytes);
-	p[4] = 0;
-	p[5] = v6 ? 2 : 1;
-	p[6] = source;
-	p[7] = 0;
-	memcpy(p + 8, addr, bytes);
-	buf[len - 2] = 0;
-	buf[len - 1] = (uint8_t)(8 + bytes); /* the OPT's RDLENGTH */
-	return len + 8 + bytes;
+	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, subnet, data + 4), 1);
+	return add_option(buf, len, rdlen_at, 8, data, 4 + (source + 7u) / 8u);
+}
+
+/* A COOKIE: a client cookie alone, or with a server cookie that is not ours (answered anew). */
+static size_t add_cookie(uint8_t *buf, size_t len, size_t rdlen_at, bool with_server)
+{
+	uint8_t data[24];
+
+	memset(data, 0x42, sizeof(data));
+	data[8] = 1; /* version 1 */
+	return add_option(buf, len, rdlen_at, COOKIE_OPTION_CODE, data, with_server ? 24 : 8);
 }
 
 static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, bool edns)
@@ -172,17 +188,36 @@ static void test_no_allocation_per_query(void **state)
 	struct geo_db *db = open_db();
 	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0xcb00710a) };
 	const struct sockaddr *from = (const struct sockaddr *)&peer;
-	const struct answer_source src = { .zones = zs, .edns_size = 1232, .ecs = true };
+	static const struct cookie_secrets secrets = { .current = { 9 } };
+	struct rrl_config rrl_config = { .ratelimit = RRL_RATE_MAX,
+					 .slip = 2,
+					 .ipv4_prefix = 24,
+					 .ipv6_prefix = 64,
+					 .size = 1024 };
+	struct rrl *rrl = NULL;
+	unsigned slips = 0;
+	struct answer_source src = { .zones = zs,
+				     .edns_size = 1232,
+				     .ecs = true,
+				     .cookies = &secrets,
+				     .now_s = 1800000000,
+				     .rrl_slips = &slips,
+				     .now_ms = 1 };
 	uint8_t query[512], out[ANSWER_TCP_MAX];
 	size_t answered = 0;
 
 	(void)state;
 	assert_int_equal(geo_index_build(&zs->geo, zs, db), 0);
+	assert_int_equal(rrl_new(&rrl, &rrl_config), 0); /* charged on every UDP answer below */
+	src.rrl = rrl;
 	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
 		size_t len =
 			make_query(query, sizeof(query), "geo.example.com.", LDNS_RR_TYPE_A, true);
 
-		len = add_ecs(query, len, clients[i].subnet, clients[i].source);
+		size_t rdlen_at = len - 2; /* make_query's OPT is last, with no options */
+
+		len = add_ecs(query, len, rdlen_at, clients[i].subnet, clients[i].source);
+		len = add_cookie(query, len, rdlen_at, i % 2 == 0);
 		counting = true;
 		answered += answer_query(out, sizeof(out), query, len, false, &src, from) > 0;
 		answered += answer_query(out, sizeof(out), query, len, true, &src, from) > 0;
@@ -210,6 +245,7 @@ static void test_no_allocation_per_query(void **state)
 	geo_index_free(zs->geo);
 	zoneset_free(zs);
 	geo_db_unref(db);
+	rrl_free(rrl);
 }
 
 int main(void)
