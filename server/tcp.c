@@ -138,11 +138,17 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	t->conn_count++;
 }
 
+/* EMFILE and the like, which a burst of connections can cause: said, but a few times a minute
+ * at most, since a line per failed accept would be a flood of its own. */
 static void on_accept_error(struct evconnlistener *l, void *arg)
 {
+	static struct log_limit limit = LOG_LIMIT_INIT(5, 60);
+	int err = EVUTIL_SOCKET_ERROR();
+
 	(void)l;
 	(void)arg;
-	/* EMFILE and the like: the cap keeps this rare; a log line per error would be a flood */
+	log_limited(&limit, LOG_LEVEL_WARN, "tcp: cannot accept a connection: %s",
+		    evutil_socket_error_to_string(err));
 }
 
 int tcp_server_open(struct tcp_server **out, struct server *s)
