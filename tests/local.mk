@@ -167,7 +167,8 @@ tests_fuzz_fuzz_vrrp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_vrrp_LDADD = $(VIP_LIBS)
 TESTS += tests/fuzz/replay_vrrp.sh
 EXTRA_DIST += tests/fuzz/replay_vrrp.sh tests/fuzz/vrrp_corpus.py
-VIP_LAB_TESTS = tests/lab/vip_failover.sh tests/lab/vip_ipv6_unicast.sh tests/lab/vip_splitbrain.sh tests/lab/vip_keepalived.sh
+VIP_LAB_TESTS = tests/lab/vip_failover.sh tests/lab/vip_ipv6_unicast.sh tests/lab/vip_splitbrain.sh \
+	tests/lab/vip_keepalived.sh tests/lab/vip_track.sh tests/lab/vip_gate.sh
 TESTS += $(VIP_LAB_TESTS)
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # end baton-vip

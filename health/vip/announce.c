@@ -144,6 +144,10 @@ unsigned vip_announce_once(struct vip_announcer *an)
 		int rc = v->family == AF_INET ? garp(an, v->addr) : unsolicited_na(an, v->addr);
 
 		failed += rc < 0;
+		if (rc == 0 && v->family == AF_INET)
+			an->garp_sent++;
+		else if (rc == 0)
+			an->na_sent++;
 	}
 	return failed;
 }

@@ -17,6 +17,7 @@ struct vip_announcer {
 	int ifindex;
 	uint8_t mac[6];
 	const struct vip_instance_conf *conf;
+	uint64_t garp_sent, na_sent; /* announcements that went out, for the metrics */
 };
 
 /* The interface's hardware address. Returns 0 or -errno. */

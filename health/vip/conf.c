@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,13 @@ static void strip_comment(char *s)
 		s[--n] = '\0';
 }
 
+/* Where the reader is: in an instance block, in global_defs, or between blocks. */
+struct read_state {
+	struct vip_instance_conf *open;
+	bool in_global;
+	unsigned global_line; /* 0: no global_defs yet */
+};
+
 static struct vip_instance_conf *open_block(struct vip_conf *conf, struct conf_line *l)
 {
 	struct vip_instance_conf *inst;
@@ -148,13 +156,86 @@ static struct vip_instance_conf *open_block(struct vip_conf *conf, struct conf_l
 	return inst;
 }
 
-/* One line: opens a block, closes it, or is a keyword of the open one. */
-static void read_line(struct vip_conf *conf, struct vip_instance_conf **open, struct conf_line *l)
+/* `http-listen ADDRESS@PORT`, NSD's spelling as in batond.conf; the last '@' splits, as IPv6
+ * has none. The port is required: there is no default HTTP port for baton-vip. */
+static void http_listen(struct vip_conf *conf, struct conf_line *l)
 {
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *v = l->a.count == 2 && l->a.keys[1] == NULL ? l->a.values[1] : "";
+	const char *at = strrchr(v, '@');
+	struct sockaddr_storage *ss = &conf->http_listen;
+	char *end;
+	unsigned long port = at ? strtoul(at + 1, &end, 10) : 0;
+
+	memset(ss, 0, sizeof(*ss));
+	if (at == NULL || at == v || (size_t)(at - v) >= sizeof(buf) || at[1] == '\0' ||
+	    *end != '\0' || port == 0 || port > 65535) {
+		stanza_error(l->c,
+			     "http-listen: write ADDRESS@PORT, like 127.0.0.1@8053 or ::1@8053");
+		return;
+	}
+	memcpy(buf, v, (size_t)(at - v));
+	buf[at - v] = '\0';
+	if (inet_pton(AF_INET, buf, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, buf, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+	} else {
+		stanza_error(l->c,
+			     "http-listen: '%s' is not an IPv4 or IPv6 address: write "
+			     "127.0.0.1@8053 (keep it on loopback: it has no authentication)",
+			     buf);
+	}
+}
+
+/* A line of the global_defs block. */
+static void global_line(struct vip_conf *conf, struct conf_line *l)
+{
+	if (l->a.keys[0] == NULL && strcmp(l->a.values[0], "http-listen") == 0)
+		http_listen(conf, l);
+	else
+		stanza_error(l->c,
+			     "global_defs: unknown keyword '%s': it takes `http-listen "
+			     "ADDRESS@PORT`; instance keywords go in a vrrp_instance block",
+			     l->a.keys[0] ? l->a.keys[0] : l->a.values[0]);
+}
+
+/* `global_defs {`, keepalived's name for the block of global settings; at most one. */
+static bool open_global(struct read_state *st, struct conf_line *l)
+{
+	struct stanza_args *a = &l->a;
+
+	if (a->keys[0] != NULL || strcmp(a->values[0], "global_defs") != 0)
+		return false;
+	if (a->count != 2 || a->keys[1] != NULL || strcmp(a->values[1], "{") != 0)
+		stanza_error(l->c, "expected `global_defs {` on one line, found '%s'", l->raw);
+	else if (st->global_line != 0)
+		stanza_error(l->c, "global_defs is defined twice (first at line %u): merge them",
+			     st->global_line);
+	st->global_line = l->c->line;
+	st->in_global = true;
+	return true;
+}
+
+/* One line: opens a block, closes it, or is a keyword of the open one. */
+static void read_line(struct vip_conf *conf, struct read_state *st, struct conf_line *l)
+{
+	struct vip_instance_conf **open = &st->open;
+
 	if (l->a.count == 0)
 		return;
+	if (st->in_global) {
+		if (l->a.count == 1 && l->a.keys[0] == NULL && strcmp(l->a.values[0], "}") == 0)
+			st->in_global = false;
+		else
+			global_line(conf, l);
+		return;
+	}
 	if (*open == NULL) {
-		*open = open_block(conf, l);
+		if (!open_global(st, l))
+			*open = open_block(conf, l);
 		return;
 	}
 	if (l->a.count == 1 && l->a.keys[0] == NULL && strcmp(l->a.values[0], "}") == 0) {
@@ -173,7 +254,7 @@ int vip_conf_parse(struct vip_conf **out, const char *text, const char *file, st
 {
 	struct vip_conf *conf = calloc(1, sizeof(*conf));
 	struct stanza_ctx c = { .d = d, .file = file };
-	struct vip_instance_conf *open = NULL;
+	struct read_state st = { 0 };
 	size_t errors = d->count;
 	const char *p = text;
 
@@ -198,14 +279,19 @@ int vip_conf_parse(struct vip_conf **out, const char *text, const char *file, st
 		}
 		strip_comment(buf);
 		if (stanza_args_split(&l.a, buf, &c) == 0)
-			read_line(conf, &open, &l);
+			read_line(conf, &st, &l);
 		stanza_args_free(&l.a);
 		free(buf);
 		p += n + (p[n] == '\n');
 	}
-	if (open != NULL) {
-		c.line = open->line;
-		stanza_error(&c, "vrrp_instance %s is not closed: add a line with `}`", open->name);
+	if (st.open != NULL) {
+		c.line = st.open->line;
+		stanza_error(&c, "vrrp_instance %s is not closed: add a line with `}`",
+			     st.open->name);
+	}
+	if (st.in_global) {
+		c.line = st.global_line;
+		stanza_error(&c, "global_defs is not closed: add a line with `}`");
 	}
 	if (d->count == errors && conf->count == 0)
 		diag_add(d, file, 0, "no vrrp_instance: nothing to do");

@@ -1,5 +1,5 @@
 /* vip.conf: the instances baton-vip runs, in blocks that read like keepalived's
- * vrrp_instance. Parsed whole before anything starts; every error names file:line and what to
+ * vrrp_instance, and an optional `global_defs {` block for what is not per instance. Parsed whole before anything starts; every error names file:line and what to
  * write instead (README "baton-vip" has the keyword map). */
 #ifndef BATON_VIP_CONF_H
 #define BATON_VIP_CONF_H
@@ -80,6 +80,7 @@ struct vip_instance_conf {
 
 struct vip_conf {
 	struct arena arena; /* every string and instance */
+	struct sockaddr_storage http_listen; /* global_defs' http-listen; ss_family 0: off */
 	unsigned count;
 	struct vip_instance_conf *instances[VIP_INSTANCES_MAX];
 };

@@ -10,6 +10,7 @@
 #include "health/vip/vrrp.h"
 
 enum vrrp_state { VRRP_INIT, VRRP_BACKUP, VRRP_MASTER, VRRP_FAULT };
+#define VRRP_STATES 4
 
 /* What the caller must do after an event, as bits. */
 enum vrrp_action {

@@ -36,6 +36,8 @@ struct vip_gate {
 	struct event *arp_ev;
 	uint8_t mac[6];
 	bool finished, ok;
+	enum vip_gate_witness witness_outcome;
+	enum vip_gate_fence fence_outcome;
 	char witness[INET6_ADDRSTRLEN + 32]; /* which witness answered, for the reason */
 	char why[PROBE_REASON_MAX + 96];
 	vip_gate_done_fn *done;
@@ -103,6 +105,7 @@ static void witness_answered(struct vip_gate *g, const char *how, const struct v
 
 	snprintf(g->witness, sizeof(g->witness), "witness %s answered %s", vip_addr_text(a, text),
 		 how);
+	g->witness_outcome = VIP_GATE_WITNESS_ANSWERED;
 	if (!g->conf->has_fence) {
 		conclude(g, true, "", "");
 		return;
@@ -113,8 +116,10 @@ static void witness_answered(struct vip_gate *g, const char *how, const struct v
 
 static void witness_failed(struct vip_gate *g)
 {
-	if (--g->pending == 0)
+	if (--g->pending == 0) {
+		g->witness_outcome = VIP_GATE_WITNESS_NONE;
 		conclude(g, false, "no witness answered", "");
+	}
 }
 
 static void on_ping(void *arg, const struct probe_result *r)
@@ -204,6 +209,7 @@ static void on_fence(void *arg, const struct probe_result *r)
 	struct vip_gate *g = arg;
 
 	g->probes[0] = NULL;
+	g->fence_outcome = r->up ? VIP_GATE_FENCE_OK : VIP_GATE_FENCE_FAILED;
 	conclude(g, r->up, r->up ? "fence succeeded: " : "fence failed: ", r->reason);
 }
 
@@ -219,6 +225,7 @@ static void start_fence(struct vip_gate *g)
 	g->probes[0] =
 		probe_exec.start(event_get_base(g->timer), &g->conf->fence, &ss, on_fence, g, &why);
 	if (g->probes[0] == NULL) {
+		g->fence_outcome = VIP_GATE_FENCE_FAILED;
 		conclude(g, false, "fence failed: ", why);
 		return;
 	}
@@ -232,21 +239,27 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	vip_gate_done_fn *done = g->done;
 	void *done_arg = g->arg;
 	char why[sizeof(g->why)];
-	bool ok;
+	struct vip_gate_result r;
 
 	(void)fd;
 	(void)what;
 	if (!g->finished) {
+		if (g->phase == PHASE_FENCE)
+			g->fence_outcome = VIP_GATE_FENCE_TIMEOUT;
+		else
+			g->witness_outcome = VIP_GATE_WITNESS_NONE;
 		conclude(g, false,
 			 g->phase == PHASE_FENCE ? "fence timed out"
 						 : "no witness answered in time",
 			 "");
 		return;
 	}
-	ok = g->ok;
 	memcpy(why, g->why, sizeof(why));
+	r = (struct vip_gate_result){
+		.ok = g->ok, .witness = g->witness_outcome, .fence = g->fence_outcome, .why = why
+	};
 	vip_gate_cancel(g);
-	done(done_arg, ok, why);
+	done(done_arg, &r);
 }
 
 int vip_gate_start(struct vip_gate **out, struct event_base *base,
@@ -290,7 +303,9 @@ int vip_gate_start(struct vip_gate **out, struct event_base *base,
 	}
 	evtimer_add(g->timer, &tv);
 	start_pings(g, base);
-	if (g->pending == 0)
+	if (g->pending == 0) {
+		g->witness_outcome = VIP_GATE_WITNESS_NONE;
 		conclude(g, false, "no witness could be asked", "");
+	}
 	return 0;
 }

@@ -14,9 +14,30 @@
 struct event_base;
 struct vip_gate;
 
-/* Called once from the loop with the verdict and a reason ("witness 192.0.2.254 answered
- * ARP", "fence: exit 1"); the gate is already freed. */
-typedef void vip_gate_done_fn(void *arg, bool ok, const char *why);
+enum vip_gate_witness {
+	VIP_GATE_WITNESS_NOT_ASKED,
+	VIP_GATE_WITNESS_ANSWERED,
+	VIP_GATE_WITNESS_NONE
+};
+enum vip_gate_fence {
+	VIP_GATE_FENCE_NOT_RUN,
+	VIP_GATE_FENCE_OK,
+	VIP_GATE_FENCE_FAILED,
+	VIP_GATE_FENCE_TIMEOUT
+};
+
+/* A gate's verdict: `ok`, what the witnesses and the fence said (for the metrics), and a
+ * reason ("witness 192.0.2.254 answered ARP, fence failed: exit 1"). */
+struct vip_gate_result {
+	bool ok;
+	enum vip_gate_witness witness;
+	enum vip_gate_fence fence;
+	const char *why;
+};
+
+/* Called once from the loop with the verdict; the gate is already freed, `r` lives only for
+ * the call. */
+typedef void vip_gate_done_fn(void *arg, const struct vip_gate_result *r);
 
 /* Has `conf` anything to ask? Without witnesses and fencing the gate is skipped. */
 bool vip_gate_is_needed(const struct vip_instance_conf *conf);

@@ -19,7 +19,7 @@
 #include "health/vip/notify.h"
 #include "health/vip/track.h"
 
-#define WHY_MAX 256
+#define WHY_MAX VIP_REASON_MAX
 
 struct vip_instance {
 	const struct vip_instance_conf *conf;
@@ -41,6 +41,12 @@ struct vip_instance {
 	char why[WHY_MAX]; /* the reason of a transition that the state machine did not give */
 	char refused_why[WHY_MAX]; /* the last refused claim's reason, and when it was logged */
 	int64_t refused_us;
+	bool has_master; /* in backup: the sender of the last advert with a priority */
+	uint8_t master[16];
+	bool has_transition;
+	enum vrrp_state last_from, last_to;
+	int64_t last_unix_ms;
+	char last_reason[WHY_MAX];
 };
 
 static int64_t now_us(void)
@@ -100,6 +106,10 @@ static void set_vips(struct vip_instance *inst, bool add)
 		int rc =
 			add ? vip_netlink_add(inst->ifindex, v) : vip_netlink_del(inst->ifindex, v);
 
+		if (rc > 0 && add)
+			inst->counters.vips_added++;
+		else if (rc > 0)
+			inst->counters.vips_removed++;
 		if (rc < 0)
 			log_err("vip %s: cannot %s %s/%u on %s: %s", inst->conf->name,
 				add ? "add" : "remove", vip_addr_text(v, text), v->prefix,
@@ -162,10 +172,21 @@ static void transition(struct vip_instance *inst, enum vrrp_state before, const 
 			       : after == VRRP_FAULT  ? c->notify_fault
 						      : c->notify_stop;
 
+	struct timespec ts;
+
 	if (after == before)
 		return;
 	log_info("vip %s: %s -> %s (%s; priority %u)", c->name, vrrp_state_name(before),
 		 vrrp_state_name(after), why ? why : inst->fsm.reason, inst->fsm.priority);
+	inst->counters.transitions[before][after]++;
+	inst->has_transition = true;
+	inst->last_from = before;
+	inst->last_to = after;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	inst->last_unix_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	snprintf(inst->last_reason, sizeof(inst->last_reason), "%s", why ? why : inst->fsm.reason);
+	if (after != VRRP_BACKUP)
+		inst->has_master = false;
 	if (specific != NULL)
 		vip_notifier_run(inst->notifier, specific, c, hook_state(after),
 				 inst->fsm.priority);
@@ -190,17 +211,19 @@ static void refused(struct vip_instance *inst, const char *why)
 		 inst->conf->name, why);
 }
 
-static void on_gate(void *arg, bool ok, const char *why)
+static void on_gate(void *arg, const struct vip_gate_result *r)
 {
 	struct vip_instance *inst = arg;
 	enum vrrp_state before = inst->fsm.state;
 	char reason[WHY_MAX];
 
 	inst->gate = NULL;
-	snprintf(reason, sizeof(reason), "%s; %s", inst->fsm.reason, why);
-	if (!ok)
-		refused(inst, why);
-	apply(inst, vrrp_fsm_claim(&inst->fsm, now_us(), ok), before, reason);
+	inst->counters.witness[r->witness]++;
+	inst->counters.fence[r->fence]++;
+	snprintf(reason, sizeof(reason), "%s; %s", inst->fsm.reason, r->why);
+	if (!r->ok)
+		refused(inst, r->why);
+	apply(inst, vrrp_fsm_claim(&inst->fsm, now_us(), r->ok), before, reason);
 }
 
 static unsigned claim(struct vip_instance *inst)
@@ -293,6 +316,11 @@ static void on_packet(evutil_socket_t fd, short what, void *arg)
 		if (inst->stopped)
 			continue;
 		apply(inst, vrrp_fsm_advert(&inst->fsm, now_us(), &a, src), before, NULL);
+		if (inst->fsm.state == VRRP_BACKUP) {
+			/* a priority 0 says its sender is leaving: no master until the next */
+			inst->has_master = a.priority != 0;
+			memcpy(inst->master, src, 16);
+		}
 	}
 }
 
@@ -339,6 +367,31 @@ static void on_start(evutil_socket_t fd, short what, void *arg)
 const struct vip_counters *vip_instance_counters(const struct vip_instance *inst)
 {
 	return &inst->counters;
+}
+
+const struct vip_instance_conf *vip_instance_conf(const struct vip_instance *inst)
+{
+	return inst->conf;
+}
+
+void vip_instance_status(const struct vip_instance *inst, struct vip_instance_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->state = inst->fsm.state;
+	out->priority = inst->fsm.priority;
+	out->master.family = inst->conf->family;
+	out->master.prefix = inst->conf->family == AF_INET ? 32 : 128;
+	out->master_is_self = inst->fsm.state == VRRP_MASTER;
+	out->has_master =
+		out->master_is_self || (inst->fsm.state == VRRP_BACKUP && inst->has_master);
+	memcpy(out->master.addr, out->master_is_self ? inst->fsm.primary : inst->master, 16);
+	out->has_transition = inst->has_transition;
+	out->last_from = inst->last_from;
+	out->last_to = inst->last_to;
+	out->last_unix_ms = inst->last_unix_ms;
+	memcpy(out->last_reason, inst->last_reason, sizeof(out->last_reason));
+	out->garp_sent = inst->an.garp_sent;
+	out->na_sent = inst->an.na_sent;
 }
 
 void vip_instance_log_counters(const struct vip_instance *inst)

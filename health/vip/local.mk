@@ -13,7 +13,8 @@ health_vip_libvip_a_SOURCES = \
 	health/vip/gate.c health/vip/gate.h \
 	health/vip/track.c health/vip/track.h \
 	health/vip/notify.c health/vip/notify.h \
-	health/vip/instance.c health/vip/instance.h
+	health/vip/instance.c health/vip/instance.h \
+	health/vip/http.c health/vip/http.h
 VIP_LIBS = health/vip/libvip.a $(HEALTH_LIBS)
 sbin_PROGRAMS += baton-vip
 baton_vip_SOURCES = health/vip/main.c

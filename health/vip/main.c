@@ -11,6 +11,7 @@
 
 #include "baton/log.h"
 #include "health/vip/conf.h"
+#include "health/vip/http.h"
 #include "health/vip/instance.h"
 #include "health/vip/notify.h"
 
@@ -23,6 +24,7 @@ struct daemon {
 	struct vip_notifier *notifier;
 	struct vip_instance *instances[VIP_INSTANCES_MAX];
 	unsigned count;
+	struct vip_http *http; /* NULL without http-listen */
 	bool stopping;
 	struct event *wait_hooks;
 	int64_t hooks_deadline_ms;
@@ -77,6 +79,23 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_add(d->wait_hooks, &poll);
 }
 
+/* libevent's default clock is CLOCK_MONOTONIC_COARSE, which moves once per kernel tick (4 ms
+ * at HZ=250), and epoll_wait() sleeps in whole milliseconds: a Master_Down_Timer could fire a
+ * tick late, or early and then again. A precise timer (CLOCK_MONOTONIC, and a timerfd with
+ * epoll) fires within microseconds of the deadline, which matters at 1 cs adverts. */
+static struct event_base *new_base(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (cfg == NULL)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
 static struct vip_conf *load_conf(const char *path)
 {
 	struct vip_conf *conf = NULL;
@@ -127,7 +146,7 @@ int main(int argc, char **argv)
 	}
 	/* hooks and fencing commands write with plain write(): a closed pipe must not kill us */
 	signal(SIGPIPE, SIG_IGN);
-	d.base = event_base_new();
+	d.base = new_base();
 	if (d.base == NULL || vip_notifier_new(&d.notifier, d.base) < 0)
 		fatal("baton-vip: out of memory");
 	d.wait_hooks = event_new(d.base, -1, EV_PERSIST, on_wait_hooks, &d);
@@ -145,7 +164,11 @@ int main(int argc, char **argv)
 			      d.conf->instances[i]->name);
 		d.count++;
 	}
+	if (d.conf->http_listen.ss_family != 0 &&
+	    vip_http_open(&d.http, d.base, &d.conf->http_listen, d.instances, d.count) < 0)
+		fatal("baton-vip: %s: http-listen cannot listen (see above)", path);
 	event_base_dispatch(d.base);
+	vip_http_free(d.http);
 	for (unsigned i = 0; i < d.count; i++)
 		vip_instance_free(d.instances[i]);
 	vip_notifier_free(d.notifier);

@@ -99,14 +99,14 @@ int vip_netlink_add(int ifindex, const struct vip_addr *a)
 {
 	int rc = address(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a);
 
-	return rc == -EEXIST ? 0 : rc;
+	return rc == -EEXIST ? 0 : rc == 0 ? 1 : rc;
 }
 
 int vip_netlink_del(int ifindex, const struct vip_addr *a)
 {
 	int rc = address(RTM_DELADDR, 0, ifindex, a);
 
-	return rc == -EADDRNOTAVAIL || rc == -ENOENT ? 0 : rc;
+	return rc == -EADDRNOTAVAIL || rc == -ENOENT ? 0 : rc == 0 ? 1 : rc;
 }
 
 int vip_netlink_link_is_up(int ifindex)

@@ -9,10 +9,10 @@
 
 /* Adds `a` to interface `ifindex`. IPv6 is added without Duplicate Address Detection
  * (IFA_F_NODAD): a VIP that moves is expected on the link, and DAD would hold it tentative,
- * unusable, for a second. An address already there counts as added. Returns 0 or -errno. */
+ * unusable, for a second. Returns 1 when added, 0 when it was already there, or -errno. */
 int vip_netlink_add(int ifindex, const struct vip_addr *a);
 
-/* Removes it; an address that is not there counts as removed. Returns 0 or -errno. */
+/* Removes it. Returns 1 when removed, 0 when it was not there, or -errno. */
 int vip_netlink_del(int ifindex, const struct vip_addr *a);
 
 /* Is the link administratively up and carrier on (IFF_UP and IFF_RUNNING)? -errno if unknown. */

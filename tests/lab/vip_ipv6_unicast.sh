@@ -1,11 +1,12 @@
 #!/bin/bash
 # Lab: an IPv6 instance (adverts to ff02::12 from the link-local address, the VIP added without
-# DAD and announced by unsolicited NA) fails over on a crash; then an IPv4 instance in unicast
-# mode does the same, and drops adverts from a sender that is not one of its peers.
+# DAD and announced by unsolicited NA) fails over on a crash, is preempted back by the restarted
+# master and hands over again on its graceful stop (priority 0); then an IPv4 instance in
+# unicast mode does the same, and drops adverts from a sender that is not one of its peers.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/lab/vip_lib.sh"
 vip_lab_init
-tap_plan 6
+tap_plan 10
 
 vip_node a 11
 vip_node b 12
@@ -41,6 +42,29 @@ if vip_wait 3 vip_has b "$VIP6" && vip_wait 3 vip_ping client "$VIP6"; then
 else
 	tap_fail "IPv6: a crashed, b took the VIP" "$(vip_show_logs; vip_in client ip -6 neigh)"
 fi
+# preempt_and_stop INSTANCE ADDRESS CONF: b is master of INSTANCE after a's crash; a restarts
+# with CONF and preempts, then stops gracefully and b takes over on its priority 0.
+preempt_and_stop() {
+	local inst=$1 addr=$2 conf=$3
+	vip_link a up
+	vip_start a "$conf"
+	if vip_wait 5 vip_log_has a "vip $inst: backup -> master \\(preempting a lower priority master" &&
+		vip_wait 3 vip_has a "$addr" && vip_wait 3 eval '! vip_has b "$addr"' &&
+		vip_wait 3 vip_ping client "$addr" &&
+		vip_log_has b "vip $inst: master -> backup \\(higher priority master heard"; then
+		tap_ok "$inst: a came back and preempted b"
+	else
+		tap_fail "$inst: a came back and preempted b" "$(vip_show_logs)"
+	fi
+	vip_stop a
+	if vip_wait 3 vip_has b "$addr" && ! vip_has a "$addr" && vip_wait 3 vip_ping client "$addr" &&
+		vip_log_has b "vip $inst: backup -> master \\(master sent priority 0"; then
+		tap_ok "$inst: a stopped, b took over on its priority 0"
+	else
+		tap_fail "$inst: a stopped, b took over on its priority 0" "$(vip_show_logs)"
+	fi
+}
+preempt_and_stop six "$VIP6" "$WORKDIR/a6.conf"
 vip_stop b
 vip_link a up
 
@@ -91,4 +115,5 @@ if vip_log_has b 'vip uni: backup -> master \(no advert within Master_Down_Inter
 else
 	tap_fail "unicast: b logged why it took over" "$(vip_show_logs)"
 fi
+preempt_and_stop uni "$VIP4" "$WORKDIR/au.conf"
 tap_done

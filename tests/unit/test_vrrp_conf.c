@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -111,6 +112,39 @@ static void test_defaults(void **state)
 	diag_fini(&d);
 }
 
+static void test_global_defs(void **state)
+{
+	struct vip_conf *c = NULL;
+	struct diag d;
+	const struct sockaddr_in6 *sin6;
+
+	(void)state;
+	diag_init(&d);
+	/* off by default */
+	assert_int_equal(vip_conf_parse(&c,
+					"vrrp_instance a {\n interface eth0\n vrid 1\n"
+					" vip 192.0.2.1\n}\n",
+					"v.conf", &d),
+			 0);
+	assert_int_equal(c->http_listen.ss_family, 0);
+	vip_conf_free(c);
+	c = NULL;
+	assert_int_equal(vip_conf_parse(&c,
+					"global_defs {\n http-listen ::1@8053  # loopback\n}\n"
+					"vrrp_instance a {\n interface eth0\n vrid 1\n"
+					" vip 192.0.2.1\n}\n",
+					"v.conf", &d),
+			 0);
+	assert_int_equal(d.count, 0);
+	assert_int_equal(c->count, 1);
+	assert_int_equal(c->http_listen.ss_family, AF_INET6);
+	sin6 = (const struct sockaddr_in6 *)&c->http_listen;
+	assert_int_equal(ntohs(sin6->sin6_port), 8053);
+	assert_true(IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
+	vip_conf_free(c);
+	diag_fini(&d);
+}
+
 /* Parses `text` and expects exactly one error, equal to `want`. */
 static void expect_error(const char *text, const char *want)
 {
@@ -173,6 +207,22 @@ static void test_errors(void **state)
 		     "vip.conf:5: notify-master needs an absolute program path and plain arguments "
 		     "(no shell, no quotes): notify-master /etc/baton/vip-hook");
 	expect_error("# nothing\n", "vip.conf: no vrrp_instance: nothing to do");
+	expect_error(
+		"global_defs {\n http-listen 127.0.0.1\n}\n" HEAD "}\n",
+		"vip.conf:2: http-listen: write ADDRESS@PORT, like 127.0.0.1@8053 or ::1@8053");
+	expect_error(
+		"global_defs {\n http-listen 127.0.0.1@65536\n}\n" HEAD "}\n",
+		"vip.conf:2: http-listen: write ADDRESS@PORT, like 127.0.0.1@8053 or ::1@8053");
+	expect_error("global_defs {\n http-listen localhost@8053\n}\n" HEAD "}\n",
+		     "vip.conf:2: http-listen: 'localhost' is not an IPv4 or IPv6 address: write "
+		     "127.0.0.1@8053 (keep it on loopback: it has no authentication)");
+	expect_error("global_defs {\n priority 100\n}\n" HEAD "}\n",
+		     "vip.conf:2: global_defs: unknown keyword 'priority': it takes `http-listen "
+		     "ADDRESS@PORT`; instance keywords go in a vrrp_instance block");
+	expect_error("global_defs {\n}\nglobal_defs {\n}\n" HEAD "}\n",
+		     "vip.conf:3: global_defs is defined twice (first at line 1): merge them");
+	expect_error(HEAD "}\nglobal_defs {\n", "vip.conf:6: global_defs is not closed: add a "
+						"line with `}`");
 }
 
 static void test_missing_file(void **state)
@@ -191,9 +241,8 @@ static void test_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_instance),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_full_instance), cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_errors),	      cmocka_unit_test(test_global_defs),
 		cmocka_unit_test(test_missing_file),
 	};
 
