@@ -21,11 +21,32 @@ static uint32_t hash_offset(uint32_t offset)
 	return offset * 2654435761u;
 }
 
-static uint32_t *find_slot(const struct geo_db *db, uint32_t offset)
+static struct geo_db_slot *find_slot(const struct geo_db *db, uint32_t offset)
 {
 	for (uint32_t i = hash_offset(offset) & db->slot_mask;; i = (i + 1) & db->slot_mask)
-		if (db->slot_offset[i] == 0 || db->slot_offset[i] == offset + 1)
-			return &db->slot_offset[i];
+		if (db->slots[i].offset == 0 || db->slots[i].offset == offset + 1)
+			return &db->slots[i];
+}
+
+/* Doubles the table once it would be more than half full. */
+static int grow_slots(struct geo_db *db)
+{
+	struct geo_db_slot *old = db->slots;
+	uint32_t old_size = db->slot_mask + 1, size = old_size * 2;
+
+	if ((db->location_count + 1) * 2 <= old_size)
+		return 0;
+	db->slots = calloc(size, sizeof(*db->slots));
+	if (db->slots == NULL) {
+		db->slots = old;
+		return -ENOMEM;
+	}
+	db->slot_mask = size - 1;
+	for (uint32_t i = 0; i < old_size; i++)
+		if (old[i].offset != 0)
+			*find_slot(db, old[i].offset - 1) = old[i];
+	free(old);
+	return 0;
 }
 
 static void read_code(MMDB_entry_s *entry, const char *map, const char *key, char out[3])
@@ -89,30 +110,27 @@ static int grow_locations(struct geo_db *db, uint32_t *cap)
 
 static int add_record(struct geo_db *db, uint32_t offset, uint32_t *cap)
 {
-	uint32_t *slot = find_slot(db, offset);
+	struct geo_db_slot *slot = find_slot(db, offset);
 
 	db->network_count++;
-	if (*slot != 0)
+	if (slot->offset != 0)
 		return 0;
-	if (grow_locations(db, cap) < 0)
+	if (grow_locations(db, cap) < 0 || grow_slots(db) < 0)
 		return -ENOMEM;
-	*slot = offset + 1;
-	db->slot_location[slot - db->slot_offset] = db->location_count;
+	slot = find_slot(db, offset); /* the table may have grown */
+	slot->offset = offset + 1;
+	slot->location = db->location_count;
 	read_location(&db->mmdb, offset, &db->locations[db->location_count++]);
 	return 0;
 }
 
-/* Every node has two records; those of type DATA lead to a record. Distinct records are at
- * most 2 x nodes, which sizes the table once with a load factor of one half at most. */
+/* Every node has two records; those of type DATA lead to a record. */
 static int index_records(struct geo_db *db, struct diag *d)
 {
-	uint32_t nodes = db->mmdb.metadata.node_count, cap = 0, slots = 2;
+	uint32_t nodes = db->mmdb.metadata.node_count, cap = 0, slots = 1024;
 
-	while (slots < 4ull * nodes + 4)
-		slots *= 2;
-	db->slot_offset = calloc(slots, sizeof(*db->slot_offset));
-	db->slot_location = calloc(slots, sizeof(*db->slot_location));
-	if (db->slot_offset == NULL || db->slot_location == NULL)
+	db->slots = calloc(slots, sizeof(*db->slots));
+	if (db->slots == NULL)
 		return -ENOMEM;
 	db->slot_mask = slots - 1;
 	for (uint32_t n = 0; n < nodes; n++) {
@@ -138,8 +156,7 @@ static void close_db(struct geo_db *db, bool opened)
 	if (opened)
 		MMDB_close(&db->mmdb);
 	free(db->locations);
-	free(db->slot_offset);
-	free(db->slot_location);
+	free(db->slots);
 	free(db->path);
 	free(db);
 }
@@ -247,10 +264,10 @@ void geo_db_lookup(const struct geo_db *db, const uint8_t *addr, bool ipv4, stru
 	if (error != MMDB_SUCCESS) /* an IPv6 address in an IPv4-only database */
 		out->prefix_len = 0;
 	if (error == MMDB_SUCCESS && r.found_entry) {
-		uint32_t *slot = find_slot(db, r.entry.offset);
+		const struct geo_db_slot *slot = find_slot(db, r.entry.offset);
 
-		if (*slot != 0)
-			out->location = db->slot_location[slot - db->slot_offset];
+		if (slot->offset != 0)
+			out->location = slot->location;
 	}
 }
 

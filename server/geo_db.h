@@ -26,8 +26,13 @@ struct geo_db {
 	char *path;
 	struct geo_location *locations;
 	uint32_t location_count;
-	uint32_t *slot_offset; /* data-section offset + 1 (0: empty slot) */
-	uint32_t *slot_location;
+	/* data-section offset -> location, open addressing; sized by the distinct records (kept
+	 * at most half full), not by the tree's nodes, so that it stays in the CPU's caches: one
+	 * slot holds both, so a lookup costs one cache line, not two */
+	struct geo_db_slot {
+		uint32_t offset; /* data-section offset + 1 (0: empty slot) */
+		uint32_t location;
+	} *slots;
 	uint32_t slot_mask;
 	uint32_t network_count; /* records in the search tree that lead to data */
 	time_t loaded;
