@@ -109,7 +109,7 @@ static void reply_static(struct server *s, const char *name, struct evbuffer *ou
 	free(text);
 }
 
-static void dispatch(struct server *s, const char *line, struct evbuffer *out)
+void control_dispatch(struct server *s, const char *line, struct evbuffer *out)
 {
 	if (strcmp(line, "status") == 0) {
 		evbuffer_add_printf(out, "ok\n");
@@ -166,7 +166,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 		return;
 	}
 	bufferevent_disable(bev, EV_READ);
-	dispatch(c->server, line, bufferevent_get_output(bev));
+	control_dispatch(c->server, line, bufferevent_get_output(bev));
 	free(line);
 	bufferevent_setcb(bev, NULL, on_flushed, on_event, c);
 }

@@ -6,9 +6,15 @@
 
 #include "server/server.h"
 
+struct evbuffer;
+
 /* Creates the socket at cfg.control_socket (mode 0660: root and the daemon's group), replacing
  * a stale one. Returns 0, or -errno with a message logged. */
 int control_open(struct control **out, struct server *s);
+
+/* Answers one command line into `out` (first line `ok` or `error: <why>`). The parser of
+ * what arrives on the socket, exposed for the fuzz target. Main thread. */
+void control_dispatch(struct server *s, const char *line, struct evbuffer *out);
 
 /* Closes the socket, removes its path, frees; NULL is a no-op. */
 void control_free(struct control *c);

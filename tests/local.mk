@@ -64,7 +64,8 @@ tests_unit_test_config_LDADD = $(UNIT_LIBS)
 # Fuzz targets: with --enable-fuzzing they link libFuzzer; otherwise a replay driver runs each
 # seed corpus file through the same entry point, so every test run (and the sanitizer build)
 # exercises the corpus.
-FUZZ_TARGETS = tests/fuzz/fuzz_packet tests/fuzz/fuzz_zone tests/fuzz/fuzz_config
+FUZZ_TARGETS = tests/fuzz/fuzz_packet tests/fuzz/fuzz_zone tests/fuzz/fuzz_config \
+	tests/fuzz/fuzz_control
 if FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 FUZZ_DRIVER =
@@ -86,7 +87,12 @@ tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c tests/fuzz/fuzz_check.
 tests_fuzz_fuzz_config_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_config_LDADD = $(SERVER_LIBS)
-TESTS += tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh tests/fuzz/replay_config.sh
+tests_fuzz_fuzz_control_SOURCES = tests/fuzz/fuzz_control.c tests/fuzz/fuzz_check.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_control_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_fuzz_control_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_control_LDADD = $(SERVER_LIBS)
+TESTS += tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh tests/fuzz/replay_config.sh \
+	tests/fuzz/replay_control.sh
 
 INTEGRATION_TESTS = \
 	tests/integration/basic.sh \
@@ -114,7 +120,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/di
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone \
 	tests/fuzz/corpus tests/fuzz/replay.sh tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh \
-	tests/fuzz/replay_config.sh \
+	tests/fuzz/replay_config.sh tests/fuzz/replay_control.sh \
 	tests/fuzz/packet.dict tests/fuzz/zone.dict tests/fuzz/make_corpus.py
 
 # --- gossip (issue 6): wire format, keys, quorum, a simulated network, and the fuzz target ---
@@ -141,9 +147,10 @@ tests_fuzz_fuzz_gossip_SOURCES = tests/fuzz/fuzz_gossip.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_gossip_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_fuzz_gossip_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_gossip_LDADD = $(GOSSIP_LIBS)
-TESTS += tests/fuzz/replay_gossip.sh tests/integration/gossip.sh
+TESTS += tests/fuzz/replay_gossip.sh tests/integration/gossip.sh tests/integration/gossip_batond.sh
 EXTRA_DIST += tests/fuzz/replay_gossip.sh tests/fuzz/make_gossip_corpus.py \
-	tests/integration/gossip.sh tests/integration/gossip_inject.py
+	tests/integration/gossip.sh tests/integration/gossip_inject.py \
+	tests/integration/gossip_batond.sh
 # --- end gossip ---
 
 # baton-vip (issue 7): unit tests, the VRRP advert fuzz target and its corpus replay, and the
