@@ -36,10 +36,11 @@ struct engine_site {
 	char *zone;
 	char *name;
 	uint32_t id;
-	enum site_verdict verdict;
+	enum site_verdict verdict; /* published: the local one, or the quorum's */
+	enum site_verdict local; /* from our own checks */
 	bool drained;
 	bool in_use;
-	time_t since;
+	time_t since, local_since;
 	char evidence[256];
 	struct check_latency *latency;
 	unsigned latency_count;
@@ -55,6 +56,10 @@ struct health_engine {
 	bool publish_pending;
 	uint64_t rng;
 	struct health_history history;
+	bool quorum; /* verdicts come from health_engine_set_verdict() */
+	bool no_checks; /* a member that only listens: no targets at all */
+	health_change_fn *on_change;
+	void *change_arg;
 };
 
 const char *health_verdict_name(enum site_verdict v)
@@ -89,6 +94,8 @@ static int64_t site_next_change_ms(const struct health_engine *e, const struct e
 		else if (s->verdict == SITE_DOWN && t->state == SITE_DOWN && flip > best)
 			best = flip; /* every down target must rise */
 	}
+	if (e->quorum)
+		return now; /* any gossip round may change it: answers get ttl-min */
 	if (!checked)
 		return INT64_MAX; /* nothing can change a site without checks */
 	return best < 0 ? now : best;
@@ -134,10 +141,12 @@ static void publish_soon(struct health_engine *e)
 	evtimer_add(e->publish_timer, &tv);
 }
 
-/* Recomputes a site's verdict from its targets; logs a transition with its evidence. */
+/* Recomputes a site's local verdict from its targets; logs a transition with its evidence.
+ * Unless a quorum decides, the local verdict is the site's verdict. */
 static bool update_site(struct health_engine *e, struct engine_site *s, const struct target *cause)
 {
 	enum site_verdict v = SITE_UP;
+	char why[sizeof(s->evidence)] = "";
 	bool any = false;
 
 	for (const struct target *t = e->targets; t; t = t->next) {
@@ -151,23 +160,33 @@ static bool update_site(struct health_engine *e, struct engine_site *s, const st
 	}
 	if (!any)
 		v = SITE_UP; /* a site without checks is always up */
-	if (v == s->verdict)
+	if (v == s->local && (e->quorum || v == s->verdict))
 		return false;
 	if (cause != NULL) {
 		const struct zone_check *c = cause->check;
 		bool up = v == SITE_UP;
 
-		snprintf(s->evidence, sizeof(s->evidence), "%s@%s: %s after %u/%u %s, %.1fs",
-			 c->name, cause->addr_text, cause->last.reason,
-			 up ? cause->ok_streak : cause->fail_streak, up ? c->rise : c->fall,
-			 up ? "successes" : "fails", c->interval_ms / 1000.0);
+		/* by quorum, s->evidence is the quorum's; our checks' goes to the log */
+		snprintf(e->quorum ? why : s->evidence, sizeof(why),
+			 "%s@%s: %s after %u/%u %s, %.1fs", c->name, cause->addr_text,
+			 cause->last.reason, up ? cause->ok_streak : cause->fail_streak,
+			 up ? c->rise : c->fall, up ? "successes" : "fails",
+			 c->interval_ms / 1000.0);
+	}
+	if (e->quorum) {
+		log_info("site %s: local checks %s -> %s (%s)", s->name,
+			 health_verdict_name(s->local), health_verdict_name(v),
+			 why[0] ? why : "no checks");
+		s->local = v;
+		s->local_since = time(NULL);
+		return true;
 	}
 	log_info("site %s: %s -> %s (%s)", s->name, health_verdict_name(s->verdict),
 		 health_verdict_name(v), s->evidence[0] ? s->evidence : "no checks");
 	history_add(&e->history, s->zone, s->name, s->verdict, v,
 		    s->evidence[0] ? s->evidence : "no checks");
-	s->verdict = v;
-	s->since = time(NULL);
+	s->verdict = s->local = v;
+	s->since = s->local_since = time(NULL);
 	return true;
 }
 
@@ -199,10 +218,15 @@ static void on_target_result(struct target *t, bool changed, void *arg)
 	struct health_engine *e = arg;
 
 	observe_latency(t->site, t);
-	if (changed && update_site(e, t->site, t))
-		publish(e);
-	else
-		publish_soon(e);
+	if (changed && update_site(e, t->site, t)) {
+		if (e->on_change != NULL)
+			e->on_change(e->change_arg);
+		if (!e->quorum) {
+			publish(e);
+			return;
+		}
+	}
+	publish_soon(e);
 }
 
 int health_engine_new(struct health_engine **out, struct event_base *base,
@@ -271,8 +295,8 @@ static struct engine_site *site_for(struct health_engine *e, const char *zone, c
 		return NULL;
 	}
 	s->id = e->site_count;
-	s->verdict = SITE_UNKNOWN;
-	s->since = time(NULL);
+	s->verdict = s->local = SITE_UNKNOWN;
+	s->since = s->local_since = time(NULL);
 	e->sites[e->site_count++] = s;
 	return s;
 }
@@ -348,7 +372,7 @@ static int sync_zone(struct health_engine *e, struct zone *z)
 		s->in_use = true;
 		site->health_id = s->id;
 		site_addresses(site, addrs, &n);
-		for (uint16_t c = 0; c < site->check_count; c++)
+		for (uint16_t c = 0; !e->no_checks && c < site->check_count; c++)
 			for (unsigned a = 0; a < n; a++)
 				if (want_target(e, s, z, site->checks[c], &addrs[a]) < 0)
 					return -ENOMEM;
@@ -393,6 +417,8 @@ int health_engine_sync(struct health_engine *e, struct zoneset *zs)
 		if (e->sites[i]->in_use)
 			update_site(e, e->sites[i], NULL);
 	publish(e);
+	if (e->on_change != NULL)
+		e->on_change(e->change_arg); /* sites may have come or gone */
 	return 0;
 }
 
@@ -420,6 +446,36 @@ int health_engine_drain(struct health_engine *e, const char *name, bool drained)
 	return n;
 }
 
+void health_engine_on_change(struct health_engine *e, health_change_fn *fn, void *arg)
+{
+	e->on_change = fn;
+	e->change_arg = arg;
+}
+
+void health_engine_use_quorum(struct health_engine *e, bool run_checks)
+{
+	e->quorum = true;
+	e->no_checks = !run_checks;
+}
+
+bool health_engine_set_verdict(struct health_engine *e, uint32_t i, enum site_verdict v,
+			       const char *evidence)
+{
+	struct engine_site *s;
+
+	if (!e->quorum || i >= e->site_count || !e->sites[i]->in_use || e->sites[i]->verdict == v)
+		return false;
+	s = e->sites[i];
+	snprintf(s->evidence, sizeof(s->evidence), "%s", evidence);
+	log_info("site %s: %s -> %s (%s)", s->name, health_verdict_name(s->verdict),
+		 health_verdict_name(v), s->evidence);
+	history_add(&e->history, s->zone, s->name, s->verdict, v, s->evidence);
+	s->verdict = v;
+	s->since = time(NULL);
+	publish(e);
+	return true;
+}
+
 uint32_t health_engine_site_count(const struct health_engine *e)
 {
 	return e->site_count;
@@ -437,8 +493,10 @@ bool health_engine_site_info(const struct health_engine *e, uint32_t i,
 	info->zone = s->zone;
 	info->name = s->name;
 	info->verdict = s->verdict;
+	info->local_verdict = s->local;
 	info->drained = s->drained;
 	info->since = s->since;
+	info->local_since = s->local_since;
 	info->evidence = s->evidence;
 	for (const struct target *t = e->targets; t; t = t->next) {
 		if (t->site != s)

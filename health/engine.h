@@ -32,6 +32,25 @@ void health_engine_free(struct health_engine *e);
  * Returns 0 or -ENOMEM (then nothing changed). Main thread, RCU-offline. */
 int health_engine_sync(struct health_engine *e, struct zoneset *zs);
 
+/* Called on the main loop after a site's local verdict changed (from its own checks) and
+ * after health_engine_sync(): baton-probe and a batond gossip member report their
+ * observations from it. One hook; NULL removes it. */
+typedef void health_change_fn(void *arg);
+void health_engine_on_change(struct health_engine *e, health_change_fn *fn, void *arg);
+
+/* From now on a site's verdict is what health_engine_set_verdict() says (a gossip quorum),
+ * not what its checks say; the checks' verdict is kept as local_verdict. Drains still apply.
+ * A site's next_change_ms is "now": any round may change it, so answers get ttl-min.
+ * run_checks false: no check runs at all (a member that only listens). Call it before the
+ * first health_engine_sync(). */
+void health_engine_use_quorum(struct health_engine *e, bool run_checks);
+
+/* Sets site i's verdict, with the evidence status and the log show; logs and publishes a
+ * change at once. Returns true when the verdict changed; false without a change, for an
+ * unknown site, or when health_engine_use_quorum() was not called. */
+bool health_engine_set_verdict(struct health_engine *e, uint32_t i, enum site_verdict v,
+			       const char *evidence);
+
 /* Drains (or undrains) every site called `name`, in every zone. Returns how many. */
 int health_engine_drain(struct health_engine *e, const char *name, bool drained);
 
@@ -40,8 +59,10 @@ struct health_site_info {
 	const char *zone;
 	const char *name;
 	enum site_verdict verdict;
+	enum site_verdict local_verdict; /* our own checks' (the verdict, unless by quorum) */
 	bool drained;
 	time_t since; /* wall clock of the last verdict change (or of the start) */
+	time_t local_since; /* the same for local_verdict */
 	const char *evidence; /* the last transition's reason, or "" */
 	unsigned targets; /* checks x addresses */
 	unsigned targets_up;

@@ -19,7 +19,7 @@
 #define LINE_MAX_LEN 4096
 #define DEFAULT_CONTROL_SOCKET "/run/batond.sock"
 
-enum section { SECTION_NONE, SECTION_SERVER, SECTION_ZONE, SECTION_UNKNOWN };
+enum section { SECTION_NONE, SECTION_SERVER, SECTION_ZONE, SECTION_GOSSIP, SECTION_UNKNOWN };
 
 struct parser;
 struct key;
@@ -84,6 +84,7 @@ struct parser {
 	uint16_t explicit_port[CONFIG_MAX_ADDRESSES]; /* from addr@port; 0: use `port:` */
 	unsigned address_lines; /* ip-address lines read, good or bad */
 	size_t zone_cap;
+	unsigned gossip_line; /* where the first gossip: section starts */
 	unsigned errors;
 	bool out_of_memory;
 };
@@ -113,7 +114,7 @@ static const struct key *find_key(const char *name)
 
 static const char *section_name(enum section s)
 {
-	return s == SECTION_SERVER ? "server:" : "zone:";
+	return s == SECTION_SERVER ? "server:" : s == SECTION_GOSSIP ? "gossip:" : "zone:";
 }
 
 static struct config_zone *current_zone(struct parser *p)
@@ -378,6 +379,16 @@ static void open_section(struct parser *p, enum section section)
 
 	leave_section(p);
 	p->section = section;
+	if (section == SECTION_GOSSIP && p->cfg->gossip == NULL) {
+		p->cfg->gossip = malloc(sizeof(*p->cfg->gossip));
+		if (p->cfg->gossip == NULL) {
+			p->out_of_memory = true;
+			p->section = SECTION_UNKNOWN;
+			return;
+		}
+		gossip_conf_init(p->cfg->gossip);
+		p->gossip_line = p->line;
+	}
 	if (section != SECTION_ZONE)
 		return;
 	if (cfg->zone_count == p->zone_cap) {
@@ -514,6 +525,31 @@ static void set_key(struct parser *p, const struct key *k, const char *name, cha
 		k->handle(p, k, value);
 }
 
+/* The gossip: section takes probe.conf's keys, parsed by the same code (health/gossip/conf.c),
+ * so an operator spells them once for both: values are taken as written, blanks included
+ * (double quotes are optional). A second gossip: section continues the first. */
+static void set_gossip_key(struct parser *p, const char *name, char *value)
+{
+	char fix[160];
+	int rc;
+
+	/* probe.conf's `peer: NAME ADDRESS@PORT` has a blank; it may be written the same here */
+	if (value[0] == '"' && unquote(p, name, &value) < 0)
+		return;
+	if (*value == '\0') {
+		complain(p, "%s: missing value", name);
+		return;
+	}
+	rc = gossip_conf_set(p->cfg->gossip, name, value, p->line, fix, sizeof(fix));
+	if (rc == -ENOENT)
+		complain(p, "unknown key '%s' in gossip: section (known: %s)", name,
+			 gossip_conf_key_list());
+	else if (rc == -ENOMEM)
+		p->out_of_memory = true;
+	else if (rc < 0)
+		complain(p, "%s: '%s': %s", name, value, fix);
+}
+
 static void parse_line(struct parser *p, char *text)
 {
 	enum section section = SECTION_NONE;
@@ -526,6 +562,8 @@ static void parse_line(struct parser *p, char *text)
 		section = SECTION_SERVER;
 	else if (strcmp(name, "zone") == 0)
 		section = SECTION_ZONE;
+	else if (strcmp(name, "gossip") == 0)
+		section = SECTION_GOSSIP;
 	k = find_key(name);
 	if (section != SECTION_NONE) {
 		if (*value != '\0')
@@ -539,10 +577,14 @@ static void parse_line(struct parser *p, char *text)
 		 * than each reported. Indented inside a section, it is a misspelt key. */
 		leave_section(p);
 		p->section = SECTION_UNKNOWN;
-		complain(p, "unknown section '%s:' (known: server:, zone:); its keys are skipped",
+		complain(p,
+			 "unknown section '%s:' (known: server:, zone:, gossip:); its keys are "
+			 "skipped",
 			 name);
 	} else if (p->section == SECTION_NONE) {
 		complain(p, "key '%s' outside any section: start with 'server:' or 'zone:'", name);
+	} else if (p->section == SECTION_GOSSIP) {
+		set_gossip_key(p, name, value);
 	} else if (p->section != SECTION_UNKNOWN) {
 		set_key(p, k, name, value);
 	}
@@ -667,6 +709,8 @@ static void resolve_paths(struct parser *p)
 	/* written after daemon() has changed to /, so it must not stay relative */
 	if (err == 0 && cfg->pidfile != NULL)
 		err = resolve(&cfg->pidfile, dir);
+	if (err == 0 && cfg->gossip != NULL)
+		err = gossip_conf_resolve(cfg->gossip, dir);
 	for (size_t i = 0; err == 0 && i < cfg->zone_count; i++)
 		if (cfg->zones[i].zonefile != NULL)
 			err = resolve(&cfg->zones[i].zonefile, cfg->zonesdir);
@@ -718,6 +762,12 @@ static void check_duplicate_zones(struct parser *p)
 static int finish(struct parser *p)
 {
 	leave_section(p);
+	if (p->cfg->gossip != NULL) {
+		size_t before = p->diag->count;
+
+		gossip_conf_check(p->cfg->gossip, p->path, p->gossip_line, "gossip:", p->diag);
+		p->errors += (unsigned)(p->diag->count - before);
+	}
 	finish_addresses(p);
 	resolve_paths(p);
 	check_duplicate_zones(p);
@@ -781,6 +831,9 @@ void config_free(struct config *cfg)
 	free(cfg->geoip_database);
 	free(cfg->username);
 	free(cfg->zonesdir);
+	if (cfg->gossip != NULL)
+		gossip_conf_fini(cfg->gossip);
+	free(cfg->gossip);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

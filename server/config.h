@@ -1,4 +1,5 @@
-/* batond.conf: an nsd.conf-like file with a `server:` section and one `zone:` section per zone. */
+/* batond.conf: an nsd.conf-like file with a `server:` section, one `zone:` section per zone, and
+ * an optional `gossip:` section (probe.conf's keys) that makes batond a gossip member. */
 #ifndef BATON_CONFIG_H
 #define BATON_CONFIG_H
 
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "server/rrl.h"
+#include "health/gossip/conf.h"
 #include "zones/diag.h"
 
 #define CONFIG_MAX_ADDRESSES 16
@@ -42,6 +44,7 @@ struct config {
 	bool answer_cookie; /* DNS Cookies (RFC 7873); default yes */
 	uint8_t cookie_secret[16]; /* cookie-secret; else random at start */
 	bool has_cookie_secret;
+	struct gossip_conf *gossip; /* the gossip: section; NULL: batond is no gossip member */
 	struct config_zone *zones;
 	size_t zone_count;
 };

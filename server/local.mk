@@ -1,7 +1,7 @@
 # libserver: the query path (parse, lookup, encode) and the serving runtime; batond is main.c.
 noinst_LIBRARIES += server/libserver.a
 server_libserver_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URCU_CFLAGS) \
-	$(MAXMINDDB_CFLAGS)
+	$(MAXMINDDB_CFLAGS) $(OPENSSL_CFLAGS)
 server_libserver_a_SOURCES = \
 	server/config.c server/config.h \
 	server/query.c server/query.h \
@@ -26,6 +26,7 @@ server_libserver_a_SOURCES = \
 	server/siphash.c server/siphash.h \
 	server/cookie.c server/cookie.h \
 	server/rrl.c server/rrl.h \
+	server/member.c server/member.h \
 	server/status_page.h \
 	server/server.h
 nodist_server_libserver_a_SOURCES = server/status_page.c
@@ -44,7 +45,7 @@ server/status_page.c: $(top_srcdir)/server/status_page.html
 	} >$@.tmp && mv $@.tmp $@
 CLEANFILES += server/status_page.c
 EXTRA_DIST += server/status_page.html
-SERVER_LIBS = server/libserver.a $(HEALTH_LIBS) $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS) \
+SERVER_LIBS = server/libserver.a $(GOSSIP_LIBS) $(HEALTH_LIBS) $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS) \
 	$(MAXMINDDB_LIBS) -lm
 
 sbin_PROGRAMS += batond

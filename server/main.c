@@ -20,6 +20,7 @@
 #include "server/drainfile.h"
 #include "server/geo.h"
 #include "server/http.h"
+#include "server/member.h"
 #include "server/privileges.h"
 #include "server/reload.h"
 #include "server/rrl.h"
@@ -113,6 +114,23 @@ static void open_listeners(struct server *s)
 		fatal("cannot open the HTTP listener: %s", strerror(-rc));
 }
 
+/* Keys and the gossip socket, while batond can still read root's files, bind any port and
+ * print its mistakes to the terminal. */
+static void open_gossip(struct server *s)
+{
+	struct diag d;
+
+	if (s->cfg.gossip == NULL)
+		return;
+	diag_init(&d);
+	if (member_open(&s->member, s, &d) < 0) {
+		diag_print(&d, stderr, "batond: ");
+		diag_fini(&d);
+		fatal("gossip: fix the above in %s; batond did not start", s->cfg.path);
+	}
+	diag_fini(&d);
+}
+
 /* After binding (port 53 needs root or CAP_NET_BIND_SERVICE) and before reading any zone, so
  * zone files and checks never run as root. */
 static void drop_privileges(struct server *s)
@@ -181,6 +199,7 @@ int main(int argc, char **argv)
 		fatal("cannot create the event loop");
 	open_listeners(&s);
 	open_protections(&s);
+	open_gossip(&s);
 	if (!foreground && daemon(0, 0) < 0)
 		fatal("cannot daemonise: %s", strerror(errno));
 	if (event_reinit(s.base) < 0)
@@ -191,6 +210,8 @@ int main(int argc, char **argv)
 	rcu_thread_offline();
 	if (health_engine_new(&s.engine, s.base, &s.health) < 0)
 		fatal("health: out of memory");
+	if (s.member != NULL && member_start(s.member) < 0)
+		fatal("gossip: out of memory");
 	s.started = time(NULL);
 	if (load_zones(&s) < 0)
 		fatal("zones: out of memory");
@@ -213,6 +234,7 @@ int main(int argc, char **argv)
 	rrl_free(s.rrl);
 	tcp_server_free(s.tcp);
 	udp_workers_free(s.udp);
+	member_free(s.member);
 	health_engine_free(s.engine);
 	free(s.health);
 	if (s.zones != NULL)

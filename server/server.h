@@ -19,6 +19,7 @@ struct health_engine;
 struct health_view;
 struct geo_db;
 struct rrl;
+struct member;
 
 struct server {
 	struct config cfg;
@@ -35,6 +36,7 @@ struct server {
 	struct http_server *http; /* NULL without http-listen */
 	struct rrl *rrl; /* NULL while rrl-ratelimit is 0 */
 	struct cookie_secrets cookies; /* used while cfg.answer_cookie */
+	struct member *member; /* NULL without a gossip: section */
 	time_t started;
 	time_t last_reload;
 	unsigned long reloads_ok; /* every zone compiled */

@@ -10,9 +10,11 @@
 #include <time.h>
 
 #include "health/engine.h"
+#include "health/gossip/member.h"
 #include "server/answer.h"
 #include "server/query.h"
 #include "server/geo_db.h"
+#include "server/member.h"
 #include "server/status.h"
 #include "server/tcp.h"
 #include "server/udp.h"
@@ -23,6 +25,95 @@ static void iso_time(time_t t, char *buf, size_t size)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Milliseconds of the wall clock as ISO 8601 with tenths: votes are seconds apart at most. */
+static void iso_time_ms(int64_t ms, char *buf, size_t size)
+{
+	char whole[32];
+
+	if (ms <= 0) {
+		snprintf(buf, size, "never");
+		return;
+	}
+	iso_time((time_t)(ms / 1000), whole, sizeof(whole));
+	whole[strlen(whole) - 1] = '\0'; /* the Z goes after the tenths */
+	snprintf(buf, size, "%s.%01dZ", whole, (int)(ms % 1000 / 100));
+}
+
+/* Who this member is, who is live, what went over the wire and what was dropped. */
+static void gossip_text(struct server *s, struct evbuffer *out)
+{
+	const struct gossip_member *g = member_gossip(s->member);
+	const struct gossip_counters *c = gossip_node_counters(g->node);
+	int64_t now = gossip_now_ms(), heard;
+	unsigned live = 0;
+
+	for (uint32_t i = 0; i < g->kr->member_count; i++)
+		live += gossip_node_member_live(g->node, i, &heard);
+	evbuffer_add_printf(out, "gossip member %s (region %s, role %s): %u of %u members live\n",
+			    g->conf->name, g->conf->region, gossip_role_name(g->role), live,
+			    g->kr->member_count);
+	for (uint32_t i = 0; i < g->kr->member_count; i++) {
+		const struct gossip_member_def *d = &g->kr->members[i];
+		bool is_live = gossip_node_member_live(g->node, i, &heard);
+
+		evbuffer_add_printf(out, "  member %s (region %s, %s): %s", d->name, d->region,
+				    gossip_role_name(d->role), is_live ? "live" : "not live");
+		if (i == g->self)
+			evbuffer_add_printf(out, ", this batond\n");
+		else if (heard < 0)
+			evbuffer_add_printf(out, ", never heard\n");
+		else
+			evbuffer_add_printf(out, ", heard %.1f s ago\n",
+					    (double)(now - heard) / 1000);
+	}
+	evbuffer_add_printf(out,
+			    "gossip traffic: sent %llu (%llu bytes), accepted %llu, relayed %llu\n"
+			    "gossip drops:",
+			    (unsigned long long)c->sent, (unsigned long long)c->sent_bytes,
+			    (unsigned long long)c->accepted, (unsigned long long)c->relayed);
+	for (int k = 0; k < GOSSIP_DROP_KINDS; k++)
+		evbuffer_add_printf(out, " %s %llu", gossip_drop_name((enum gossip_drop)k),
+				    (unsigned long long)c->drops[k]);
+	evbuffer_add(out, "\n", 1);
+}
+
+/* The evidence behind a site's verdict by quorum: the tally, then every prober's vote. */
+static void quorum_text(struct server *s, uint32_t site, const struct health_site_info *info,
+			struct evbuffer *out)
+{
+	const struct gossip_member *g = member_gossip(s->member);
+	struct gossip_verdict v;
+	struct gossip_vote vote;
+	char why[160], since[40], signed_at[40];
+	uint32_t index;
+
+	if (!member_site_index(s->member, site, &index) || !gossip_node_verdict(g->node, index, &v))
+		return;
+	member_evidence(s->member, index, why, sizeof(why));
+	evbuffer_add_printf(out, "  quorum: %s; %s; %u up, %u down\n",
+			    health_verdict_name(v.verdict), why, v.tally.up, v.tally.down);
+	for (uint32_t m = 0; gossip_node_vote(g->node, index, m, &vote); m++) {
+		if (vote.role != GOSSIP_ROLE_PROBE)
+			continue;
+		if (!vote.voted) {
+			evbuffer_add_printf(out, "  vote %s (region %s, %s): none\n", vote.member,
+					    vote.region, vote.live ? "live" : "not live");
+			continue;
+		}
+		iso_time_ms(vote.since_wall_ms, since, sizeof(since));
+		iso_time_ms(vote.signed_wall_ms, signed_at, sizeof(signed_at));
+		evbuffer_add_printf(out, "  vote %s (region %s, %s): %s since %s, signed %s%s\n",
+				    vote.member, vote.region, vote.live ? "live" : "not live",
+				    health_verdict_name(vote.verdict), since, signed_at,
+				    m == g->self ? " (this batond's checks)" : "");
+	}
+	if (g->role == GOSSIP_ROLE_PROBE) {
+		iso_time(info->local_since, since, sizeof(since));
+		evbuffer_add_printf(out, "  local checks: %s since %s\n",
+				    health_verdict_name(info->local_verdict), since);
+	}
 }
 
 void status_text(struct server *s, struct evbuffer *out)
@@ -60,6 +151,8 @@ void status_text(struct server *s, struct evbuffer *out)
 			evbuffer_add_printf(out, "zone %s: not served (errors in %s)\n", cz->name,
 					    cz->zonefile);
 	}
+	if (s->member != NULL)
+		gossip_text(s, out);
 	for (uint32_t i = 0; s->engine && i < health_engine_site_count(s->engine); i++) {
 		char since[32];
 
@@ -70,6 +163,8 @@ void status_text(struct server *s, struct evbuffer *out)
 				    info.name, info.zone, health_verdict_name(info.verdict),
 				    info.drained ? ", drained" : "", since, info.targets_up,
 				    info.targets, info.evidence[0] ? "; " : "", info.evidence);
+		if (s->member != NULL)
+			quorum_text(s, i, &info, out);
 		for (uint32_t j = 0; health_engine_target_info(s->engine, i, j, &t); j++)
 			evbuffer_add_printf(out, "  check %s (%s) at %s: %s: %s\n", t.check, t.kind,
 					    t.address, health_verdict_name(t.state), t.reason);
@@ -90,6 +185,83 @@ static void json_string(struct evbuffer *out, const char *s)
 			evbuffer_add(out, s, 1);
 	}
 	evbuffer_add(out, "\"", 1);
+}
+
+static void json_quorum(struct server *s, uint32_t site, const struct health_site_info *info,
+			struct evbuffer *out)
+{
+	const struct gossip_member *g = member_gossip(s->member);
+	struct gossip_verdict v;
+	struct gossip_vote vote;
+	char why[160];
+	uint32_t index;
+	bool first = true;
+
+	if (!member_site_index(s->member, site, &index) || !gossip_node_verdict(g->node, index, &v))
+		return;
+	member_evidence(s->member, index, why, sizeof(why));
+	evbuffer_add_printf(out,
+			    ",\"local_verdict\":\"%s\",\"quorum\":{\"verdict\":\"%s\",\"held\":%s,"
+			    "\"needed\":%u,\"min_regions\":%u,\"live\":%u,\"up\":%u,\"down\":%u,"
+			    "\"regions_down\":%u,\"since_ms\":%lld,\"evidence\":",
+			    health_verdict_name(info->local_verdict),
+			    health_verdict_name(v.verdict), v.held ? "true" : "false", v.needed,
+			    v.min_regions, v.tally.live, v.tally.up, v.tally.down,
+			    v.tally.regions_down, (long long)v.since_wall_ms);
+	json_string(out, why);
+	evbuffer_add_printf(out, ",\"votes\":[");
+	for (uint32_t m = 0; gossip_node_vote(g->node, index, m, &vote); m++) {
+		if (vote.role != GOSSIP_ROLE_PROBE)
+			continue;
+		evbuffer_add_printf(out, "%s{\"member\":", first ? "" : ",");
+		first = false;
+		json_string(out, vote.member);
+		evbuffer_add_printf(out, ",\"region\":");
+		json_string(out, vote.region);
+		evbuffer_add_printf(out,
+				    ",\"live\":%s,\"verdict\":\"%s\",\"signed_ms\":%lld,"
+				    "\"since_ms\":%lld,\"self\":%s}",
+				    vote.live ? "true" : "false",
+				    vote.voted ? health_verdict_name(vote.verdict) : "none",
+				    (long long)vote.signed_wall_ms, (long long)vote.since_wall_ms,
+				    m == g->self ? "true" : "false");
+	}
+	evbuffer_add_printf(out, "]}");
+}
+
+static void json_gossip(struct server *s, struct evbuffer *out)
+{
+	const struct gossip_member *g = member_gossip(s->member);
+	const struct gossip_counters *c = gossip_node_counters(g->node);
+	int64_t now = gossip_now_ms(), heard;
+
+	evbuffer_add_printf(out, "\"gossip\":{\"member\":");
+	json_string(out, g->conf->name);
+	evbuffer_add_printf(out, ",\"region\":");
+	json_string(out, g->conf->region);
+	evbuffer_add_printf(out, ",\"role\":\"%s\",\"members\":[", gossip_role_name(g->role));
+	for (uint32_t i = 0; i < g->kr->member_count; i++) {
+		bool live = gossip_node_member_live(g->node, i, &heard);
+
+		evbuffer_add_printf(out, "%s{\"name\":", i ? "," : "");
+		json_string(out, g->kr->members[i].name);
+		evbuffer_add_printf(out, ",\"region\":");
+		json_string(out, g->kr->members[i].region);
+		evbuffer_add_printf(out, ",\"role\":\"%s\",\"live\":%s,\"heard_ago_ms\":%lld}",
+				    gossip_role_name(g->kr->members[i].role),
+				    live ? "true" : "false",
+				    heard < 0 ? -1LL : (long long)(now - heard));
+	}
+	evbuffer_add_printf(out,
+			    "],\"sent\":%llu,\"sent_bytes\":%llu,\"accepted\":%llu,"
+			    "\"relayed\":%llu,\"drops\":{",
+			    (unsigned long long)c->sent, (unsigned long long)c->sent_bytes,
+			    (unsigned long long)c->accepted, (unsigned long long)c->relayed);
+	for (int k = 0; k < GOSSIP_DROP_KINDS; k++)
+		evbuffer_add_printf(out, "%s\"%s\":%llu", k ? "," : "",
+				    gossip_drop_name((enum gossip_drop)k),
+				    (unsigned long long)c->drops[k]);
+	evbuffer_add_printf(out, "}},");
 }
 
 static void json_site(struct server *s, uint32_t i, const struct health_site_info *info,
@@ -118,7 +290,10 @@ static void json_site(struct server *s, uint32_t i, const struct health_site_inf
 		json_string(out, t.reason);
 		evbuffer_add_printf(out, "}");
 	}
-	evbuffer_add_printf(out, "]}");
+	evbuffer_add_printf(out, "]");
+	if (s->member != NULL)
+		json_quorum(s, i, info, out);
+	evbuffer_add_printf(out, "}");
 }
 
 static void json_transitions(struct server *s, struct evbuffer *out)
@@ -234,6 +409,8 @@ void status_json(struct server *s, struct evbuffer *out, const struct sockaddr *
 				    s->geo_db->network_count, s->geo_db->location_count,
 				    (long)s->geo_db->loaded, s->geo_db_failures);
 	}
+	if (s->member != NULL)
+		json_gossip(s, out);
 	evbuffer_add_printf(out, "\"zones\":[");
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
 		const struct zone *z = zoneset_get_by_name(s->zones, s->cfg.zones[i].name);

@@ -3,7 +3,7 @@ sbin_PROGRAMS += batonctl baton-checkzone baton-check
 batonctl_SOURCES = tools/batonctl.c tools/control_client.c tools/control_client.h \
 	tools/drill.c tools/drill.h
 batonctl_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
-batonctl_LDADD = server/libserver.a $(ZONES_LIBS)
+batonctl_LDADD = server/libserver.a $(GOSSIP_LIBS) $(ZONES_LIBS)
 baton_checkzone_SOURCES = tools/checkzone.c
 baton_checkzone_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 baton_checkzone_LDADD = $(ZONES_LIBS)

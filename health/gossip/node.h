@@ -41,6 +41,7 @@ struct gossip_node_config {
 	uint64_t first_seq; /* where our sequence starts: above anything sent before a restart */
 	uint64_t seed; /* peer choice; any value */
 	struct quorum_config quorum;
+	bool quiet_verdicts; /* no log line per verdict change: the caller logs its own */
 };
 
 void gossip_node_config_default(struct gossip_node_config *c);

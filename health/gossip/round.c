@@ -202,9 +202,12 @@ unsigned node_decide(struct gossip_node *n, int64_t now_ms, int64_t wall_ms)
 		if (quorum_step(&n->cfg.quorum, n->needed, &s->tally, &s->q)) {
 			changes++;
 			s->since_wall_ms = wall_ms;
-			log_info("site %s: %s -> %s (%u/%u probers down, %u regions; quorum %u)",
-				 s->name, verdict_name(before), verdict_name(s->q.verdict),
-				 s->tally.down, s->tally.live, s->tally.regions_down, n->needed);
+			if (!n->cfg.quiet_verdicts)
+				log_info("site %s: %s -> %s (%u/%u probers down, %u regions; "
+					 "quorum %u)",
+					 s->name, verdict_name(before), verdict_name(s->q.verdict),
+					 s->tally.down, s->tally.live, s->tally.regions_down,
+					 n->needed);
 		} else if (s->q.held != held && before != SITE_UNKNOWN) {
 			log_info("site %s: %s (%u live probers, quorum %u)", s->name,
 				 s->q.held ? "holding its last verdict" : "decided by quorum again",

@@ -5,18 +5,9 @@
 #define BATON_PROBE_CONF_H
 
 #include <stddef.h>
-#include <stdint.h>
-#include <sys/socket.h>
 
-#include "health/gossip/keys.h"
-#include "health/gossip/quorum.h"
+#include "health/gossip/conf.h"
 #include "zones/diag.h"
-
-struct probe_peer {
-	char name[GOSSIP_NAME_MAX + 1];
-	struct sockaddr_storage addr;
-	unsigned line;
-};
 
 struct probe_zone {
 	char *name;
@@ -26,16 +17,8 @@ struct probe_zone {
 
 struct probe_conf {
 	char *path;
-	char name[GOSSIP_NAME_MAX + 1];
-	char region[GOSSIP_NAME_MAX + 1];
-	unsigned name_line, region_line, quorum_line;
-	char *key_path, *trusted_keys_path, *status_path; /* resolved like zone files */
-	struct sockaddr_storage listen;
-	struct probe_peer *peers;
-	size_t peer_count;
-	uint32_t round_ms, dead_after_ms;
-	unsigned fanout, relay_fanout, full_state_every;
-	struct quorum_config quorum;
+	struct gossip_conf gossip; /* the probe: section's gossip keys, paths resolved */
+	char *status_path; /* resolved like zone files */
 	struct probe_zone *zones;
 	size_t zone_count;
 };

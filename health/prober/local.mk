@@ -3,4 +3,4 @@ sbin_PROGRAMS += baton-probe
 baton_probe_SOURCES = health/prober/main.c health/prober/conf.c health/prober/conf.h \
 	health/prober/status.c health/prober/status.h
 baton_probe_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URCU_CFLAGS)
-baton_probe_LDADD = $(HEALTH_LIBS) $(GOSSIP_LIBS)
+baton_probe_LDADD = $(GOSSIP_LIBS) $(HEALTH_LIBS)

@@ -529,7 +529,7 @@ static void test_unknown_section(void **state)
 		     "    control-enable: yes\n"
 		     "server:\n"
 		     "    port: 53\n",
-		     1, "unknown section 'remote-control:' (known: server:, zone:)");
+		     1, "unknown section 'remote-control:' (known: server:, zone:, gossip:)");
 }
 
 static void test_section_with_value(void **state)
