@@ -54,6 +54,7 @@ static const struct key keys[] = {
 	{ "edns-buffer-size", SECTION_SERVER, false, set_uint, CFG(edns_buffer_size), 512, 4096 },
 	{ "verbosity", SECTION_SERVER, false, set_uint, CFG(verbosity), 0, 3 },
 	{ "geoip-database", SECTION_SERVER, false, set_string, CFG(geoip_database), 0, 0 },
+	{ "zone-cache", SECTION_SERVER, false, set_string, CFG(zone_cache), 0, 0 },
 	{ "ecs", SECTION_SERVER, false, set_yes_no, CFG(ecs), 0, 0 },
 	{ "http-listen", SECTION_SERVER, false, set_http_listen, 0, 0, 0 },
 	{ "username", SECTION_SERVER, false, set_string, CFG(username), 0, 0 },
@@ -706,6 +707,8 @@ static void resolve_paths(struct parser *p)
 		err = resolve(&cfg->state_file, dir);
 	if (err == 0 && cfg->geoip_database != NULL)
 		err = resolve(&cfg->geoip_database, dir);
+	if (err == 0 && cfg->zone_cache != NULL)
+		err = resolve(&cfg->zone_cache, dir);
 	/* written after daemon() has changed to /, so it must not stay relative */
 	if (err == 0 && cfg->pidfile != NULL)
 		err = resolve(&cfg->pidfile, dir);
@@ -829,6 +832,7 @@ void config_free(struct config *cfg)
 	free(cfg->pidfile);
 	free(cfg->state_file);
 	free(cfg->geoip_database);
+	free(cfg->zone_cache);
 	free(cfg->username);
 	free(cfg->zonesdir);
 	if (cfg->gossip != NULL)

@@ -38,6 +38,8 @@ struct config {
 	char *geoip_database; /* a MaxMind DB for policy=geo; NULL: none. Absolute, or resolved
 	                           * against the config file's folder */
 	bool ecs; /* use and echo EDNS Client Subnet (RFC 7871); default yes */
+	char *zone_cache; /* folder of each zone's last good copy; NULL: none. Absolute, or
+	                   * resolved against the config file's folder */
 	struct sockaddr_storage http_listen; /* ss_family 0: no HTTP listener (the default) */
 	char *username; /* switch to this user after binding; NULL: stay who we are */
 	struct rrl_config rrl; /* rrl-*: rate limiting; off while rrl.ratelimit is 0 */

@@ -1,15 +1,20 @@
 /* Builds the zones of the configuration beside the ones serving and publishes them with RCU. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ldns/ldns.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <urcu-qsbr.h>
 
 #include "baton/log.h"
 #include "health/engine.h"
 #include "server/geo.h"
 #include "server/reload.h"
+#include "zones/keep.h"
 
 /* policy=geo ranks sites by the client's location, which needs a database; without one such a
  * zone is refused rather than silently answered in list order. */
@@ -60,6 +65,63 @@ static void reload_geo_db(struct server *s)
 	diag_fini(&d);
 }
 
+/* DIR/NAME.zone for `zone-cache: DIR` (NAME without its final dot, in lower case, and
+ * anything but letters, digits, '.', '-' and '_' made '_': names may hold escapes); false
+ * without zone-cache. */
+static bool copy_path(const struct server *s, const struct config_zone *cz, char *buf, size_t size)
+{
+	size_t n, name_len = strlen(cz->name);
+
+	if (s->cfg.zone_cache == NULL)
+		return false;
+	if (name_len > 1 && cz->name[name_len - 1] == '.')
+		name_len--;
+	n = (size_t)snprintf(buf, size, "%s/", s->cfg.zone_cache);
+	for (size_t i = 0; i < name_len && n + 6 < size; i++) {
+		unsigned char c = (unsigned char)cz->name[i];
+
+		buf[n++] = (char)(isalnum(c) || strchr(".-_", c) ? tolower(c) : '_');
+	}
+	snprintf(buf + n, size - n, ".zone");
+	return true;
+}
+
+/* Loads a zone from its files, keeping a copy when it compiles (with zone-cache). */
+static int load_zone(const struct server *s, const struct config_zone *cz, struct zone **z,
+		     struct diag *d)
+{
+	char copy[4096];
+	int copy_err, rc;
+
+	if (!copy_path(s, cz, copy, sizeof(copy)))
+		return zone_load(z, cz->name, cz->zonefile, d);
+	rc = zone_load_keeping(z, cz->name, cz->zonefile, copy, d, &copy_err);
+	if (copy_err < 0)
+		log_warn("zone %s: cannot keep its last good copy in %s: %s", cz->name, copy,
+			 strerror(-copy_err));
+	return rc;
+}
+
+/* At a start, a zone whose files do not compile is served from its last good copy. */
+static struct zone *load_last_good(const struct server *s, const struct config_zone *cz)
+{
+	char copy[4096];
+	struct zone *z = NULL;
+	struct diag d;
+
+	if (!copy_path(s, cz, copy, sizeof(copy)) || access(copy, R_OK) != 0)
+		return NULL;
+	diag_init(&d);
+	if (zone_load(&z, cz->name, copy, &d) < 0 || lacks_geo_db(s, z, &d)) {
+		for (size_t e = 0; e < d.count; e++)
+			log_err("zone %s: last good copy: %s", cz->name, d.lines[e]);
+		zone_free(z);
+		z = NULL;
+	}
+	diag_fini(&d);
+	return z;
+}
+
 int reload_run(struct server *s, struct diag *d)
 {
 	struct zoneset *old = s->zones, *next = NULL;
@@ -76,7 +138,7 @@ int reload_run(struct server *s, struct diag *d)
 		struct zone *z = NULL;
 		size_t errors_before = d->count;
 
-		if (zone_load(&z, cz->name, cz->zonefile, d) == 0 && !lacks_geo_db(s, z, d)) {
+		if (load_zone(s, cz, &z, d) == 0 && !lacks_geo_db(s, z, d)) {
 			log_info("zone %s: loaded serial %u from %s", cz->name, z->serial,
 				 cz->zonefile);
 			zones[count++] = z;
@@ -93,6 +155,11 @@ int reload_run(struct server *s, struct diag *d)
 		if (z != NULL) {
 			log_err("zone %s: %s has errors; still serving serial %u", cz->name,
 				cz->zonefile, z->serial);
+			zones[count++] = z;
+		} else if ((z = load_last_good(s, cz)) != NULL) {
+			log_err("zone %s: %s has errors; serving its last good copy, serial %u, "
+				"from %s",
+				cz->name, cz->zonefile, z->serial, z->file);
 			zones[count++] = z;
 		} else {
 			log_err("zone %s: %s has errors; zone not served", cz->name, cz->zonefile);

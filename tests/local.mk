@@ -112,6 +112,7 @@ INTEGRATION_TESTS = \
 	tests/integration/http.sh \
 	tests/integration/rrl.sh \
 	tests/integration/soak.sh \
+	tests/lab/faults.sh \
 	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format

@@ -8,6 +8,8 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "zones/dname.h"
 #include "zones/load.h"
@@ -22,9 +24,41 @@ struct load_state {
 	ldns_rdf *prev; /* previous owner, owned */
 	uint32_t default_ttl;
 	unsigned depth;
+	FILE *copy; /* receives the zone as one self-contained file, or NULL */
 };
 
 static int read_file(struct load_state *st, const char *path, unsigned depth);
+
+/* The self-contained copy (zone_source_read_copy()): an $INCLUDE is replaced by the file's
+ * entries between $ORIGIN lines that set and restore what the include would have. */
+static void copy_origin(struct load_state *st)
+{
+	char *text;
+
+	if (st->copy == NULL || st->origin == NULL)
+		return;
+	text = ldns_rdf2str(st->origin);
+	if (text != NULL)
+		fprintf(st->copy, "$ORIGIN %s\n", text);
+	free(text);
+}
+
+/* A blank owner is written out: after an inlined $INCLUDE the previous owner is no longer
+ * the one the original file meant. */
+static void copy_entry(struct load_state *st, const char *text)
+{
+	char *owner;
+
+	if (st->copy == NULL)
+		return;
+	if ((text[0] == ' ' || text[0] == '\t') && st->prev != NULL &&
+	    (owner = ldns_rdf2str(st->prev)) != NULL) {
+		fprintf(st->copy, "%s%s\n", owner, text);
+		free(owner);
+		return;
+	}
+	fprintf(st->copy, "%s\n", text);
+}
 
 static const char *remember_file(struct zone_source *src, const char *name)
 {
@@ -169,6 +203,7 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 		diag_add(st->d, file, line, "$INCLUDE origin '%s' is not a valid domain name",
 			 origin_text);
 	} else {
+		copy_origin(st);
 		rc = read_file(st, path, st->depth + 1);
 		if (rc == -ELOOP)
 			diag_add(st->d, file, line,
@@ -182,6 +217,7 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 	ldns_rdf_deep_free(st->prev);
 	st->origin = saved_origin;
 	st->prev = saved_prev;
+	copy_origin(st); /* the included file's $ORIGIN ends with it */
 }
 
 /* The failover directives, kept as text for zones/stanza.c. */
@@ -391,6 +427,8 @@ static int read_stream(struct load_state *st, FILE *fp, const char *file)
 		if (rc < 0)
 			break;
 		if (e.text[0] == '$') {
+			if (strncasecmp(e.text, "$INCLUDE", 8) != 0)
+				copy_entry(st, e.text);
 			text = strdup(e.text);
 			if (text == NULL) {
 				rc = -ENOMEM;
@@ -399,6 +437,7 @@ static int read_stream(struct load_state *st, FILE *fp, const char *file)
 			handle_directive(st, text, file, e.line);
 			free(text);
 		} else {
+			copy_entry(st, e.text);
 			handle_record(st, e.text, file, e.line);
 		}
 	}
@@ -409,6 +448,7 @@ static int read_stream(struct load_state *st, FILE *fp, const char *file)
 static int read_file(struct load_state *st, const char *path, unsigned depth)
 {
 	const char *file;
+	struct stat sb;
 	FILE *fp;
 	int rc, saved_depth = (int)st->depth;
 
@@ -417,6 +457,10 @@ static int read_file(struct load_state *st, const char *path, unsigned depth)
 	fp = fopen(path, "r");
 	if (fp == NULL)
 		return -errno;
+	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(fp); /* fopen() opens a folder, whose reads then fail */
+		return -EISDIR;
+	}
 	file = remember_file(st->src, path);
 	if (file == NULL) {
 		fclose(fp);
@@ -424,6 +468,8 @@ static int read_file(struct load_state *st, const char *path, unsigned depth)
 	}
 	st->depth = depth;
 	rc = read_stream(st, fp, file);
+	if (rc >= 0 && ferror(fp))
+		rc = -EIO; /* a read failed part way: what was read is not the zone */
 	st->depth = (unsigned)saved_depth;
 	fclose(fp);
 	return rc;
@@ -453,10 +499,18 @@ static int finish(struct load_state *st, size_t errors_before, int rc)
 
 int zone_source_read(struct zone_source *src, const char *origin, const char *path, struct diag *d)
 {
+	return zone_source_read_copy(src, origin, path, NULL, d);
+}
+
+int zone_source_read_copy(struct zone_source *src, const char *origin, const char *path, FILE *copy,
+			  struct diag *d)
+{
 	struct load_state st;
 	size_t before = d->count;
 	int rc = start(src, &st, origin, d);
 
+	st.copy = copy;
+	copy_origin(&st);
 	if (rc < 0) {
 		diag_add(d, path, 0, "zone name '%s' is not a valid domain name", origin);
 		return finish(&st, before, rc);

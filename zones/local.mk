@@ -15,6 +15,7 @@ zones_libzones_a_SOURCES = \
 	zones/stanza.c zones/stanza.h \
 	zones/stanza_args.c zones/stanza_args.h \
 	zones/geo_stanza.c \
+	zones/keep.c zones/keep.h \
 	zones/check_spec.c \
 	zones/print.c zones/print.h
 ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)

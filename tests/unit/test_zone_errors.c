@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tests/unit/zone_fixture.h"
+#include "zones/keep.h"
 
 #define ORIGIN "example.com"
 #define HEAD                                                        \
@@ -668,6 +669,52 @@ static void test_include_with_origin(void **state)
 	assert_null(find(fx->zone, "www.lab.example.com."));
 }
 
+/* zone-cache's copy: $INCLUDE inlined with its origin, blank owners written out (the one after
+ * the include means the owner before it), stanzas kept; loading the copy gives the same zone. */
+static void test_keep_copy(void **state)
+{
+	struct fixture *fx = *state;
+	char text[768], copy[] = "/tmp/baton-copy-XXXXXX";
+	struct zone *again = NULL;
+	int fd = mkstemp(copy), copy_err;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(fixture_write(fx->extra, "host IN A 192.0.2.7\n@ IN TXT \"apex\"\n"), 0);
+	snprintf(text, sizeof(text),
+		 HEAD "www IN A 192.0.2.80\n$INCLUDE %s lab\n IN TXT \"www again\"\n"
+		      "$SITE fra 192.0.2.10 geo=50.11,8.68\n$GEO-MAP EU fra\n"
+		      "app 30 IN FAILOVER policy=geo sites=fra\n",
+		 fx->extra);
+	assert_int_equal(fixture_write(fx->path, text), 0);
+	assert_int_equal(zone_load_keeping(&fx->zone, ORIGIN, fx->path, copy, &fx->diag, &copy_err),
+			 0);
+	assert_int_equal(copy_err, 0);
+	assert_int_equal(zone_load(&again, ORIGIN, copy, &fx->diag), 0);
+	unlink(copy);
+	assert_int_equal(again->node_count, fx->zone->node_count);
+	assert_non_null(find(again, "host.lab.example.com."));
+	assert_non_null(zone_node_rrset(find(again, "lab.example.com."), LDNS_RR_TYPE_TXT));
+	assert_non_null(zone_node_rrset(find(again, "www.example.com."), LDNS_RR_TYPE_TXT));
+	assert_non_null(find(again, "app.example.com.")->failover);
+	assert_int_equal(again->geo_map_count, 1);
+	assert_int_equal(again->serial, fx->zone->serial);
+	zone_free(again);
+}
+
+/* A folder where the zone file should be: the error says so, not "no SOA". */
+static void test_zone_file_is_a_folder(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[] = "/tmp/baton-folder-XXXXXX";
+	struct zone *z = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(zone_load(&z, ORIGIN, dir, &fx->diag), -EISDIR);
+	rmdir(dir);
+	expect_diag_in(fx, dir, 0, "cannot read zone file: Is a directory");
+}
+
 static void test_include_self(void **state)
 {
 	struct fixture *fx = *state;
@@ -926,6 +973,8 @@ int main(void)
 		T(test_include_missing),
 		T(test_include),
 		T(test_include_with_origin),
+		T(test_keep_copy),
+		T(test_zone_file_is_a_folder),
 		T(test_include_self),
 		T(test_blank_owner),
 		T(test_blank_owner_first),
