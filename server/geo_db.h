@@ -32,7 +32,7 @@ struct geo_db {
 	struct geo_db_slot {
 		uint32_t offset; /* data-section offset + 1 (0: empty slot) */
 		uint32_t location;
-	} *slots;
+	} * slots;
 	uint32_t slot_mask;
 	uint32_t network_count; /* records in the search tree that lead to data */
 	time_t loaded;
