@@ -46,8 +46,8 @@ int zone_source_read(struct zone_source *src, const char *origin, const char *pa
 /* The same, also writing the zone to `copy` as one self-contained master file: every $INCLUDE
  * inlined between $ORIGIN lines, blank owners written out, comments gone. Reading the copy
  * gives the same records and stanzas (with other line numbers). */
-int zone_source_read_copy(struct zone_source *src, const char *origin, const char *path,
-			  FILE *copy, struct diag *d);
+int zone_source_read_copy(struct zone_source *src, const char *origin, const char *path, FILE *copy,
+			  struct diag *d);
 
 /* The same from an open stream named `name` (used by the fuzzer with fmemopen()). */
 int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *fp, const char *name,
