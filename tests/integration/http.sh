@@ -8,7 +8,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/integration/lib.sh"
 
 lib_init
-tap_plan 16
+tap_plan 17
 make_state_check
 state=$WORKDIR/state
 zone=$WORKDIR/example.com.zone
@@ -110,7 +110,14 @@ if [ "$(id -u)" = 0 ]; then
 	"$BATONCTL" -c "$conf" reload >/dev/null 2>&1
 	out=$(dig @127.0.0.1 -p "$port" +short +time=2 +tries=1 www.example.com A)
 	[ -n "$out" ] && tap_ok "as nobody it answers, and reloads" || tap_fail "as nobody it answers" "$(cat "$WORKDIR/nobody.log")"
+	# the control socket: mode 0660, so only root and the daemon's group may use it
+	mode=$(stat -c %a "$BATOND_SOCK")
+	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$BATONCTL" -c "$BATOND_CONF" status 2>&1)
+	[ "$mode" = 660 ] && printf '%s\n' "$out" | grep -q "Permission denied" &&
+		tap_ok "the control socket is mode 0660: another user is refused" ||
+		tap_fail "the control socket is mode 0660: another user is refused" "mode $mode: $out"
 else
+	tap_fail "the control socket is mode 0660" "needs root"
 	tap_fail "username: nobody runs as nobody after binding" "needs root"
 	tap_fail "as nobody it answers, and reloads" "needs root"
 fi
