@@ -171,7 +171,6 @@ static void transition(struct vip_instance *inst, enum vrrp_state before, const 
 			       : after == VRRP_BACKUP ? c->notify_backup
 			       : after == VRRP_FAULT  ? c->notify_fault
 						      : c->notify_stop;
-
 	struct timespec ts;
 
 	if (after == before)
