@@ -7,7 +7,8 @@ batonctl_LDADD = server/libserver.a $(GOSSIP_LIBS) $(ZONES_LIBS)
 baton_checkzone_SOURCES = tools/checkzone.c
 baton_checkzone_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 baton_checkzone_LDADD = $(ZONES_LIBS)
-dist_noinst_SCRIPTS += tools/test tools/demo tools/install-deps tools/bench-dns tools/bench-failover tools/mmdb-from-csv tools/fuzz tools/soak
+dist_noinst_SCRIPTS += tools/test tools/demo tools/install-deps tools/bench-dns tools/bench-failover tools/mmdb-from-csv tools/fuzz tools/soak \
+	tools/bench-gossip
 baton_check_SOURCES = tools/check.c
 baton_check_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS)
 baton_check_LDADD = $(HEALTH_LIBS)
