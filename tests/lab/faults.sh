@@ -74,7 +74,8 @@ ctl undrain iad >/dev/null
 full=$WORKDIR/full
 mkdir -p "$full"
 mount -t tmpfs -o size=64k tmpfs "$full" || tap_bail "cannot mount a tmpfs"
-trap 'umount "$full" 2>/dev/null; lib_on_exit' EXIT
+# the exit status goes on to lib_on_exit, whatever umount says
+trap 'status=$?; umount "$full" 2>/dev/null; (exit $status); lib_on_exit' EXIT
 stop_pid "$BATOND_PID"
 sed -i -e "s|state-file: .*|state-file: $full/drains|" -e "s|zone-cache: .*|zone-cache: $full|" "$BATOND_CONF"
 restart || tap_bail "batond did not restart"
