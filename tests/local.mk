@@ -153,9 +153,11 @@ EXTRA_DIST += tests/fuzz/replay_gossip.sh tests/fuzz/make_gossip_corpus.py \
 	tests/integration/gossip.sh tests/integration/gossip_inject.py \
 	tests/integration/gossip_batond.sh
 # the gossip lab tests (network namespaces; root, as CI runs)
-GOSSIP_LAB_TESTS = tests/lab/gossip_failover.sh tests/lab/gossip_partition.sh tests/lab/gossip_loss.sh
+GOSSIP_LAB_TESTS = tests/lab/gossip_failover.sh tests/lab/gossip_partition.sh tests/lab/gossip_loss.sh \
+	tests/lab/gossip_clock.sh tests/lab/gossip_flood.sh
 TESTS += $(GOSSIP_LAB_TESTS)
-EXTRA_DIST += $(GOSSIP_LAB_TESTS) tests/lab/gossip_lib.sh tests/lab/gossip_delay.py
+EXTRA_DIST += $(GOSSIP_LAB_TESTS) tests/lab/gossip_lib.sh tests/lab/gossip_delay.py \
+	tests/lab/gossip_flood.py
 # --- end gossip ---
 
 # baton-vip (issue 7): unit tests, the VRRP advert fuzz target and its corpus replay, and the

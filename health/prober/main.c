@@ -170,6 +170,8 @@ int main(int argc, char **argv)
 	diag_init(&d);
 	if (probe_conf_load(&p.conf, conf, &d) < 0) {
 		diag_print(&d, stderr, "baton-probe: ");
+		diag_fini(&d);
+		probe_conf_fini(&p.conf);
 		return 1;
 	}
 	diag_fini(&d);

@@ -10,15 +10,9 @@ glab_init
 tap_plan 7
 INJECT="$LIB_PYTHON $top_srcdir/tests/integration/gossip_inject.py"
 
-glab_member p-eu eu probe 1
-glab_member p-us us probe 2
-glab_member p-ap ap probe 3
-glab_member b1 eu server 11
-glab_member b2 us server 12
-glab_start
+glab_five
 
-quorum_up() { glab_status "$1" | grep -q '^  quorum: up; quorum: 0 of 3 live probers down'; }
-if glab_wait 10 quorum_up b1 && glab_wait 5 quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
+if glab_wait 10 glab_quorum_up b1 && glab_wait 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
 	tap_ok "both batond hear the three probers: fra up by quorum, www answers fra"
 else
 	tap_fail "both batond hear the three probers" "$(glab_show_logs)"

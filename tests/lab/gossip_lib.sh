@@ -25,6 +25,9 @@ GLAB_PORT=7946
 : "${GLAB_INTERVAL:=200ms}"
 : "${GLAB_FALL:=2}"
 declare -A GLAB_REGION GLAB_ROLE GLAB_ADDR GLAB_PID GLAB_SITE_PID
+# GLAB_WRAP[NAME]: words put before NAME's daemon (e.g. "env LD_PRELOAD=... FAKETIME=...");
+# they must end in an exec (env does), so $! is still the daemon's pid
+declare -A GLAB_WRAP
 GLAB_NAMES=()
 GLAB_NETNS=()
 
@@ -247,7 +250,8 @@ glab_run() {
 	ns=$(glab_ns "$n")
 	# not through glab_in: $! must be the daemon itself (ip netns exec execs it)
 	if [ "${GLAB_ROLE[$n]}" = probe ]; then
-		ip netns exec "$ns" "$BATON_PROBE" -c "$WORKDIR/$n.conf" >>"$WORKDIR/$n.log" 2>&1 &
+		# shellcheck disable=SC2086 # the wrapper is words on purpose
+		ip netns exec "$ns" ${GLAB_WRAP[$n]:-} "$BATON_PROBE" -c "$WORKDIR/$n.conf" >>"$WORKDIR/$n.log" 2>&1 &
 	else
 		ip netns exec "$ns" "$BATOND" -f -c "$WORKDIR/$n.conf" >>"$WORKDIR/$n.log" 2>&1 &
 	fi
@@ -386,3 +390,37 @@ glab_show_logs() {
 
 # glab_status_has NAME REGEX: does batond NAME's status have a line matching REGEX?
 glab_status_has() { glab_status "$1" | grep -Eq -- "$2"; }
+
+# glab_five: the usual lab: probers p-eu, p-us, p-ap in regions eu, us, ap and two batond that
+# only listen, b1 (eu) and b2 (us); starts them all.
+glab_five() {
+	glab_member p-eu eu probe 1
+	glab_member p-us us probe 2
+	glab_member p-ap ap probe 3
+	glab_member b1 eu server 11
+	glab_member b2 us server 12
+	glab_start
+}
+
+# glab_live NAME MEMBER / glab_not_live NAME MEMBER: batond NAME's view of MEMBER.
+glab_live() { glab_status "$1" | grep -q "^  member $2 ([^)]*): live"; }
+glab_not_live() { glab_status "$1" | grep -q "^  member $2 ([^)]*): not live"; }
+
+# glab_transitions NAME: how many verdict transitions batond NAME has made.
+glab_transitions() {
+	glab_status "$1" --json | "$LIB_PYTHON" -c 'import json, sys; print(len(json.load(sys.stdin)["transitions"]))'
+}
+
+# glab_dropped NAME REASON: batond NAME's baton_gossip_dropped_total for REASON, from /metrics.
+glab_dropped() {
+	glab_in "$1" curl -sS --max-time 2 "http://${GLAB_ADDR[$1]}:8053/metrics" |
+		awk -v k="baton_gossip_dropped_total{reason=\"$2\"}" 'index($0, k " ") == 1 { print $2 }'
+}
+
+# glab_probe_dropped NAME REASON: prober NAME's drops of REASON, from its status file.
+glab_probe_dropped() {
+	awk -v k="$2" '$1 == "drops" { for (i = 2; i < NF; i++) if ($i == k) print $(i + 1) }' "$WORKDIR/$1.status"
+}
+
+# glab_quorum_up NAME: batond NAME counts three live probers and none sees a site down.
+glab_quorum_up() { glab_status "$1" | grep -q '^  quorum: up; quorum: 0 of 3 live probers down'; }

@@ -10,29 +10,20 @@
 glab_init
 tap_plan 7
 
-glab_member p-eu eu probe 1
-glab_member p-us us probe 2
-glab_member p-ap ap probe 3
-glab_member b1 eu server 11
-glab_member b2 us server 12
-glab_start
+glab_five
 
-quorum_up() { glab_status "$1" | grep -q '^  quorum: up; quorum: 0 of 3 live probers down'; }
-live() { glab_status "$1" | grep -q "^  member $2 ([^)]*): live"; }
-not_live() { glab_status "$1" | grep -q "^  member $2 ([^)]*): not live"; }
 # field FILE PREFIX KEY: the value after KEY on FILE's line starting with PREFIX
 field() {
 	awk -v p="$2" -v k="$3" 'index($0, p) == 1 { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$1" 2>/dev/null
 }
-transitions() { glab_status "$1" --json | "$LIB_PYTHON" -c 'import json, sys; print(len(json.load(sys.stdin)["transitions"]))'; }
 
-if glab_wait 10 quorum_up b1 && glab_wait 5 quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
+if glab_wait 10 glab_quorum_up b1 && glab_wait 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
 	tap_ok "both batond hear the three probers: fra and iad up by quorum"
 else
 	tap_fail "both batond hear the three probers" "$(glab_show_logs)"
 fi
-before1=$(transitions b1)
-before2=$(transitions b2)
+before1=$(glab_transitions b1)
+before2=$(glab_transitions b2)
 
 # scenario 2: p-ap alone is cut off
 glab_isolate p-ap
@@ -40,13 +31,13 @@ own_view_held() {
 	[ "$(field "$WORKDIR/p-ap.status" "vote example.com/fra p-ap " verdict)" = down ] &&
 		[ "$(field "$WORKDIR/p-ap.status" "site example.com/fra " held)" = yes ]
 }
-if glab_wait 5 not_live b1 p-ap && glab_wait 5 not_live b2 p-ap && glab_wait 5 own_view_held; then
+if glab_wait 5 glab_not_live b1 p-ap && glab_wait 5 glab_not_live b2 p-ap && glab_wait 5 own_view_held; then
 	tap_ok "p-ap cut off: both batond see it stop being live; its own checks see fra dead"
 else
 	tap_fail "p-ap cut off" "$(cat "$WORKDIR/p-ap.status"; glab_show_logs)"
 fi
 sleep 1 # five more rounds for a wrong verdict to show
-if [ "$(transitions b1)" = "$before1" ] && [ "$(transitions b2)" = "$before2" ] &&
+if [ "$(glab_transitions b1)" = "$before1" ] && [ "$(glab_transitions b2)" = "$before2" ] &&
 	glab_all_answer "$GLAB_FRA" b1 b2 &&
 	[ "$(field "$WORKDIR/p-ap.status" "site example.com/fra " verdict)" = up ]; then
 	tap_ok "no site changed verdict anywhere; p-ap's own quorum view holds up (held yes)"
@@ -54,7 +45,7 @@ else
 	tap_fail "no site changed verdict" "$(cat "$WORKDIR/p-ap.status"; glab_show_logs)"
 fi
 glab_heal p-ap
-glab_wait 5 live b1 p-ap && glab_wait 5 live b2 p-ap
+glab_wait 5 glab_live b1 p-ap && glab_wait 5 glab_live b2 p-ap
 
 # scenario 3: b1 is cut off from everyone
 glab_isolate b1

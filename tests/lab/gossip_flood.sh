@@ -1,0 +1,100 @@
+#!/bin/bash
+# Lab drill (issue 9): a member flooding gossip with junk at line rate. Three probers in three
+# regions and two batond that only listen, as in gossip_failover.sh. From p-ap's namespace (a
+# member's address, another port) tests/lab/gossip_flood.py sends junk at b1's and p-eu's
+# gossip ports as fast as one core can for 5 s (at most 3,000,000 datagrams): random bytes,
+# oversized, truncated, and well-formed but unsigned (trusted key ids with random signatures,
+# and unknown key ids). fra dies 1.5 s into the flood: both batond must still answer iad within
+# fall x interval + one round (+250 ms, as gossip_failover.sh), no member may go silent
+# anywhere, b1 must keep answering DNS, and the junk must be counted by kind at both targets.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/lab/gossip_lib.sh"
+glab_init
+tap_plan 7
+
+glab_five
+
+all_live() { ! glab_status "$1" | grep -q '^  member .*: not live'; }
+silences() { cat "$WORKDIR"/*.log | grep -c ': not live, silent'; }
+
+if glab_wait 10 glab_quorum_up b1 && glab_wait 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
+	tap_ok "both batond hear the three probers: fra up by quorum, www answers fra"
+else
+	tap_fail "both batond hear the three probers" "$(glab_show_logs)"
+fi
+kinds="malformed oversized unknown_key bad_signature"
+declare -A before pbefore
+for k in $kinds; do
+	before[$k]=$(glab_dropped b1 "$k")
+	pbefore[$k]=$(glab_probe_dropped p-eu "$k")
+done
+silent_before=$(silences)
+trans_before=$(glab_transitions b1)
+
+# not through glab_in: $! must be the flooder (ip netns exec execs it)
+ip netns exec "$(glab_ns p-ap)" "$LIB_PYTHON" "$top_srcdir/tests/lab/gossip_flood.py" \
+	--to "${GLAB_ADDR[b1]}:$GLAB_PORT" --to "${GLAB_ADDR[p-eu]}:$GLAB_PORT" \
+	--key-id-from "$WORKDIR/p-us.pub" --key-id-from "$WORKDIR/p-ap.pub" \
+	--seconds 5 --count 3000000 >"$WORKDIR/flood.out" 2>&1 &
+flooder=$!
+GLAB_SITE_PID[flooder]=$flooder
+flood_start=$(date +%s%N)
+sleep 1.5 # the flood is in full swing
+budget_ms=$((${GLAB_INTERVAL%ms} * GLAB_FALL + ${GLAB_ROUND%ms}))
+start=$(date +%s%N)
+glab_kill_site fra
+if glab_converge "$start" 10 "$GLAB_IAD" b1 b2 && [ "$GLAB_SLOWEST" -le $((budget_ms + 250)) ]; then
+	tap_ok "fra dies mid-flood: both batond answer iad ($GLAB_TIMES; fall x interval + one round = ${budget_ms}ms)"
+else
+	tap_fail "fra dies mid-flood: both batond answer iad within ${budget_ms}ms (+250)" "got: $GLAB_TIMES
+$(glab_show_logs)"
+fi
+# b1 answers DNS throughout: ask it every 100 ms until the flood ends
+asked=0 answered=0
+while kill -0 "$flooder" 2>/dev/null && [ "$(glab_ms_since "$flood_start")" -lt 8000 ]; do
+	asked=$((asked + 1))
+	[ "$(glab_answer b1)" = "$GLAB_IAD" ] && answered=$((answered + 1))
+	all_live b1 && all_live b2 || echo "not all live at $(glab_ms_since "$flood_start") ms" >>"$WORKDIR/liveness"
+	sleep 0.1 # poll interval
+done
+wait "$flooder"
+unset 'GLAB_SITE_PID[flooder]'
+echo "# $(cat "$WORKDIR/flood.out")"
+if [ "$asked" -gt 5 ] && [ "$answered" = "$asked" ]; then
+	tap_ok "b1 answers DNS throughout the flood ($answered of $asked asked every 100 ms, all iad)"
+else
+	tap_fail "b1 answers DNS throughout the flood" "$answered of $asked answered"
+fi
+if [ ! -s "$WORKDIR/liveness" ] && [ "$(silences)" = "$silent_before" ]; then
+	tap_ok "no member went silent anywhere during the flood (both batond see all five live)"
+else
+	tap_fail "no member went silent" "$(cat "$WORKDIR/liveness" 2>/dev/null; grep -h 'not live' "$WORKDIR"/*.log)"
+fi
+grew=yes
+report=
+for k in $kinds; do
+	a=$(glab_dropped b1 "$k")
+	p=$(glab_probe_dropped p-eu "$k")
+	report="$report $k b1 +$((a - before[$k])) p-eu +$((p - pbefore[$k]));"
+	[ "$a" -gt "${before[$k]}" ] && [ "$p" -gt "${pbefore[$k]}" ] || grew=no
+done
+if [ $grew = yes ]; then
+	tap_ok "the junk is counted by kind at b1 (/metrics) and p-eu (status):$report"
+else
+	tap_fail "the junk is counted by kind" "$report"
+fi
+st=$(glab_status b1)
+if printf '%s\n' "$st" | grep -Eq '^  quorum: down; quorum: 3 of 3 live probers down, 3 regions' &&
+	[ "$(glab_transitions b1)" = $((trans_before + 1)) ]; then
+	tap_ok "after the flood b1 counts all three probers' votes and made one transition (fra down)"
+else
+	tap_fail "after the flood b1 counts all three votes, one transition" "$st"
+fi
+start=$(date +%s%N)
+glab_site_up fra
+if glab_converge "$start" 10 "$GLAB_FRA" b1 b2; then
+	tap_ok "fra comes back after the flood: both batond answer fra again ($GLAB_TIMES)"
+else
+	tap_fail "fra comes back" "$(glab_show_logs)"
+fi
+tap_done
