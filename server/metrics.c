@@ -6,6 +6,7 @@
 #include <ldns/ldns.h>
 #include <time.h>
 
+#include "baton/prom.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "server/geo_db.h"
@@ -13,25 +14,6 @@
 #include "server/metrics.h"
 #include "server/tcp.h"
 #include "server/udp.h"
-
-static void label(struct evbuffer *out, const char *name, const char *value, bool first)
-{
-	evbuffer_add_printf(out, "%s%s=\"", first ? "" : ",", name);
-	for (; *value; value++) {
-		if (*value == '\\' || *value == '"')
-			evbuffer_add_printf(out, "\\%c", *value);
-		else if (*value == '\n')
-			evbuffer_add(out, "\\n", 2);
-		else
-			evbuffer_add(out, value, 1);
-	}
-	evbuffer_add(out, "\"", 1);
-}
-
-static void header(struct evbuffer *out, const char *name, const char *type, const char *help)
-{
-	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
 
 static const char *rcode_name(unsigned rcode)
 {
@@ -52,8 +34,8 @@ static void dns(struct server *s, struct evbuffer *out)
 	char number[8];
 
 	udp_workers_counters(s->udp, &udp);
-	header(out, "baton_dns_responses_total", "counter",
-	       "Responses sent, by transport and rcode.");
+	prom_header(out, "baton_dns_responses_total", "counter",
+		    "Responses sent, by transport and rcode.");
 	for (unsigned p = 0; p < 2; p++)
 		for (unsigned i = 0; i < COUNTER_RCODES; i++) {
 			const char *name = rcode_name(i);
@@ -63,37 +45,37 @@ static void dns(struct server *s, struct evbuffer *out)
 				continue;
 			snprintf(number, sizeof(number), "%u", i);
 			evbuffer_add_printf(out, "baton_dns_responses_total{");
-			label(out, "proto", protos[p], true);
-			label(out, "rcode", name ? name : number, false);
+			prom_label(out, "proto", protos[p], true);
+			prom_label(out, "rcode", name ? name : number, false);
 			evbuffer_add_printf(out, "} %llu\n", (unsigned long long)n);
 		}
-	header(out, "baton_dns_queries_total", "counter",
-	       "Queries with a question, by transport and type.");
+	prom_header(out, "baton_dns_queries_total", "counter",
+		    "Queries with a question, by transport and type.");
 	for (unsigned p = 0; p < 2; p++)
 		for (unsigned i = 0; i < COUNTER_TYPE_COUNT; i++) {
 			evbuffer_add_printf(out, "baton_dns_queries_total{");
-			label(out, "proto", protos[p], true);
-			label(out, "type", counter_type_name((enum counter_type)i), false);
+			prom_label(out, "proto", protos[p], true);
+			prom_label(out, "type", counter_type_name((enum counter_type)i), false);
 			evbuffer_add_printf(
 				out, "} %llu\n",
 				(unsigned long long)counter_read(&by_proto[p]->qtype[i]));
 		}
-	header(out, "baton_dns_dropped_total", "counter",
-	       "Packets not answered (shorter than a header, or responses).");
+	prom_header(out, "baton_dns_dropped_total", "counter",
+		    "Packets not answered (shorter than a header, or responses).");
 	for (unsigned p = 0; p < 2; p++) {
 		evbuffer_add_printf(out, "baton_dns_dropped_total{");
-		label(out, "proto", protos[p], true);
+		prom_label(out, "proto", protos[p], true);
 		evbuffer_add_printf(out, "} %llu\n",
 				    (unsigned long long)counter_read(&by_proto[p]->dropped));
 	}
-	header(out, "baton_rrl_limited_total", "counter",
-	       "Responses over rrl-ratelimit, by what was done: slipped (sent truncated) or "
-	       "dropped.");
+	prom_header(out, "baton_rrl_limited_total", "counter",
+		    "Responses over rrl-ratelimit, by what was done: slipped (sent truncated) or "
+		    "dropped.");
 	evbuffer_add_printf(out, "baton_rrl_limited_total{action=\"slipped\"} %llu\n",
 			    (unsigned long long)counter_read(&udp.rrl_slipped));
 	evbuffer_add_printf(out, "baton_rrl_limited_total{action=\"dropped\"} %llu\n",
 			    (unsigned long long)counter_read(&udp.rrl_dropped));
-	header(out, "baton_tcp_connections", "gauge", "Open DNS-over-TCP connections.");
+	prom_header(out, "baton_tcp_connections", "gauge", "Open DNS-over-TCP connections.");
 	evbuffer_add_printf(out, "baton_tcp_connections %u\n", tcp_server_connections(s->tcp));
 }
 
@@ -117,10 +99,10 @@ static void failover_family(struct server *s, struct evbuffer *out, bool fallbac
 				if (!fallback && k == f->site_count)
 					break;
 				evbuffer_add_printf(out, "%s{", metric);
-				label(out, "zone", z->name_str, true);
-				label(out, "name", name, false);
+				prom_label(out, "zone", z->name_str, true);
+				prom_label(out, "name", name, false);
 				if (!fallback)
-					label(out, "site", f->sites[k]->name, false);
+					prom_label(out, "site", f->sites[k]->name, false);
 				evbuffer_add_printf(
 					out, "} %llu\n",
 					(unsigned long long)counter_read(&f->answers[k]));
@@ -131,18 +113,18 @@ static void failover_family(struct server *s, struct evbuffer *out, bool fallbac
 
 static void failover_answers(struct server *s, struct evbuffer *out)
 {
-	header(out, "baton_failover_answers_total", "counter",
-	       "FAILOVER answers, by name and the site whose addresses they gave.");
+	prom_header(out, "baton_failover_answers_total", "counter",
+		    "FAILOVER answers, by name and the site whose addresses they gave.");
 	failover_family(s, out, false);
-	header(out, "baton_failover_fallback_answers_total", "counter",
-	       "FAILOVER answers made by the fallback: no site was usable.");
+	prom_header(out, "baton_failover_fallback_answers_total", "counter",
+		    "FAILOVER answers made by the fallback: no site was usable.");
 	failover_family(s, out, true);
 }
 
 static void site_labels(struct evbuffer *out, const struct health_site_info *info)
 {
-	label(out, "zone", info->zone, true);
-	label(out, "site", info->name, false);
+	prom_label(out, "zone", info->zone, true);
+	prom_label(out, "site", info->name, false);
 }
 
 enum site_family { SITE_VERDICT, SITE_DRAINED, SITE_SINCE };
@@ -160,7 +142,7 @@ static void site_family(struct server *s, struct evbuffer *out, enum site_family
 			for (unsigned v = 0; v < 3; v++) {
 				evbuffer_add_printf(out, "baton_site_verdict{");
 				site_labels(out, &info);
-				label(out, "verdict", health_verdict_name(verdicts[v]), false);
+				prom_label(out, "verdict", health_verdict_name(verdicts[v]), false);
 				evbuffer_add_printf(out, "} %d\n", info.verdict == verdicts[v]);
 			}
 		} else {
@@ -178,13 +160,14 @@ static void site_family(struct server *s, struct evbuffer *out, enum site_family
 
 static void sites(struct server *s, struct evbuffer *out)
 {
-	header(out, "baton_site_verdict", "gauge",
-	       "1 for the site's current verdict (up, down, unknown), 0 for the others.");
+	prom_header(out, "baton_site_verdict", "gauge",
+		    "1 for the site's current verdict (up, down, unknown), 0 for the others.");
 	site_family(s, out, SITE_VERDICT);
-	header(out, "baton_site_drained", "gauge", "1 while an operator has drained the site.");
+	prom_header(out, "baton_site_drained", "gauge",
+		    "1 while an operator has drained the site.");
 	site_family(s, out, SITE_DRAINED);
-	header(out, "baton_site_verdict_since_seconds", "gauge",
-	       "Unix time of the site's last verdict change.");
+	prom_header(out, "baton_site_verdict_since_seconds", "gauge",
+		    "Unix time of the site's last verdict change.");
 	site_family(s, out, SITE_SINCE);
 }
 
@@ -195,8 +178,8 @@ static void check_latency(struct server *s, struct evbuffer *out)
 	uint32_t count = s->engine ? health_engine_site_count(s->engine) : 0;
 	char bound[32];
 
-	header(out, "baton_check_duration_seconds", "histogram",
-	       "How long each check of a site took, timeouts and failures included.");
+	prom_header(out, "baton_check_duration_seconds", "histogram",
+		    "How long each check of a site took, timeouts and failures included.");
 	for (uint32_t i = 0; i < count; i++) {
 		if (!health_engine_site_info(s->engine, i, &info))
 			continue;
@@ -206,9 +189,9 @@ static void check_latency(struct server *s, struct evbuffer *out)
 					snprintf(bound, sizeof(bound), "%g", latency_bounds_s[b]);
 				evbuffer_add_printf(out, "baton_check_duration_seconds_bucket{");
 				site_labels(out, &info);
-				label(out, "check", l.check, false);
-				label(out, "kind", l.kind, false);
-				label(out, "le", b < LATENCY_BUCKETS ? bound : "+Inf", false);
+				prom_label(out, "check", l.check, false);
+				prom_label(out, "kind", l.kind, false);
+				prom_label(out, "le", b < LATENCY_BUCKETS ? bound : "+Inf", false);
 				evbuffer_add_printf(
 					out, "} %llu\n",
 					(unsigned long long)(b < LATENCY_BUCKETS
@@ -217,13 +200,13 @@ static void check_latency(struct server *s, struct evbuffer *out)
 			}
 			evbuffer_add_printf(out, "baton_check_duration_seconds_sum{");
 			site_labels(out, &info);
-			label(out, "check", l.check, false);
-			label(out, "kind", l.kind, false);
+			prom_label(out, "check", l.check, false);
+			prom_label(out, "kind", l.kind, false);
 			evbuffer_add_printf(out, "} %.6f\n", l.histogram->sum_s);
 			evbuffer_add_printf(out, "baton_check_duration_seconds_count{");
 			site_labels(out, &info);
-			label(out, "check", l.check, false);
-			label(out, "kind", l.kind, false);
+			prom_label(out, "check", l.check, false);
+			prom_label(out, "kind", l.kind, false);
 			evbuffer_add_printf(out, "} %llu\n",
 					    (unsigned long long)l.histogram->count);
 		}
@@ -232,41 +215,42 @@ static void check_latency(struct server *s, struct evbuffer *out)
 
 static void reloads(struct server *s, struct evbuffer *out)
 {
-	header(out, "baton_reloads_total", "counter",
-	       "Reloads, by outcome: ok (every zone compiled) or failed (a zone kept its old "
-	       "data or is not served).");
+	prom_header(out, "baton_reloads_total", "counter",
+		    "Reloads, by outcome: ok (every zone compiled) or failed (a zone kept its old "
+		    "data or is not served).");
 	evbuffer_add_printf(out, "baton_reloads_total{outcome=\"ok\"} %lu\n", s->reloads_ok);
 	evbuffer_add_printf(out, "baton_reloads_total{outcome=\"failed\"} %lu\n",
 			    s->reloads_failed);
-	header(out, "baton_last_reload_timestamp_seconds", "gauge",
-	       "Unix time of the last reload.");
+	prom_header(out, "baton_last_reload_timestamp_seconds", "gauge",
+		    "Unix time of the last reload.");
 	evbuffer_add_printf(out, "baton_last_reload_timestamp_seconds %lld\n",
 			    (long long)s->last_reload);
-	header(out, "baton_zone_serial", "gauge", "The SOA serial of each zone served.");
+	prom_header(out, "baton_zone_serial", "gauge", "The SOA serial of each zone served.");
 	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
 		evbuffer_add_printf(out, "baton_zone_serial{");
-		label(out, "zone", s->zones->zones[i]->name_str, true);
+		prom_label(out, "zone", s->zones->zones[i]->name_str, true);
 		evbuffer_add_printf(out, "} %u\n", s->zones->zones[i]->serial);
 	}
-	header(out, "baton_geoip_reload_failures_total", "counter",
-	       "Reloads that could not open the geoip-database (the previous one kept serving).");
+	prom_header(
+		out, "baton_geoip_reload_failures_total", "counter",
+		"Reloads that could not open the geoip-database (the previous one kept serving).");
 	evbuffer_add_printf(out, "baton_geoip_reload_failures_total %lu\n", s->geo_db_failures);
 	if (s->geo_db != NULL) {
-		header(out, "baton_geoip_networks", "gauge",
-		       "Networks in the geoip-database serving.");
+		prom_header(out, "baton_geoip_networks", "gauge",
+			    "Networks in the geoip-database serving.");
 		evbuffer_add_printf(out, "baton_geoip_networks %u\n", s->geo_db->network_count);
-		header(out, "baton_geoip_loaded_timestamp_seconds", "gauge",
-		       "Unix time the geoip-database serving was opened.");
+		prom_header(out, "baton_geoip_loaded_timestamp_seconds", "gauge",
+			    "Unix time the geoip-database serving was opened.");
 		evbuffer_add_printf(out, "baton_geoip_loaded_timestamp_seconds %lld\n",
 				    (long long)s->geo_db->loaded);
 	}
-	header(out, "baton_start_time_seconds", "gauge", "Unix time batond started.");
+	prom_header(out, "baton_start_time_seconds", "gauge", "Unix time batond started.");
 	evbuffer_add_printf(out, "baton_start_time_seconds %lld\n", (long long)s->started);
 }
 
 static void counter(struct evbuffer *out, const char *name, const char *help, uint64_t n)
 {
-	header(out, name, "counter", help);
+	prom_header(out, name, "counter", help);
 	evbuffer_add_printf(out, "%s %llu\n", name, (unsigned long long)n);
 }
 
@@ -288,11 +272,11 @@ static void gossip_traffic(struct server *s, struct evbuffer *out)
 		c->accepted);
 	counter(out, "baton_gossip_relayed_total", "Gossip datagrams relayed to more peers.",
 		c->relayed);
-	header(out, "baton_gossip_dropped_total", "counter",
-	       "Gossip datagrams dropped, by reason; none changes a verdict.");
+	prom_header(out, "baton_gossip_dropped_total", "counter",
+		    "Gossip datagrams dropped, by reason; none changes a verdict.");
 	for (int k = 0; k < GOSSIP_DROP_KINDS; k++) {
 		evbuffer_add_printf(out, "baton_gossip_dropped_total{");
-		label(out, "reason", gossip_drop_name((enum gossip_drop)k), true);
+		prom_label(out, "reason", gossip_drop_name((enum gossip_drop)k), true);
 		evbuffer_add_printf(out, "} %llu\n", (unsigned long long)c->drops[k]);
 	}
 }
@@ -303,19 +287,20 @@ static void gossip_members(struct server *s, struct evbuffer *out)
 	unsigned live = 0;
 	int64_t heard;
 
-	header(out, "baton_gossip_member_live", "gauge",
-	       "1 while the member's heartbeats arrive (this batond is always live).");
+	prom_header(out, "baton_gossip_member_live", "gauge",
+		    "1 while the member's heartbeats arrive (this batond is always live).");
 	for (uint32_t i = 0; i < g->kr->member_count; i++) {
 		bool is_live = gossip_node_member_live(g->node, i, &heard);
 
 		live += is_live;
 		evbuffer_add_printf(out, "baton_gossip_member_live{");
-		label(out, "member", g->kr->members[i].name, true);
-		label(out, "region", g->kr->members[i].region, false);
-		label(out, "role", gossip_role_name(g->kr->members[i].role), false);
+		prom_label(out, "member", g->kr->members[i].name, true);
+		prom_label(out, "region", g->kr->members[i].region, false);
+		prom_label(out, "role", gossip_role_name(g->kr->members[i].role), false);
 		evbuffer_add_printf(out, "} %d\n", is_live);
 	}
-	header(out, "baton_gossip_members_live", "gauge", "Members live, this batond included.");
+	prom_header(out, "baton_gossip_members_live", "gauge",
+		    "Members live, this batond included.");
 	evbuffer_add_printf(out, "baton_gossip_members_live %u\n", live);
 }
 
@@ -347,7 +332,7 @@ static void quorum_family(struct server *s, struct evbuffer *out, enum quorum_fa
 			evbuffer_add_printf(out, "%s{", names[which]);
 			site_labels(out, &info);
 			if (which == QUORUM_VOTES)
-				label(out, "vote", vote == 0 ? "up" : "down", false);
+				prom_label(out, "vote", vote == 0 ? "up" : "down", false);
 			evbuffer_add_printf(out, "} %u\n", n);
 		}
 	}
@@ -359,17 +344,17 @@ static void gossip(struct server *s, struct evbuffer *out)
 		return;
 	gossip_traffic(s, out);
 	gossip_members(s, out);
-	header(out, "baton_gossip_quorum_votes", "gauge",
-	       "Live probers' votes on the site in the last gossip round, up and down.");
+	prom_header(out, "baton_gossip_quorum_votes", "gauge",
+		    "Live probers' votes on the site in the last gossip round, up and down.");
 	quorum_family(s, out, QUORUM_VOTES);
-	header(out, "baton_gossip_quorum_live", "gauge",
-	       "Live probers with a vote on the site in the last round.");
+	prom_header(out, "baton_gossip_quorum_live", "gauge",
+		    "Live probers with a vote on the site in the last round.");
 	quorum_family(s, out, QUORUM_LIVE);
-	header(out, "baton_gossip_quorum_needed", "gauge",
-	       "Down votes that take the site down (also the live probers a decision needs).");
+	prom_header(out, "baton_gossip_quorum_needed", "gauge",
+		    "Down votes that take the site down (also the live probers a decision needs).");
 	quorum_family(s, out, QUORUM_NEEDED);
-	header(out, "baton_gossip_quorum_held", "gauge",
-	       "1 while too few probers are live: the site's last verdict holds.");
+	prom_header(out, "baton_gossip_quorum_held", "gauge",
+		    "1 while too few probers are live: the site's last verdict holds.");
 	quorum_family(s, out, QUORUM_HELD);
 }
 

@@ -65,8 +65,7 @@ static bool parse_count(const char *text, unsigned max, unsigned *out)
 	return true;
 }
 
-/* "192.0.2.1@7946" or "2001:db8::1@7946". */
-static bool parse_address(const char *text, struct sockaddr_storage *ss)
+bool gossip_conf_parse_address(const char *text, struct sockaddr_storage *ss)
 {
 	char host[INET6_ADDRSTRLEN + 1];
 	const char *at = strrchr(text, '@');
@@ -118,7 +117,7 @@ static int set_peer(struct gossip_conf *c, const char *value, unsigned line, cha
 	memset(p, 0, sizeof(*p));
 	strcpy(p->name, name);
 	p->line = line;
-	if (!parse_address(addr, &p->addr)) {
+	if (!gossip_conf_parse_address(addr, &p->addr)) {
 		snprintf(fix, fix_size, "write NAME ADDRESS@PORT, e.g. p-us 198.51.100.1@7946");
 		return -EINVAL;
 	}
@@ -171,7 +170,7 @@ static int set_value(struct gossip_conf *c, enum gossip_conf_key k, const char *
 	case GOSSIP_CONF_KEY: return set_path(&c->key_path, value);
 	case GOSSIP_CONF_TRUSTED_KEYS: return set_path(&c->trusted_keys_path, value);
 	case GOSSIP_CONF_LISTEN:
-		if (parse_address(value, &c->listen))
+		if (gossip_conf_parse_address(value, &c->listen))
 			return 0;
 		snprintf(fix, fix_size, "write ADDRESS@PORT, e.g. 192.0.2.1@7946");
 		return -EINVAL;

@@ -5,6 +5,7 @@
 #ifndef BATON_GOSSIP_CONF_H
 #define BATON_GOSSIP_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -72,6 +73,10 @@ void gossip_conf_check(const struct gossip_conf *c, const char *path, unsigned l
 /* Makes key and trusted-keys absolute against `dir` (the config file's folder). Returns 0 or
  * -ENOMEM. */
 int gossip_conf_resolve(struct gossip_conf *c, const char *dir);
+
+/* Parses NSD's ADDRESS@PORT spelling ("192.0.2.1@7946", "2001:db8::1@7946"; port 1 to
+ * 65535) into *ss. Returns false, *ss then unspecified, for anything else. */
+bool gossip_conf_parse_address(const char *text, struct sockaddr_storage *ss);
 
 /* "key, trusted-keys, ...": every key, for "unknown key" messages. */
 const char *gossip_conf_key_list(void);

@@ -43,14 +43,33 @@ static void bad(struct reader *r, const char *key, const char *value, const char
 	diag_add(r->d, r->c->path, r->line, "bad %s '%s': %s", key, value, fix);
 }
 
+/* The keys of the probe program itself, not of its gossip membership. */
+static void probe_own_key(struct reader *r, const char *key, const char *value)
+{
+	struct probe_conf *c = r->c;
+	bool status = strcmp(key, "status-file") == 0;
+	unsigned *seen = status ? &c->status_line : &c->http_listen_line;
+
+	if (*seen != 0) {
+		diag_add(r->d, c->path, r->line, "%s: given twice (first at line %u); keep one",
+			 key, *seen);
+		return;
+	}
+	*seen = r->line;
+	if (status)
+		set_path(r, &c->status_path, value);
+	else if (!gossip_conf_parse_address(value, &c->http_listen))
+		bad(r, key, value, "write ADDRESS@PORT, e.g. 127.0.0.1@8053 (keep it on loopback)");
+}
+
 static void probe_key(struct reader *r, const char *key, const char *value)
 {
 	struct probe_conf *c = r->c;
 	char fix[160];
 	int rc;
 
-	if (strcmp(key, "status-file") == 0) {
-		set_path(r, &c->status_path, value);
+	if (strcmp(key, "status-file") == 0 || strcmp(key, "http-listen") == 0) {
+		probe_own_key(r, key, value);
 		return;
 	}
 	rc = gossip_conf_set(&c->gossip, key, value, r->line, fix, sizeof(fix));
@@ -58,7 +77,7 @@ static void probe_key(struct reader *r, const char *key, const char *value)
 		bad(r, key, value, fix);
 	else if (rc == -ENOENT)
 		diag_add(r->d, c->path, r->line,
-			 "unknown key '%s' in probe: (known: %s, status-file)", key,
+			 "unknown key '%s' in probe: (known: %s, status-file, http-listen)", key,
 			 gossip_conf_key_list());
 }
 

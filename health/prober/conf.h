@@ -5,6 +5,7 @@
 #define BATON_PROBE_CONF_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "health/gossip/conf.h"
 #include "zones/diag.h"
@@ -19,6 +20,8 @@ struct probe_conf {
 	char *path;
 	struct gossip_conf gossip; /* the probe: section's gossip keys, paths resolved */
 	char *status_path; /* resolved like zone files */
+	struct sockaddr_storage http_listen; /* ss_family 0: no HTTP listener (the default) */
+	unsigned http_listen_line, status_line;
 	struct probe_zone *zones;
 	size_t zone_count;
 };

@@ -15,6 +15,7 @@
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "health/prober/conf.h"
+#include "health/prober/http.h"
 #include "health/prober/status.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
@@ -27,6 +28,7 @@ struct prober {
 	struct health_engine *engine;
 	struct health_view *view;
 	struct event *sigterm_ev, *sigint_ev;
+	struct probe_http *http; /* NULL without http-listen */
 };
 
 static void usage(void)
@@ -127,6 +129,11 @@ static void start(struct prober *p)
 	start_gossip(p);
 	health_engine_on_change(p->engine, on_change, p);
 	on_change(p);
+	if (p->conf.http_listen.ss_family != 0 &&
+	    probe_http_open(&p->http, p->base, &p->conf.http_listen, &p->member, p->engine) < 0)
+		fatal("baton-probe: %s:%u: http-listen: cannot listen there (see above); use a "
+		      "free address@port or remove the line",
+		      p->conf.path, p->conf.http_listen_line);
 	p->sigterm_ev = evsignal_new(p->base, SIGTERM, on_stop, p);
 	p->sigint_ev = evsignal_new(p->base, SIGINT, on_stop, p);
 	if (p->sigterm_ev == NULL || p->sigint_ev == NULL)
@@ -137,6 +144,7 @@ static void start(struct prober *p)
 
 static void stop(struct prober *p)
 {
+	probe_http_free(p->http);
 	event_free(p->sigterm_ev);
 	event_free(p->sigint_ev);
 	gossip_member_close(&p->member);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "baton/log.h"
+#include "baton/prom.h"
 #include "health/vip/http.h"
 #include "health/vip/instance.h"
 
@@ -21,34 +22,14 @@ struct vip_http {
 	int64_t start_unix_s;
 };
 
-/* A label value as the text format wants it: backslash, double quote and newline escaped. */
-static void label(struct evbuffer *out, const char *name, const char *value, bool first)
-{
-	evbuffer_add_printf(out, "%s%s=\"", first ? "" : ",", name);
-	for (; *value; value++) {
-		if (*value == '\\' || *value == '"')
-			evbuffer_add_printf(out, "\\%c", *value);
-		else if (*value == '\n')
-			evbuffer_add(out, "\\n", 2);
-		else
-			evbuffer_add(out, value, 1);
-	}
-	evbuffer_add(out, "\"", 1);
-}
-
-static void header(struct evbuffer *out, const char *name, const char *type, const char *help)
-{
-	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
 /* `name{instance="web"[,key="value"]} n`: one sample of one instance. */
 static void sample(struct evbuffer *out, const char *name, const struct vip_instance *inst,
 		   const char *key, const char *value, uint64_t n)
 {
 	evbuffer_add_printf(out, "%s{", name);
-	label(out, "instance", vip_instance_conf(inst)->name, true);
+	prom_label(out, "instance", vip_instance_conf(inst)->name, true);
 	if (key != NULL)
-		label(out, key, value, false);
+		prom_label(out, key, value, false);
 	evbuffer_add_printf(out, "} %llu\n", (unsigned long long)n);
 }
 
@@ -59,34 +40,36 @@ static void state_families(struct evbuffer *out, struct vip_instance *const *v, 
 {
 	struct vip_instance_status st;
 
-	header(out, "baton_vip_state", "gauge",
-	       "1 for the instance's VRRP state (init, backup, master, fault), 0 for the others.");
+	prom_header(
+		out, "baton_vip_state", "gauge",
+		"1 for the instance's VRRP state (init, backup, master, fault), 0 for the others.");
 	for (unsigned i = 0; i < count; i++) {
 		vip_instance_status(v[i], &st);
 		for (unsigned s = 0; s < VRRP_STATES; s++)
 			sample(out, "baton_vip_state", v[i], "state", vrrp_state_name(states[s]),
 			       st.state == states[s]);
 	}
-	header(out, "baton_vip_priority", "gauge", "The configured priority.");
+	prom_header(out, "baton_vip_priority", "gauge", "The configured priority.");
 	for (unsigned i = 0; i < count; i++)
 		sample(out, "baton_vip_priority", v[i], NULL, NULL,
 		       vip_instance_conf(v[i])->priority);
-	header(out, "baton_vip_effective_priority", "gauge",
-	       "The priority advertised: configured less the weights of what tracking sees down.");
+	prom_header(
+		out, "baton_vip_effective_priority", "gauge",
+		"The priority advertised: configured less the weights of what tracking sees down.");
 	for (unsigned i = 0; i < count; i++) {
 		vip_instance_status(v[i], &st);
 		sample(out, "baton_vip_effective_priority", v[i], NULL, NULL, st.priority);
 	}
-	header(out, "baton_vip_last_transition_timestamp_seconds", "gauge",
-	       "Unix time of the last state change.");
+	prom_header(out, "baton_vip_last_transition_timestamp_seconds", "gauge",
+		    "Unix time of the last state change.");
 	for (unsigned i = 0; i < count; i++) {
 		vip_instance_status(v[i], &st);
 		if (st.has_transition)
 			sample(out, "baton_vip_last_transition_timestamp_seconds", v[i], NULL, NULL,
 			       (uint64_t)(st.last_unix_ms / 1000));
 	}
-	header(out, "baton_vip_transitions_total", "counter",
-	       "State changes, by the state left and the state entered.");
+	prom_header(out, "baton_vip_transitions_total", "counter",
+		    "State changes, by the state left and the state entered.");
 	for (unsigned i = 0; i < count; i++) {
 		const struct vip_counters *c = vip_instance_counters(v[i]);
 
@@ -95,9 +78,9 @@ static void state_families(struct evbuffer *out, struct vip_instance *const *v, 
 				if (c->transitions[f][t] == 0)
 					continue;
 				evbuffer_add_printf(out, "baton_vip_transitions_total{");
-				label(out, "instance", vip_instance_conf(v[i])->name, true);
-				label(out, "from", vrrp_state_name(states[f]), false);
-				label(out, "to", vrrp_state_name(states[t]), false);
+				prom_label(out, "instance", vip_instance_conf(v[i])->name, true);
+				prom_label(out, "from", vrrp_state_name(states[f]), false);
+				prom_label(out, "to", vrrp_state_name(states[t]), false);
 				evbuffer_add_printf(out, "} %llu\n",
 						    (unsigned long long)c->transitions[f][t]);
 			}
@@ -106,19 +89,20 @@ static void state_families(struct evbuffer *out, struct vip_instance *const *v, 
 
 static void advert_families(struct evbuffer *out, struct vip_instance *const *v, unsigned count)
 {
-	header(out, "baton_vip_adverts_sent_total", "counter",
-	       "VRRP adverts sent (to the group, or once per unicast peer round).");
+	prom_header(out, "baton_vip_adverts_sent_total", "counter",
+		    "VRRP adverts sent (to the group, or once per unicast peer round).");
 	for (unsigned i = 0; i < count; i++)
 		sample(out, "baton_vip_adverts_sent_total", v[i], NULL, NULL,
 		       vip_instance_counters(v[i])->adverts_sent);
-	header(out, "baton_vip_adverts_received_total", "counter",
-	       "VRRP adverts accepted for the instance's VRID.");
+	prom_header(out, "baton_vip_adverts_received_total", "counter",
+		    "VRRP adverts accepted for the instance's VRID.");
 	for (unsigned i = 0; i < count; i++)
 		sample(out, "baton_vip_adverts_received_total", v[i], NULL, NULL,
 		       vip_instance_counters(v[i])->adverts_received);
-	header(out, "baton_vip_adverts_dropped_total", "counter",
-	       "VRRP packets dropped, by kind (short, ttl, version, type, checksum, vrid, peer, "
-	       "interval).");
+	prom_header(
+		out, "baton_vip_adverts_dropped_total", "counter",
+		"VRRP packets dropped, by kind (short, ttl, version, type, checksum, vrid, peer, "
+		"interval).");
 	for (unsigned i = 0; i < count; i++)
 		for (int k = 1; k < VRRP_DROP_KINDS; k++)
 			sample(out, "baton_vip_adverts_dropped_total", v[i], "kind",
@@ -136,29 +120,29 @@ static void action_families(struct evbuffer *out, struct vip_instance *const *v,
 					     [VIP_GATE_FENCE_TIMEOUT] = "timeout" };
 	struct vip_instance_status st;
 
-	header(out, "baton_vip_address_changes_total", "counter",
-	       "VIPs added to or removed from the interface by netlink, by op (add, remove).");
+	prom_header(out, "baton_vip_address_changes_total", "counter",
+		    "VIPs added to or removed from the interface by netlink, by op (add, remove).");
 	for (unsigned i = 0; i < count; i++) {
 		sample(out, "baton_vip_address_changes_total", v[i], "op", "add",
 		       vip_instance_counters(v[i])->vips_added);
 		sample(out, "baton_vip_address_changes_total", v[i], "op", "remove",
 		       vip_instance_counters(v[i])->vips_removed);
 	}
-	header(out, "baton_vip_announcements_total", "counter",
-	       "Announcements sent, by kind (garp: gratuitous ARP, na: unsolicited NA).");
+	prom_header(out, "baton_vip_announcements_total", "counter",
+		    "Announcements sent, by kind (garp: gratuitous ARP, na: unsolicited NA).");
 	for (unsigned i = 0; i < count; i++) {
 		vip_instance_status(v[i], &st);
 		sample(out, "baton_vip_announcements_total", v[i], "kind", "garp", st.garp_sent);
 		sample(out, "baton_vip_announcements_total", v[i], "kind", "na", st.na_sent);
 	}
-	header(out, "baton_vip_witness_total", "counter",
-	       "Claim gates that asked the witnesses, by outcome (answered, no_answer).");
+	prom_header(out, "baton_vip_witness_total", "counter",
+		    "Claim gates that asked the witnesses, by outcome (answered, no_answer).");
 	for (unsigned i = 0; i < count; i++)
 		for (unsigned o = VIP_GATE_WITNESS_ANSWERED; o <= VIP_GATE_WITNESS_NONE; o++)
 			sample(out, "baton_vip_witness_total", v[i], "outcome", witness[o],
 			       vip_instance_counters(v[i])->witness[o]);
-	header(out, "baton_vip_fence_total", "counter",
-	       "Fencing commands run, by outcome (ok, failed, timeout).");
+	prom_header(out, "baton_vip_fence_total", "counter",
+		    "Fencing commands run, by outcome (ok, failed, timeout).");
 	for (unsigned i = 0; i < count; i++)
 		for (unsigned o = VIP_GATE_FENCE_OK; o <= VIP_GATE_FENCE_TIMEOUT; o++)
 			sample(out, "baton_vip_fence_total", v[i], "outcome", fence[o],
@@ -171,7 +155,7 @@ void vip_http_metrics(struct evbuffer *out, struct vip_instance *const *instance
 	state_families(out, instances, count);
 	advert_families(out, instances, count);
 	action_families(out, instances, count);
-	header(out, "baton_vip_start_time_seconds", "gauge", "Unix time baton-vip started.");
+	prom_header(out, "baton_vip_start_time_seconds", "gauge", "Unix time baton-vip started.");
 	evbuffer_add_printf(out, "baton_vip_start_time_seconds %lld\n", (long long)start_unix_s);
 }
 

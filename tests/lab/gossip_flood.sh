@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/lab/gossip_lib.sh"
 glab_init
-tap_plan 7
+tap_plan 9
 
 glab_five
 
@@ -90,6 +90,52 @@ if printf '%s\n' "$st" | grep -Eq '^  quorum: down; quorum: 3 of 3 live probers 
 else
 	tap_fail "after the flood b1 counts all three votes, one transition" "$st"
 fi
+# baton-probe's own HTTP listener (http-listen in probe.conf): p-eu's view, scraped
+metrics=$(glab_metrics p-eu)
+missing=
+for want in '^baton_site_verdict\{zone="example.com.",site="fra",verdict="down"\} 1$' \
+	'^baton_site_verdict_since_seconds\{zone="example.com.",site="iad"\} [1-9]' \
+	'^baton_check_duration_seconds_bucket\{zone="example.com.",site="fra",check="web",kind="tcp",le="\+Inf"\} [1-9]' \
+	'^baton_check_duration_seconds_count\{zone="example.com.",site="iad",check="web",kind="tcp"\} [1-9]' \
+	'^baton_gossip_(sent|sent_bytes|received|accepted|relayed)_total [1-9]' \
+	'^baton_gossip_dropped_total\{reason="bad_signature"\} [1-9]' \
+	'^baton_gossip_member_live\{member="b1",region="eu",role="server"\} 1$' \
+	'^baton_gossip_members_live 5$' \
+	'^baton_gossip_quorum_verdict\{zone="example.com.",site="fra",verdict="down"\} 1$' \
+	'^baton_gossip_quorum_votes\{zone="example.com.",site="fra",vote="down"\} 3$' \
+	'^baton_gossip_quorum_(live|needed|held)\{zone="example.com.",site="iad"\} [0-9]' \
+	'^baton_start_time_seconds [1-9]'; do
+	printf '%s\n' "$metrics" | grep -Eq "$want" || missing="$missing
+$want"
+done
+split=$(printf '%s\n' "$metrics" | glab_families_ok)
+if [ -z "$missing" ] && [ -z "$split" ] &&
+	[ "$(glab_dropped p-eu bad_signature)" = "$(glab_probe_dropped p-eu bad_signature)" ]; then
+	tap_ok "p-eu's /metrics: its checks' verdicts and latencies, the gossip families and the quorum, each family one group (bad_signature $(glab_dropped p-eu bad_signature), as its status file)"
+else
+	tap_fail "p-eu's /metrics" "missing:$missing
+$split"
+fi
+url=http://${GLAB_ADDR[p-eu]}:8053
+json_ok() {
+	glab_in p-eu curl -sS --max-time 2 "$url/status.json" | "$LIB_PYTHON" -c '
+import json, sys
+s = json.load(sys.stdin)
+fra = [x for x in s["sites"] if x["site"] == "fra"][0]
+assert s["name"] == "p-eu" and s["region"] == "eu" and s["role"] == "probe", s["name"]
+assert len(s["members"]) == 5 and all(m["live"] for m in s["members"]), s["members"]
+assert s["drops"]["malformed"] > 0 and s["traffic"]["accepted"] > 0, s["drops"]
+assert fra["verdict"] == "down" and fra["local_verdict"] == "down" and fra["down"] == 3, fra
+assert sorted(v["member"] for v in fra["votes"]) == ["p-ap", "p-eu", "p-us"], fra["votes"]
+'
+}
+code() { glab_in p-eu curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@"; }
+if json_ok && [ "$(code "$url/nothing")" = 404 ] && [ "$(code -X POST "$url/metrics")" = 405 ]; then
+	tap_ok "p-eu's /status.json: members, drops, traffic, each site's quorum, local verdict and votes; 404 and 405"
+else
+	tap_fail "p-eu's /status.json, 404, 405" "$(glab_in p-eu curl -sS --max-time 2 "$url/status.json"; code "$url/nothing"; code -X POST "$url/metrics")"
+fi
+
 start=$(date +%s%N)
 glab_site_up fra
 if glab_converge "$start" 10 "$GLAB_FRA" b1 b2; then

@@ -208,6 +208,7 @@ glab_conf() {
 		echo "probe:"
 		glab_gossip_keys "$name"
 		echo "    status-file: $name.status"
+		echo "    http-listen: ${GLAB_ADDR[$name]}@8053"
 	else
 		echo "server:"
 		echo "    ip-address: ${GLAB_ADDR[$name]}@53"
@@ -411,9 +412,23 @@ glab_transitions() {
 	glab_status "$1" --json | "$LIB_PYTHON" -c 'import json, sys; print(len(json.load(sys.stdin)["transitions"]))'
 }
 
-# glab_dropped NAME REASON: batond NAME's baton_gossip_dropped_total for REASON, from /metrics.
+# glab_metrics NAME: member NAME's /metrics (batond and baton-probe both listen on @8053).
+glab_metrics() { glab_in "$1" curl -sS --max-time 2 "http://${GLAB_ADDR[$1]}:8053/metrics"; }
+
+# glab_families_ok: are the metrics on stdin grouped as Prometheus wants, each family's
+# samples together after its one TYPE line? Prints what is not.
+glab_families_ok() {
+	awk '/^# TYPE/ { if (seen[$3]++) { print "TYPE twice: " $3; bad = 1 } next }
+	/^#/ { next }
+	{ name = $1; sub(/[{ ].*/, "", name); sub(/_(bucket|sum|count)$/, "", name)
+	  if (name != last && done[name]) { print "family split: " name; bad = 1 }
+	  if (name != last) done[last] = 1; last = name }
+	END { exit bad }'
+}
+
+# glab_dropped NAME REASON: member NAME's baton_gossip_dropped_total for REASON, from /metrics.
 glab_dropped() {
-	glab_in "$1" curl -sS --max-time 2 "http://${GLAB_ADDR[$1]}:8053/metrics" |
+	glab_metrics "$1" |
 		awk -v k="baton_gossip_dropped_total{reason=\"$2\"}" 'index($0, k " ") == 1 { print $2 }'
 }
 

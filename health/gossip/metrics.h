@@ -1,0 +1,13 @@
+/* A gossip member's Prometheus families: traffic, drops by reason, members' liveness and each
+ * watched site's quorum (verdict and tally). baton-probe's /metrics writes them; the names
+ * and meanings are batond's baton_gossip_ families (README "Metrics"). */
+#ifndef BATON_GOSSIP_METRICS_H
+#define BATON_GOSSIP_METRICS_H
+
+struct evbuffer;
+struct gossip_member;
+
+/* Appends the families to out. m must be open (gossip_member_open()); main thread only. */
+void gossip_metrics_write(struct evbuffer *out, const struct gossip_member *m);
+
+#endif
