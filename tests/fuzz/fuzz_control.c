@@ -109,5 +109,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		start = i + 1;
 	}
+	/* What the commands scheduled (a stop's loop exit, the engine's publications) runs now, as
+	 * batond's loop would run it: left pending, each input's events piled up unbounded (the
+	 * first out-of-memory libFuzzer found here). */
+	event_base_loop(server.base, EVLOOP_NONBLOCK);
 	return 0;
 }
