@@ -126,7 +126,8 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/di
 
 # --- gossip (issue 6): wire format, keys, quorum, a simulated network, and the fuzz target ---
 GOSSIP_UNIT_TESTS = tests/unit/test_gossip_wire tests/unit/test_gossip_keys \
-	tests/unit/test_quorum tests/unit/test_gossip_net
+	tests/unit/test_quorum tests/unit/test_gossip_net tests/unit/test_gossip_conf \
+	tests/unit/test_engine_quorum
 check_PROGRAMS += $(GOSSIP_UNIT_TESTS)
 TESTS += $(GOSSIP_UNIT_TESTS)
 tests_unit_test_gossip_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -139,6 +140,12 @@ tests_unit_test_gossip_net_SOURCES = tests/unit/test_gossip_net.c tests/unit/gos
 	tests/unit/gossip_sim.h
 tests_unit_test_gossip_net_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gossip_net_LDADD = $(GOSSIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gossip_conf_SOURCES = tests/unit/test_gossip_conf.c health/prober/conf.c \
+	health/prober/conf.h
+tests_unit_test_gossip_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gossip_conf_LDADD = $(GOSSIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_engine_quorum_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_engine_quorum_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_gossip
 else

@@ -224,10 +224,11 @@ int gossip_conf_set(struct gossip_conf *c, const char *key, const char *value, u
 void gossip_conf_check(const struct gossip_conf *c, const char *path, unsigned line,
 		       const char *section, struct diag *d)
 {
-	if (c->name[0] == '\0')
+	/* a key given with a bad value was reported where it was given */
+	if (c->name[0] == '\0' && c->seen[GOSSIP_CONF_NAME] == 0)
 		diag_add(d, path, line,
 			 "no name: add 'name: NAME' (as in the trusted keys) under %s", section);
-	if (c->region[0] == '\0')
+	if (c->region[0] == '\0' && c->seen[GOSSIP_CONF_REGION] == 0)
 		diag_add(d, path, line, "no region: add 'region: REGION' under %s", section);
 	if (c->key_path == NULL)
 		diag_add(d, path, line, "no key: add 'key: NAME.key' (from baton-keygen) under %s",
@@ -235,9 +236,9 @@ void gossip_conf_check(const struct gossip_conf *c, const char *path, unsigned l
 	if (c->trusted_keys_path == NULL)
 		diag_add(d, path, line, "no trusted-keys: add 'trusted-keys: FILE' under %s",
 			 section);
-	if (c->listen.ss_family == 0)
+	if (c->listen.ss_family == 0 && c->seen[GOSSIP_CONF_LISTEN] == 0)
 		diag_add(d, path, line, "no listen: add 'listen: ADDRESS@PORT' under %s", section);
-	if (c->peer_count == 0)
+	if (c->peer_count == 0 && c->seen[GOSSIP_CONF_PEER] == 0)
 		diag_add(d, path, line, "no peer: add 'peer: NAME ADDRESS@PORT' lines under %s",
 			 section);
 	if (c->dead_after_ms <= c->round_ms)

@@ -141,7 +141,9 @@ static void parse_line(struct reader *r, char *line)
 	}
 	*colon = '\0';
 	value = colon + 1 + strspn(colon + 1, " \t");
-	if (*value == '\0' && (strcmp(key, "probe") == 0 || strcmp(key, "zone") == 0)) {
+	/* an unindented "word:" starts a section, so a wrong one is named as such */
+	if (*value == '\0' &&
+	    (key == line || strcmp(key, "probe") == 0 || strcmp(key, "zone") == 0)) {
 		start_section(r, key);
 		return;
 	}
