@@ -22,7 +22,6 @@ server_libserver_a_SOURCES = \
 	server/counters.c server/counters.h \
 	server/metrics.c server/metrics.h \
 	server/http.c server/http.h \
-	server/privileges.c server/privileges.h \
 	server/siphash.c server/siphash.h \
 	server/cookie.c server/cookie.h \
 	server/rrl.c server/rrl.h \

@@ -21,7 +21,7 @@
 #include "server/geo.h"
 #include "server/http.h"
 #include "server/member.h"
-#include "server/privileges.h"
+#include "health/privileges.h"
 #include "server/reload.h"
 #include "server/rrl.h"
 #include "server/server.h"
@@ -132,13 +132,17 @@ static void open_gossip(struct server *s)
 }
 
 /* After binding (port 53 needs root or CAP_NET_BIND_SERVICE) and before reading any zone, so
- * zone files and checks never run as root. */
+ * zone files and checks never run as root. Nothing batond does later needs a capability, but
+ * an icmp check may need CAP_NET_RAW. */
 static void drop_privileges(struct server *s)
 {
 	const char *owned[] = { s->cfg.control_socket, s->cfg.pidfile, s->cfg.state_file, NULL };
+	const struct privileges p = {
+		.program = "batond", .username = s->cfg.username, .owned = owned, .icmp = true
+	};
 
-	if (s->cfg.username != NULL && privileges_drop(s->cfg.username, owned) < 0)
-		fatal("username %s: cannot drop privileges (see above)", s->cfg.username);
+	if (privileges_drop(&p) < 0)
+		fatal("cannot drop privileges (see above)");
 }
 
 /* Rate limiting's table and the cookie secret: random unless cookie-secret sets it (servers

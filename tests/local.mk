@@ -192,5 +192,8 @@ EXTRA_DIST += tests/fuzz/replay_vrrp.sh tests/fuzz/vrrp_corpus.py
 VIP_LAB_TESTS = tests/lab/vip_failover.sh tests/lab/vip_ipv6_unicast.sh tests/lab/vip_splitbrain.sh \
 	tests/lab/vip_keepalived.sh tests/lab/vip_track.sh tests/lab/vip_gate.sh
 TESTS += $(VIP_LAB_TESTS)
+# the privileges drill uses the vip lab's namespaces and runs all three daemons
+TESTS += tests/lab/privileges.sh
+EXTRA_DIST += tests/lab/privileges.sh
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # end baton-vip

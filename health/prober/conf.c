@@ -44,22 +44,34 @@ static void bad(struct reader *r, const char *key, const char *value, const char
 }
 
 /* The keys of the probe program itself, not of its gossip membership. */
-static void probe_own_key(struct reader *r, const char *key, const char *value)
+static bool probe_own_key(struct reader *r, const char *key, const char *value)
 {
 	struct probe_conf *c = r->c;
-	bool status = strcmp(key, "status-file") == 0;
-	unsigned *seen = status ? &c->status_line : &c->http_listen_line;
+	unsigned *seen;
 
+	if (strcmp(key, "status-file") == 0)
+		seen = &c->status_line;
+	else if (strcmp(key, "http-listen") == 0)
+		seen = &c->http_listen_line;
+	else if (strcmp(key, "username") == 0)
+		seen = &c->username_line;
+	else
+		return false;
 	if (*seen != 0) {
 		diag_add(r->d, c->path, r->line, "%s: given twice (first at line %u); keep one",
 			 key, *seen);
-		return;
+		return true;
 	}
 	*seen = r->line;
-	if (status)
+	if (seen == &c->status_line) {
 		set_path(r, &c->status_path, value);
-	else if (!gossip_conf_parse_address(value, &c->http_listen))
+	} else if (seen == &c->username_line) {
+		free(c->username);
+		c->username = strdup(value);
+	} else if (!gossip_conf_parse_address(value, &c->http_listen)) {
 		bad(r, key, value, "write ADDRESS@PORT, e.g. 127.0.0.1@8053 (keep it on loopback)");
+	}
+	return true;
 }
 
 static void probe_key(struct reader *r, const char *key, const char *value)
@@ -68,17 +80,16 @@ static void probe_key(struct reader *r, const char *key, const char *value)
 	char fix[160];
 	int rc;
 
-	if (strcmp(key, "status-file") == 0 || strcmp(key, "http-listen") == 0) {
-		probe_own_key(r, key, value);
+	if (probe_own_key(r, key, value))
 		return;
-	}
 	rc = gossip_conf_set(&c->gossip, key, value, r->line, fix, sizeof(fix));
 	if (rc == -EINVAL)
 		bad(r, key, value, fix);
 	else if (rc == -ENOENT)
 		diag_add(r->d, c->path, r->line,
-			 "unknown key '%s' in probe: (known: %s, status-file, http-listen)", key,
-			 gossip_conf_key_list());
+			 "unknown key '%s' in probe: (known: %s, status-file, http-listen, "
+			 "username)",
+			 key, gossip_conf_key_list());
 }
 
 static void zone_key(struct reader *r, const char *key, const char *value)
@@ -216,6 +227,7 @@ void probe_conf_fini(struct probe_conf *c)
 	free(c->zones);
 	gossip_conf_fini(&c->gossip);
 	free(c->status_path);
+	free(c->username);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

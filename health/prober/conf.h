@@ -20,8 +20,9 @@ struct probe_conf {
 	char *path;
 	struct gossip_conf gossip; /* the probe: section's gossip keys, paths resolved */
 	char *status_path; /* resolved like zone files */
+	char *username; /* NULL: keep the uid it started with */
 	struct sockaddr_storage http_listen; /* ss_family 0: no HTTP listener (the default) */
-	unsigned http_listen_line, status_line;
+	unsigned http_listen_line, status_line, username_line;
 	struct probe_zone *zones;
 	size_t zone_count;
 };

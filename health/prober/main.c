@@ -14,6 +14,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
+#include "health/privileges.h"
 #include "health/prober/conf.h"
 #include "health/prober/http.h"
 #include "health/prober/status.h"
@@ -142,6 +143,21 @@ static void start(struct prober *p)
 	event_add(p->sigint_ev, NULL);
 }
 
+/* Keys read, sockets bound: nothing later needs root, and only icmp checks may need a
+ * capability. */
+static void drop_privileges(struct prober *p)
+{
+	const char *owned[] = { p->conf.status_path, NULL };
+	const struct privileges priv = {
+		.program = "baton-probe", .username = p->conf.username, .owned = owned, .icmp = true
+	};
+
+	if (privileges_drop(&priv) < 0)
+		fatal("baton-probe: %s:%u: username %s: cannot drop privileges (see above)",
+		      p->conf.path, p->conf.username_line,
+		      p->conf.username ? p->conf.username : "");
+}
+
 static void stop(struct prober *p)
 {
 	probe_http_free(p->http);
@@ -185,6 +201,7 @@ int main(int argc, char **argv)
 	diag_fini(&d);
 	load_zones(&p);
 	start(&p);
+	drop_privileges(&p);
 	log_info("baton-probe %s (%s): gossiping with %zu peers, %u sites", p.conf.gossip.name,
 		 p.conf.gossip.region, p.conf.gossip.peer_count,
 		 gossip_node_site_count(p.member.node));

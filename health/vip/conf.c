@@ -190,15 +190,33 @@ static void http_listen(struct vip_conf *conf, struct conf_line *l)
 	}
 }
 
+/* `username USER`: the user baton-vip runs as once its sockets are open (batond's key). */
+static void username(struct vip_conf *conf, struct conf_line *l)
+{
+	const char *v = l->a.count == 2 && l->a.keys[1] == NULL ? l->a.values[1] : NULL;
+
+	if (v == NULL) {
+		stanza_error(l->c, "username: write `username USER`, like `username baton`");
+		return;
+	}
+	conf->username = arena_dup(&conf->arena, v, strlen(v) + 1);
+	conf->username_line = l->c->line;
+	if (conf->username == NULL)
+		l->c->out_of_memory = true;
+}
+
 /* A line of the global_defs block. */
 static void global_line(struct vip_conf *conf, struct conf_line *l)
 {
 	if (l->a.keys[0] == NULL && strcmp(l->a.values[0], "http-listen") == 0)
 		http_listen(conf, l);
+	else if (l->a.keys[0] == NULL && strcmp(l->a.values[0], "username") == 0)
+		username(conf, l);
 	else
 		stanza_error(l->c,
 			     "global_defs: unknown keyword '%s': it takes `http-listen "
-			     "ADDRESS@PORT`; instance keywords go in a vrrp_instance block",
+			     "ADDRESS@PORT` and `username USER`; instance keywords go in a "
+			     "vrrp_instance block",
 			     l->a.keys[0] ? l->a.keys[0] : l->a.values[0]);
 }
 

@@ -81,6 +81,8 @@ struct vip_instance_conf {
 struct vip_conf {
 	struct arena arena; /* every string and instance */
 	struct sockaddr_storage http_listen; /* global_defs' http-listen; ss_family 0: off */
+	const char *username; /* global_defs' username; NULL: keep the uid it started with */
+	unsigned username_line;
 	unsigned count;
 	struct vip_instance_conf *instances[VIP_INSTANCES_MAX];
 };

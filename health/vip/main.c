@@ -3,6 +3,7 @@
 #include "autoconfig.h"
 
 #include <event2/event.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "baton/log.h"
+#include "health/privileges.h"
 #include "health/vip/conf.h"
 #include "health/vip/http.h"
 #include "health/vip/instance.h"
@@ -115,6 +117,21 @@ static struct vip_conf *load_conf(const char *path)
 	return conf;
 }
 
+/* Sockets open: what is left is changing addresses (netlink, CAP_NET_ADMIN) and the raw and
+ * packet sockets a re-appearing interface needs again (CAP_NET_RAW). Hooks get neither. */
+static void drop_privileges(const struct vip_conf *conf, const char *path)
+{
+	const struct privileges p = {
+		.program = "baton-vip",
+		.username = conf->username,
+		.keep = PRIVILEGES_CAP(CAP_NET_ADMIN) | PRIVILEGES_CAP(CAP_NET_RAW),
+	};
+
+	if (privileges_drop(&p) < 0)
+		fatal("baton-vip: %s:%u: username %s: cannot drop privileges (see above)", path,
+		      conf->username_line, conf->username ? conf->username : "");
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d = { 0 };
@@ -167,6 +184,7 @@ int main(int argc, char **argv)
 	if (d.conf->http_listen.ss_family != 0 &&
 	    vip_http_open(&d.http, d.base, &d.conf->http_listen, d.instances, d.count) < 0)
 		fatal("baton-vip: %s: http-listen cannot listen (see above)", path);
+	drop_privileges(d.conf, path);
 	event_base_dispatch(d.base);
 	vip_http_free(d.http);
 	for (unsigned i = 0; i < d.count; i++)

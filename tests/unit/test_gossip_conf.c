@@ -73,6 +73,7 @@ static const char full[] = "# a prober in eu\n"
 			   "    quorum-fall: 4\n"
 			   "    status-file: p-eu.status\n"
 			   "    http-listen: 127.0.0.1@8054\n"
+			   "    username: baton\n"
 			   "zone:\n"
 			   "    name: example.com\n"
 			   "    zonefile: db.example.com\n";
@@ -125,6 +126,8 @@ static void test_full(void **state)
 	assert_int_equal(ntohs(sin->sin_port), 8054);
 	assert_int_equal(ntohl(sin->sin_addr.s_addr), 0x7f000001);
 	assert_int_equal(c.http_listen_line, 20);
+	assert_string_equal(c.username, "baton");
+	assert_int_equal(c.username_line, 21);
 	assert_int_equal(c.zone_count, 1);
 	assert_string_equal(c.zones[0].name, "example.com");
 	snprintf(want, sizeof(want), "%s/db.example.com", dir);
@@ -242,6 +245,8 @@ static const struct bad bads[] = {
 	  "9: http-listen: given twice (first at line 8); keep one" },
 	{ "probe:\n" KEYS "    status-file: a\n    status-file: b\n",
 	  "9: status-file: given twice (first at line 8); keep one" },
+	{ "probe:\n" KEYS "    username: a\n    username: b\n",
+	  "9: username: given twice (first at line 8); keep one" },
 	{ "probe:\n" KEYS "    round: 10s\n",
 	  "1: dead-after (5000 ms) must exceed round (10000 ms): a member is dead only after" },
 	{ "probe:\n" KEYS "    round: 2s\n    dead-after: 2s\n",

@@ -127,10 +127,12 @@ static void test_global_defs(void **state)
 					"v.conf", &d),
 			 0);
 	assert_int_equal(c->http_listen.ss_family, 0);
+	assert_null(c->username);
 	vip_conf_free(c);
 	c = NULL;
 	assert_int_equal(vip_conf_parse(&c,
-					"global_defs {\n http-listen ::1@8053  # loopback\n}\n"
+					"global_defs {\n http-listen ::1@8053  # loopback\n"
+					" username baton\n}\n"
 					"vrrp_instance a {\n interface eth0\n vrid 1\n"
 					" vip 192.0.2.1\n}\n",
 					"v.conf", &d),
@@ -141,6 +143,8 @@ static void test_global_defs(void **state)
 	sin6 = (const struct sockaddr_in6 *)&c->http_listen;
 	assert_int_equal(ntohs(sin6->sin6_port), 8053);
 	assert_true(IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
+	assert_string_equal(c->username, "baton");
+	assert_int_equal(c->username_line, 3);
 	vip_conf_free(c);
 	diag_fini(&d);
 }
@@ -218,7 +222,10 @@ static void test_errors(void **state)
 		     "127.0.0.1@8053 (keep it on loopback: it has no authentication)");
 	expect_error("global_defs {\n priority 100\n}\n" HEAD "}\n",
 		     "vip.conf:2: global_defs: unknown keyword 'priority': it takes `http-listen "
-		     "ADDRESS@PORT`; instance keywords go in a vrrp_instance block");
+		     "ADDRESS@PORT` and `username USER`; instance keywords go in a vrrp_instance "
+		     "block");
+	expect_error("global_defs {\n username\n}\n" HEAD "}\n",
+		     "vip.conf:2: username: write `username USER`, like `username baton`");
 	expect_error("global_defs {\n}\nglobal_defs {\n}\n" HEAD "}\n",
 		     "vip.conf:3: global_defs is defined twice (first at line 1): merge them");
 	expect_error(HEAD "}\nglobal_defs {\n", "vip.conf:6: global_defs is not closed: add a "
