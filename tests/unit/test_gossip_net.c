@@ -305,6 +305,9 @@ static void test_bad_datagrams_are_counted_and_change_nothing(void **state)
 	inject(&s, S_EU, buf, len, GOSSIP_DROP_STALE);
 	len = forge(buf, s.keys[P_EU], s.keys[P_EU], UINT64_MAX, s.wall_ms + 6000);
 	inject(&s, S_EU, buf, len, GOSSIP_DROP_STALE);
+	/* a forgery dated outside the window is dropped before its signature is checked */
+	len = forge(buf, stranger, s.keys[P_EU], UINT64_MAX, s.wall_ms - 11000);
+	inject(&s, S_EU, buf, len, GOSSIP_DROP_STALE);
 	/* our own, relayed back */
 	inject(&s, S_EU, s.last_own[S_EU].buf, s.last_own[S_EU].len, GOSSIP_DROP_OWN);
 	inject(&s, S_EU, buf, GOSSIP_MSG_MAX + 1, GOSSIP_DROP_OVERSIZED);
