@@ -163,9 +163,14 @@ static int limit_caps(const struct privileges *p, uint64_t *kept)
 		if (caps_set(&raised) == 0)
 			narrow_bounding_set(want.permitted);
 	}
-	rc = caps_set(&want);
-	if (rc < 0)
-		return rc;
+	/* Nothing to give up (a unit that grants none): no capset, which a system-call filter
+	 * such as systemd's ~@privileged may refuse. */
+	if (now.effective != want.effective || now.permitted != want.permitted ||
+	    now.inheritable != 0) {
+		rc = caps_set(&want);
+		if (rc < 0)
+			return rc;
+	}
 	/* Empty already, since ambient needs inheritable; said outright for older kernels. */
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L);
 	*kept = want.permitted;
@@ -188,7 +193,10 @@ int privileges_drop(const struct privileges *p)
 	}
 	rc = limit_caps(p, &kept);
 	if (rc < 0) {
-		log_err("%s: cannot give up capabilities: %s", p->program, strerror(-rc));
+		log_err("%s: cannot give up capabilities: %s%s", p->program, strerror(-rc),
+			rc == -EPERM ? " (a system-call filter refusing capset? allow capset: it can "
+				       "only lower capabilities)"
+				     : "");
 		return rc;
 	}
 	if (getuid() != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {

@@ -194,6 +194,6 @@ VIP_LAB_TESTS = tests/lab/vip_failover.sh tests/lab/vip_ipv6_unicast.sh tests/la
 TESTS += $(VIP_LAB_TESTS)
 # the privileges drill uses the vip lab's namespaces and runs all three daemons
 TESTS += tests/lab/privileges.sh
-EXTRA_DIST += tests/lab/privileges.sh
+EXTRA_DIST += tests/lab/privileges.sh tests/lab/seccomp_exec.py
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # end baton-vip

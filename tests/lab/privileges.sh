@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/lab/vip_lib.sh"
 vip_lab_init
-tap_plan 15
+tap_plan 18
 
 BATOND=$top_builddir/batond
 BATON_PROBE=$top_builddir/baton-probe
@@ -138,9 +138,17 @@ else
 fi
 
 # --- batond as a user with an ambient CAP_NET_BIND_SERVICE, as batond.service starts it -------
+# batond.service's system-call filter: ~@privileged, with capset allowed back
+SECCOMP="$LIB_PYTHON $top_srcdir/tests/lab/seccomp_exec.py"
+UNIT_FILTER=setuid,setresuid,setreuid,setgid,setresgid,setgroups,chown,fchown,chroot
+as_unit() { # as_unit SYSCALLS CAPS: started as systemd starts the units
+	# shellcheck disable=SC2086 # the wrapper is words on purpose
+	echo setpriv --reuid=nobody --regid=nogroup --clear-groups ${2:+--inh-caps=$2 --ambient-caps=$2} \
+		$SECCOMP "$1" --
+}
 node_with_ping_range bdamb 23 "0 2147483647"
-start_batond_in bdamb 23 "" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	--inh-caps=+net_bind_service --ambient-caps=+net_bind_service
+# shellcheck disable=SC2046
+start_batond_in bdamb 23 "" $(as_unit $UNIT_FILTER +net_bind_service)
 if vip_wait 10 answers bdamb 192.0.2.23 53; then
 	tap_ok "batond started by nobody with CAP_NET_BIND_SERVICE serves port 53"
 else
@@ -151,6 +159,17 @@ bnd=$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)
 expect_caps "after binding it holds no capability, ambient ones included" "$PID_bdamb" "$NOBODY" "$NONE" "$bnd"
 rm -f "$OUT/bdamb"
 expect_child_caps "its exec check inherits no CAP_NET_BIND_SERVICE" bdamb "$NOBODY"
+
+# the same without capset allowed back: batond stops and says what to allow
+node_with_ping_range bdcap 24 "0 2147483647"
+# shellcheck disable=SC2046
+start_batond_in bdcap 24 "" $(as_unit $UNIT_FILTER,capset +net_bind_service)
+if vip_wait 10 eval '! kill -0 $PID_bdcap 2>/dev/null' &&
+	grep -q 'cannot give up capabilities: Operation not permitted (a system-call filter refusing capset? allow capset' "$WORKDIR/bdcap.log"; then
+	tap_ok "with capset refused, batond stops and names the system call to allow"
+else
+	tap_fail "with capset refused, batond stops and names the system call" "$(cat "$WORKDIR/bdcap.log")"
+fi
 
 # --- baton-probe, root with username: nobody, ping sockets refused ----------------------------
 node_with_ping_range probe 31 "1 0"
@@ -189,6 +208,28 @@ fi
 expect_caps "baton-probe, ping sockets refused: nobody with CAP_NET_RAW alone" \
 	"$PID_probe" "$NOBODY" "$NET_RAW" "$NET_RAW"
 expect_child_caps "baton-probe's exec check runs as nobody with no capability" probe "$NOBODY"
+
+# as baton-probe.service starts it: a user with no capability under ~@privileged, capset
+# included; with nothing to give up it needs no capset
+node_with_ping_range other 32 "0 2147483647"
+zone other 192.0.2.32 >"$WORKDIR/other.zone"
+chmod 644 "$WORKDIR/other.zone"
+chown nobody "$WORKDIR/other.key"
+sed -e 's/name: probe/name: other/' -e 's/key: probe.key/key: other.key/' \
+	-e 's/listen: 192.0.2.31/listen: 192.0.2.32/' -e 's/peer: other 192.0.2.32/peer: probe 192.0.2.31/' \
+	-e "s|$OUT/probe.status|$OUT/other.status|" -e '/username:/d' -e 's/probe.zone/other.zone/' \
+	"$WORKDIR/probe.conf" >"$WORKDIR/other.conf"
+# shellcheck disable=SC2046
+ip netns exec "$(vip_ns other)" $(as_unit $UNIT_FILTER,capset) "$BATON_PROBE" -c "$WORKDIR/other.conf" >>"$WORKDIR/other.log" 2>&1 &
+PID_other=$!
+register_pid $PID_other
+register_log "$WORKDIR/other.log"
+if vip_wait 10 test -s "$OUT/other.status" && vip_wait 10 grep -q 'capabilities none' "$WORKDIR/other.log"; then
+	tap_ok "baton-probe started as its unit starts it (a user, no capability, capset refused) runs"
+else
+	tap_fail "baton-probe started as its unit starts it runs" "$(tail -n 20 "$WORKDIR/other.log")"
+fi
+expect_caps "that baton-probe holds no capability" "$PID_other" "$NOBODY" "$NONE" "$bnd"
 
 # --- baton-vip, root with username nobody -----------------------------------------------------
 vip_node vip 41
