@@ -194,9 +194,10 @@ int privileges_drop(const struct privileges *p)
 	rc = limit_caps(p, &kept);
 	if (rc < 0) {
 		log_err("%s: cannot give up capabilities: %s%s", p->program, strerror(-rc),
-			rc == -EPERM ? " (a system-call filter refusing capset? allow capset: it can "
-				       "only lower capabilities)"
-				     : "");
+			rc == -EPERM
+				? " (a system-call filter refusing capset? allow capset: it can "
+				  "only lower capabilities)"
+				: "");
 		return rc;
 	}
 	if (getuid() != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
