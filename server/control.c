@@ -109,6 +109,17 @@ static void reply_static(struct server *s, const char *name, struct evbuffer *ou
 	free(text);
 }
 
+/* One loop exit however many stops arrive: each event_base_loopexit() allocates an event,
+ * and a client may send thousands of lines before the loop runs again. */
+static void stop_server(struct server *s)
+{
+	if (s->stopping)
+		return;
+	log_info("control: stop requested");
+	s->stopping = true;
+	event_base_loopexit(s->base, NULL);
+}
+
 void control_dispatch(struct server *s, const char *line, struct evbuffer *out)
 {
 	if (strcmp(line, "status") == 0) {
@@ -128,9 +139,8 @@ void control_dispatch(struct server *s, const char *line, struct evbuffer *out)
 	} else if (strcmp(line, "reload") == 0) {
 		reply_reload(s, out);
 	} else if (strcmp(line, "stop") == 0) {
-		log_info("control: stop requested");
 		evbuffer_add_printf(out, "ok\nstopping\n");
-		event_base_loopexit(s->base, NULL);
+		stop_server(s);
 	} else {
 		evbuffer_add_printf(out,
 				    "error: unknown command '%.64s' (known: status, status "

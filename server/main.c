@@ -81,7 +81,9 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	log_info("stopping on signal %d", (int)sig);
-	event_base_loopexit(s->base, NULL);
+	if (!s->stopping)
+		event_base_loopexit(s->base, NULL);
+	s->stopping = true;
 }
 
 static void write_pidfile(const char *path)

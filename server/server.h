@@ -3,6 +3,7 @@
 #define BATON_SERVER_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -39,6 +40,7 @@ struct server {
 	struct member *member; /* NULL without a gossip: section */
 	time_t started;
 	time_t last_reload;
+	bool stopping; /* a loop exit is scheduled: a second stop schedules none (main thread) */
 	unsigned long reloads_ok; /* every zone compiled */
 	unsigned long reloads_failed; /* at least one zone kept its old data */
 	atomic_ulong udp_queries; /* summed from the workers when asked */

@@ -14,6 +14,7 @@ UNIT_TESTS = \
 	tests/unit/test_policy \
 	tests/unit/test_check_exec \
 	tests/unit/test_drainfile \
+	tests/unit/test_control \
 	tests/unit/test_geo \
 	tests/unit/test_log \
 	tests/unit/test_cookie \
@@ -42,6 +43,8 @@ tests_unit_test_check_exec_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_check_exec_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_drainfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_drainfile_LDADD = $(UNIT_LIBS)
+tests_unit_test_control_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_control_LDADD = $(UNIT_LIBS)
 tests_unit_test_geo_SOURCES = tests/unit/test_geo.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
 tests_unit_test_geo_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_geo_LDADD = $(UNIT_LIBS)
