@@ -14,10 +14,10 @@
 
 #include "baton/compiler.h"
 #include "server/config.h"
+#include "server/config_finish.h"
 
 /* Longer lines are reported, never cut: the cut-off half would parse as a line of its own. */
 #define LINE_MAX_LEN 4096
-#define DEFAULT_CONTROL_SOCKET "/run/batond.sock"
 
 enum section { SECTION_NONE, SECTION_SERVER, SECTION_ZONE, SECTION_GOSSIP, SECTION_UNKNOWN };
 
@@ -640,130 +640,10 @@ static void finish_addresses(struct parser *p)
 	}
 }
 
-/* Replaces a relative *path by base/path. */
-static int resolve(char **path, const char *base)
-{
-	size_t size = strlen(base) + 1 + strlen(*path) + 1;
-	const char *slash = base[0] != '\0' && base[strlen(base) - 1] == '/' ? "" : "/";
-	char *joined;
-
-	if ((*path)[0] == '/')
-		return 0;
-	joined = malloc(size);
-	if (joined == NULL)
-		return -ENOMEM;
-	snprintf(joined, size, "%s%s%s", base, slash, *path);
-	free(*path);
-	*path = joined;
-	return 0;
-}
-
-/* The config file's folder as an absolute path: batond changes to / when it daemonises, and
- * a reload must find the same files as the start did. */
-static int make_absolute(char **dir)
-{
-	char cwd[4096];
-
-	if ((*dir)[0] == '/')
-		return 0;
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return -errno;
-	if (strcmp(*dir, ".") == 0) {
-		char *copy = strdup(cwd);
-
-		if (copy == NULL)
-			return -ENOMEM;
-		free(*dir);
-		*dir = copy;
-		return 0;
-	}
-	return resolve(dir, cwd);
-}
-
-/* A relative zonesdir (and state-file) is taken from the config file's folder, like the
- * zonefiles, so what is loaded does not depend on the directory batond was started from. */
-static void resolve_paths(struct parser *p)
-{
-	struct config *cfg = p->cfg;
-	const char *slash = strrchr(p->path, '/');
-	char *dir;
-	int err = 0;
-
-	if (slash == NULL)
-		dir = strdup(".");
-	else
-		dir = strndup(p->path, slash == p->path ? 1 : (size_t)(slash - p->path));
-	if (dir == NULL)
-		err = -ENOMEM;
-	else
-		err = make_absolute(&dir);
-	if (err < 0)
-		;
-	else if (cfg->zonesdir == NULL)
-		err = (cfg->zonesdir = strdup(dir)) != NULL ? 0 : -ENOMEM;
-	else
-		err = resolve(&cfg->zonesdir, dir);
-	if (err == 0 && cfg->state_file != NULL)
-		err = resolve(&cfg->state_file, dir);
-	if (err == 0 && cfg->geoip_database != NULL)
-		err = resolve(&cfg->geoip_database, dir);
-	if (err == 0 && cfg->zone_cache != NULL)
-		err = resolve(&cfg->zone_cache, dir);
-	/* written after daemon() has changed to /, so it must not stay relative */
-	if (err == 0 && cfg->pidfile != NULL)
-		err = resolve(&cfg->pidfile, dir);
-	if (err == 0 && cfg->gossip != NULL)
-		err = gossip_conf_resolve(cfg->gossip, dir);
-	for (size_t i = 0; err == 0 && i < cfg->zone_count; i++)
-		if (cfg->zones[i].zonefile != NULL)
-			err = resolve(&cfg->zones[i].zonefile, cfg->zonesdir);
-	if (err == 0 && cfg->control_socket == NULL)
-		err = (cfg->control_socket = strdup(DEFAULT_CONTROL_SOCKET)) != NULL ? 0 : -ENOMEM;
-	if (err < 0)
-		p->out_of_memory = true;
-	free(dir);
-}
-
-static int compare_zones(const void *a, const void *b)
-{
-	const struct config_zone *x = *(const struct config_zone *const *)a;
-	const struct config_zone *y = *(const struct config_zone *const *)b;
-	int c = strcasecmp(x->name, y->name);
-
-	return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
-}
-
-/* Sorted rather than compared pairwise: a server may carry many thousands of zones. Names
- * compare without case (RFC 4343) and were stored without their trailing dot. */
-static void check_duplicate_zones(struct parser *p)
-{
-	struct config *cfg = p->cfg;
-	const struct config_zone **sorted;
-	size_t n = 0, first = 0;
-
-	if (cfg->zone_count == 0)
-		return;
-	sorted = malloc(cfg->zone_count * sizeof(*sorted));
-	if (sorted == NULL) {
-		p->out_of_memory = true;
-		return;
-	}
-	for (size_t i = 0; i < cfg->zone_count; i++)
-		if (cfg->zones[i].name != NULL)
-			sorted[n++] = &cfg->zones[i];
-	qsort(sorted, n, sizeof(*sorted), compare_zones);
-	for (size_t i = 1; i < n; i++) {
-		if (strcasecmp(sorted[i]->name, sorted[first]->name) != 0)
-			first = i;
-		else
-			report(p, sorted[i]->line, "zone %s is configured twice (first at line %u)",
-			       sorted[i]->name, sorted[first]->line);
-	}
-	free(sorted);
-}
-
 static int finish(struct parser *p)
 {
+	int rc;
+
 	leave_section(p);
 	if (p->cfg->gossip != NULL) {
 		size_t before = p->diag->count;
@@ -772,8 +652,13 @@ static int finish(struct parser *p)
 		p->errors += (unsigned)(p->diag->count - before);
 	}
 	finish_addresses(p);
-	resolve_paths(p);
-	check_duplicate_zones(p);
+	if (config_resolve_paths(p->cfg, p->path) < 0)
+		p->out_of_memory = true;
+	rc = config_check_duplicate_zones(p->cfg, p->path, p->diag);
+	if (rc < 0)
+		p->out_of_memory = true;
+	else
+		p->errors += (unsigned)rc;
 	p->cfg->path = strdup(p->path);
 	if (p->cfg->path == NULL || p->out_of_memory) {
 		diag_add(p->diag, p->path, 0, "out of memory");
