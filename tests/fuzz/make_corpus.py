@@ -141,7 +141,7 @@ def packets():
     for name, addr, src in [("v4", "192.0.2.0", 24), ("v4-net", "192.0.2.128", 25),
                             ("v4-host", "203.0.113.9", 32), ("v6", "2001:db8:3::", 48),
                             ("v6-net", "2001:db8:1:8000::", 56), ("mapped", "::ffff:192.0.2.0", 120),
-                            ("src0", "0.0.0.0", 0), ("unknown", "10.0.0.0", 8)]:
+                            ("src0", "0.0.0.0", 0), ("unknown", "127.0.0.0", 8)]:
         p["ecs-geo-%s.bin" % name] = query("geo.fuzz.test", "A", use_edns=0,
                                            options=[dns.edns.ECSOption(addr, src)])
     p["ecs-geo-aaaa.bin"] = query("geo.fuzz.test", "AAAA", use_edns=0,

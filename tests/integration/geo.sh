@@ -68,12 +68,11 @@ $out"
 }
 
 # settle SITE STATE: wait until batonctl status shows SITE as STATE (up or down) in both zones.
+settled() {
+	[ "$(ctl status | grep -cE "^site $1 \(zone [^)]*\): $2 since")" = 2 ]
+}
 settle() {
-	local deadline=$((SECONDS + 10))
-	until [ "$(ctl status | grep -cE "^site $1 \(zone [^)]*\): $2 since")" = 2 ] ||
-		[ $SECONDS -ge $deadline ]; do
-		sleep 0.05
-	done
+	wait_until 10 settled "$1" "$2"
 }
 
 # --- ECS clients and their scopes ---
@@ -86,8 +85,8 @@ geo "IPv6 Sao Paulo gets iad, scope 48" www.example.com 2001:db8:3::/48 198.51.1
 geo "IPv6 London gets fra's IPv6 address" www.example.com 2001:db8:2::/48 2001:db8::10 48
 geo "IPv4-mapped Frankfurt gets fra, scope 120" www.example.com ::ffff:192.0.2.0/120 192.0.2.10 120
 geo "static data is scope 0" static.example.com 203.0.113.0/24 192.0.2.80 0
-# the database has nothing in 0.0.0.0/1, so the list order holds for all of it
-geo "a client no database network holds gets the list order" www.example.com 10.9.0.0/16 192.0.2.10 1
+# the database has nothing in 0.0.0.0/1 (loopback included), so the list order holds for all of it
+geo "a client no database network holds gets the list order" www.example.com 127.9.0.0/16 192.0.2.10 1
 expect "source prefix 0: the resolver decides, scope 0" 'CLIENT-SUBNET: 0.0.0.0/0/0' \
 	+subnet=0.0.0.0/0 www.example.com A
 
@@ -145,10 +144,8 @@ if ip netns add "$ns" 2>/dev/null; then
 		shift
 		ip netns exec "$ns" dig "@$server" -p "$BATOND_PORT" +norec +time=1 +tries=1 "$@"
 	}
-	for _ in $(seq 50); do
-		[ -n "$(nsdig 127.0.0.1 +short static.example.com 2>/dev/null)" ] && break
-		sleep 0.1
-	done
+	ns_answers() { [ -n "$(nsdig 127.0.0.1 +short static.example.com 2>/dev/null)" ]; }
+	wait_until 5 ns_answers
 	out=$(nsdig 127.0.0.1 -b 203.0.113.7 +short www.example.com A 2>&1)
 	[ "$out" = 203.0.113.10 ] && tap_ok "source 203.0.113.7 without ECS gets sin" ||
 		tap_fail "source 203.0.113.7 without ECS gets sin" "$out"

@@ -30,10 +30,8 @@ ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 url=http://127.0.0.1:$http_port
 fetch() { curl -sS --max-time 5 "$@"; }
 
-for _ in $(seq 100); do
-	[ "$(ctl status | grep -c ': up since')" = 2 ] && break
-	sleep 0.05
-done
+both_up() { [ "$(ctl status | grep -c ': up since')" = 2 ]; }
+wait_until 5 both_up
 for _ in 1 2 3; do ask +short www.example.com A >/dev/null; done
 ask +tcp +short www.example.com A >/dev/null
 ask +short nope.example.com TXT >/dev/null

@@ -111,6 +111,17 @@ stop_pid() {
 	return 0
 }
 
+# wait_until SECONDS CMD...: polls CMD every 20 ms until it succeeds (0) or SECONDS pass (1).
+wait_until() {
+	local limit=$1 deadline
+	shift
+	deadline=$(($(date +%s%N) + limit * 1000000000))
+	until "$@"; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
+		sleep 0.02 # poll interval
+	done
+}
+
 # is_running_not_zombie PID: true while PID exists and is not a zombie
 # (a zombie child of ours answers kill -0 until it is reaped by wait).
 is_running_not_zombie() {

@@ -290,13 +290,7 @@ glab_status() {
 
 # glab_wait SECONDS CMD...: polls CMD every 20 ms until it succeeds or SECONDS pass.
 glab_wait() {
-	local limit=$1 deadline
-	shift
-	deadline=$(($(date +%s%N) + limit * 1000000000))
-	until "$@"; do
-		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.02 # poll interval
-	done
+	wait_until "$@"
 }
 
 # glab_converge START_NS SECONDS ADDRESS NAME...: one poller per batond asks it every 10 ms

@@ -154,13 +154,7 @@ vip_ping() {
 
 # vip_wait SECONDS CMD...: polls CMD every 20 ms until it succeeds or SECONDS pass.
 vip_wait() {
-	local limit=$1 deadline
-	shift
-	deadline=$(($(date +%s%N) + limit * 1000000000))
-	until "$@"; do
-		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.02 # poll interval
-	done
+	wait_until "$@"
 }
 
 # vip_log_has NAME REGEX: does NAME's log hold a line matching REGEX?

@@ -327,13 +327,13 @@ static void test_site_down_moves_to_next_nearest(void **state)
 static void test_unknown_location_uses_list_order(void **state)
 {
 	struct fixture *fx = *state;
-	struct reply rep = ask_ecs(fx, "www.example.com", LDNS_RR_TYPE_A, "10.1.0.0", 16);
+	struct reply rep = ask_ecs(fx, "www.example.com", LDNS_RR_TYPE_A, "127.1.0.0", 16);
 
 	assert_string_equal(rep.answer, "192.0.2.10");
 	assert_true(rep.has_ecs);
 	assert_true(rep.scope > 0 && rep.scope <= 16);
 	fx->view->sites[FRA].verdict = SITE_DOWN;
-	rep = ask_ecs(fx, "www.example.com", LDNS_RR_TYPE_A, "10.1.0.0", 16);
+	rep = ask_ecs(fx, "www.example.com", LDNS_RR_TYPE_A, "127.1.0.0", 16);
 	assert_string_equal(rep.answer, "198.51.100.10");
 }
 
