@@ -48,16 +48,8 @@ static int caps_set(const struct cap_sets *s)
 	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
 }
 
-uint64_t privileges_held(bool permitted)
-{
-	struct cap_sets s;
-
-	if (caps_get(&s) < 0)
-		return 0;
-	return permitted ? s.permitted : s.effective;
-}
-
-bool privileges_ping_socket_allowed(void)
+/* Whether the kernel lets this process open an unprivileged ICMP ping socket. */
+static bool ping_socket_allowed(void)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
 
@@ -152,8 +144,7 @@ static int limit_caps(const struct privileges *p, uint64_t *kept)
 	if (rc < 0)
 		return rc;
 	want.permitted = p->keep & now.permitted;
-	if (p->icmp && (now.permitted & PRIVILEGES_CAP(CAP_NET_RAW)) &&
-	    !privileges_ping_socket_allowed())
+	if (p->icmp && (now.permitted & PRIVILEGES_CAP(CAP_NET_RAW)) && !ping_socket_allowed())
 		want.permitted |= PRIVILEGES_CAP(CAP_NET_RAW);
 	want.effective = want.permitted;
 	if (now.permitted & PRIVILEGES_CAP(CAP_SETPCAP)) {
@@ -207,8 +198,7 @@ int privileges_drop(const struct privileges *p)
 	caps_text(kept, caps, sizeof(caps));
 	log_info("%s: running as uid %u gid %u, capabilities %s%s", p->program, (unsigned)getuid(),
 		 (unsigned)getgid(), caps,
-		 (kept & PRIVILEGES_CAP(CAP_NET_RAW)) && p->icmp &&
-				 !(p->keep & PRIVILEGES_CAP(CAP_NET_RAW))
+		 kept & ~p->keep & PRIVILEGES_CAP(CAP_NET_RAW)
 			 ? " (for icmp checks: net.ipv4.ping_group_range leaves this group out)"
 			 : "");
 	return 0;

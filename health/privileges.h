@@ -28,11 +28,4 @@ struct privileges {
  * also when root could be regained. */
 int privileges_drop(const struct privileges *p);
 
-/* The capabilities of the calling thread as PRIVILEGES_CAP bits: the effective set, or the
- * permitted set when `permitted`. 0 on error. */
-uint64_t privileges_held(bool permitted);
-
-/* Whether the kernel lets this process open an unprivileged ICMP ping socket. */
-bool privileges_ping_socket_allowed(void);
-
 #endif
