@@ -2,14 +2,13 @@
  * for operators (loopback in every example): it has no authentication of its own. */
 #include "autoconfig.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "baton/log.h"
+#include "health/http_listen.h"
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/status.h"
@@ -20,37 +19,17 @@ struct http_server {
 	struct server *server;
 };
 
-static void reply(struct evhttp_request *req, const char *type, struct evbuffer *body)
-{
-	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
-
-	evhttp_add_header(headers, "Content-Type", type);
-	evhttp_add_header(headers, "Cache-Control", "no-store");
-	evhttp_send_reply(req, HTTP_OK, "OK", body);
-}
-
-static bool allowed(struct evhttp_request *req)
-{
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-
-	if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
-		return true;
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
-	evhttp_send_error(req, 405, "Method Not Allowed");
-	return false;
-}
-
 static void on_metrics(struct evhttp_request *req, void *arg)
 {
 	struct http_server *h = arg;
 	struct evbuffer *body = evbuffer_new();
 
-	if (body == NULL || !allowed(req)) {
+	if (body == NULL || !http_listen_method_ok(req)) {
 		evbuffer_free(body);
 		return;
 	}
 	metrics_write(h->server, body);
-	reply(req, "text/plain; version=0.0.4; charset=utf-8", body);
+	http_listen_reply(req, "text/plain; version=0.0.4; charset=utf-8", body);
 	evbuffer_free(body);
 }
 
@@ -73,13 +52,13 @@ static void on_status_json(struct evhttp_request *req, void *arg)
 	struct evbuffer *body = evbuffer_new();
 	struct sockaddr_storage peer;
 
-	if (body == NULL || !allowed(req)) {
+	if (body == NULL || !http_listen_method_ok(req)) {
 		evbuffer_free(body);
 		return;
 	}
 	status_json(h->server, body,
 		    peer_address(req, &peer) ? (const struct sockaddr *)&peer : NULL);
-	reply(req, "application/json", body);
+	http_listen_reply(req, "application/json", body);
 	evbuffer_free(body);
 }
 
@@ -93,50 +72,35 @@ static void on_other(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, HTTP_NOTFOUND, "Not Found");
 		return;
 	}
-	if (!allowed(req) || (body = evbuffer_new()) == NULL)
+	if (!http_listen_method_ok(req) || (body = evbuffer_new()) == NULL)
 		return;
 	evbuffer_add_reference(body, status_page_html, status_page_html_len, NULL, NULL);
-	reply(req, "text/html; charset=utf-8", body);
+	http_listen_reply(req, "text/html; charset=utf-8", body);
 	evbuffer_free(body);
 }
 
 int http_server_open(struct http_server **out, struct server *s)
 {
-	const struct sockaddr_storage *ss = &s->cfg.http_listen;
-	char host[INET6_ADDRSTRLEN];
-	unsigned port = config_address_port(ss);
 	struct http_server *h;
+	int rc;
 
 	*out = NULL;
-	if (ss->ss_family == 0)
+	if (s->cfg.http_listen.ss_family == 0)
 		return 0;
-	inet_ntop(ss->ss_family,
-		  ss->ss_family == AF_INET
-			  ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
-			  : (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr,
-		  host, sizeof(host));
 	h = calloc(1, sizeof(*h));
-	if (h == NULL || (h->http = evhttp_new(s->base)) == NULL) {
-		free(h);
+	if (h == NULL)
 		return -ENOMEM;
+	rc = http_listen_open(&h->http, s->base, &s->cfg.http_listen,
+			      "/metrics, /status.json and the status page");
+	if (rc < 0) {
+		free(h);
+		return rc;
 	}
 	h->server = s;
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-						    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
-	evhttp_set_timeout(h->http, 10);
-	evhttp_set_max_headers_size(h->http, 8192);
-	evhttp_set_max_body_size(h->http, 0);
 	evhttp_set_cb(h->http, "/metrics", on_metrics, h);
 	evhttp_set_cb(h->http, "/status.json", on_status_json, h);
+	/* batond's own fallback in place of the 404: it also serves the status page at / */
 	evhttp_set_gencb(h->http, on_other, h);
-	if (evhttp_bind_socket(h->http, host, (uint16_t)port) < 0) {
-		int err = errno ? -errno : -EADDRINUSE;
-
-		log_err("http %s@%u: cannot listen: %s", host, port, strerror(-err));
-		http_server_free(h);
-		return err;
-	}
-	log_info("http %s@%u: /metrics, /status.json and the status page", host, port);
 	*out = h;
 	return 0;
 }

@@ -3,7 +3,6 @@
  * them. */
 #include "autoconfig.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -12,11 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "baton/log.h"
 #include "baton/prom.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "health/gossip/metrics.h"
+#include "health/http_listen.h"
 #include "health/prober/http.h"
 
 struct probe_http {
@@ -227,23 +226,11 @@ void probe_http_status_json(struct evbuffer *out, const struct gossip_member *m,
 	evbuffer_add_printf(out, "}\n");
 }
 
-static bool allowed(struct evhttp_request *req)
-{
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-
-	if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
-		return true;
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
-	evhttp_send_error(req, 405, "Method Not Allowed");
-	return false;
-}
-
 static void serve(struct evhttp_request *req, struct probe_http *h, bool metrics)
 {
-	struct evkeyvalq *headers;
 	struct evbuffer *body;
 
-	if (!allowed(req))
+	if (!http_listen_method_ok(req))
 		return;
 	body = evbuffer_new();
 	if (body == NULL) {
@@ -254,12 +241,9 @@ static void serve(struct evhttp_request *req, struct probe_http *h, bool metrics
 		probe_http_metrics(body, h->member, h->engine, h->start_unix_s);
 	else
 		probe_http_status_json(body, h->member, h->engine);
-	headers = evhttp_request_get_output_headers(req);
-	evhttp_add_header(headers, "Content-Type",
-			  metrics ? "text/plain; version=0.0.4; charset=utf-8"
-				  : "application/json");
-	evhttp_add_header(headers, "Cache-Control", "no-store");
-	evhttp_send_reply(req, HTTP_OK, "OK", body);
+	http_listen_reply(req,
+			  metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
+			  body);
 	evbuffer_free(body);
 }
 
@@ -273,50 +257,25 @@ static void on_status(struct evhttp_request *req, void *arg)
 	serve(req, arg, false);
 }
 
-static void on_other(struct evhttp_request *req, void *arg)
-{
-	(void)arg;
-	evhttp_send_error(req, HTTP_NOTFOUND, "Not Found");
-}
-
 int probe_http_open(struct probe_http **out, struct event_base *base,
 		    const struct sockaddr_storage *addr, const struct gossip_member *m,
 		    const struct health_engine *e)
 {
-	const bool v4 = addr->ss_family == AF_INET;
-	const void *ip = v4 ? (const void *)&((const struct sockaddr_in *)addr)->sin_addr
-			    : (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr;
-	unsigned port = ntohs(v4 ? ((const struct sockaddr_in *)addr)->sin_port
-				 : ((const struct sockaddr_in6 *)addr)->sin6_port);
-	char host[INET6_ADDRSTRLEN];
 	struct probe_http *h = calloc(1, sizeof(*h));
+	int rc;
 
-	if (h == NULL || (h->http = evhttp_new(base)) == NULL) {
-		free(h);
+	if (h == NULL)
 		return -ENOMEM;
+	rc = http_listen_open(&h->http, base, addr, "/metrics and /status.json");
+	if (rc < 0) {
+		free(h);
+		return rc;
 	}
-	inet_ntop(addr->ss_family, ip, host, sizeof(host));
 	h->start_unix_s = time(NULL);
 	h->member = m;
 	h->engine = e;
-	/* every method reaches the callbacks, so the others get 405 rather than libevent's 501 */
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-						    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
-	evhttp_set_timeout(h->http, 10);
-	evhttp_set_max_headers_size(h->http, 8192);
-	evhttp_set_max_body_size(h->http, 0);
 	evhttp_set_cb(h->http, "/metrics", on_metrics, h);
 	evhttp_set_cb(h->http, "/status.json", on_status, h);
-	evhttp_set_gencb(h->http, on_other, h);
-	errno = 0;
-	if (evhttp_bind_socket(h->http, host, (uint16_t)port) < 0) {
-		int err = errno ? -errno : -EADDRINUSE;
-
-		log_err("http %s@%u: cannot listen: %s", host, port, strerror(-err));
-		probe_http_free(h);
-		return err;
-	}
-	log_info("http %s@%u: /metrics and /status.json", host, port);
 	*out = h;
 	return 0;
 }

@@ -2,16 +2,14 @@
  * "baton-vip" section; tests/lab/vip_track.sh scrapes them. */
 #include "autoconfig.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
-#include "baton/log.h"
 #include "baton/prom.h"
+#include "health/http_listen.h"
 #include "health/vip/http.h"
 #include "health/vip/instance.h"
 
@@ -231,23 +229,11 @@ void vip_http_status_json(struct evbuffer *out, struct vip_instance *const *inst
 	evbuffer_add_printf(out, "]}\n");
 }
 
-static bool allowed(struct evhttp_request *req)
-{
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-
-	if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
-		return true;
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
-	evhttp_send_error(req, 405, "Method Not Allowed");
-	return false;
-}
-
 static void serve(struct evhttp_request *req, struct vip_http *h, bool metrics)
 {
 	struct evbuffer *body;
-	struct evkeyvalq *headers;
 
-	if (!allowed(req))
+	if (!http_listen_method_ok(req))
 		return;
 	body = evbuffer_new();
 	if (body == NULL) {
@@ -258,12 +244,9 @@ static void serve(struct evhttp_request *req, struct vip_http *h, bool metrics)
 		vip_http_metrics(body, h->instances, h->count, h->start_unix_s);
 	else
 		vip_http_status_json(body, h->instances, h->count);
-	headers = evhttp_request_get_output_headers(req);
-	evhttp_add_header(headers, "Content-Type",
-			  metrics ? "text/plain; version=0.0.4; charset=utf-8"
-				  : "application/json");
-	evhttp_add_header(headers, "Cache-Control", "no-store");
-	evhttp_send_reply(req, HTTP_OK, "OK", body);
+	http_listen_reply(req,
+			  metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
+			  body);
 	evbuffer_free(body);
 }
 
@@ -277,54 +260,27 @@ static void on_status(struct evhttp_request *req, void *arg)
 	serve(req, arg, false);
 }
 
-static void on_other(struct evhttp_request *req, void *arg)
-{
-	(void)arg;
-	evhttp_send_error(req, HTTP_NOTFOUND, "Not Found");
-}
-
 int vip_http_open(struct vip_http **out, struct event_base *base,
 		  const struct sockaddr_storage *addr, struct vip_instance *const *instances,
 		  unsigned count)
 {
-	const void *ip = addr->ss_family == AF_INET
-				 ? (const void *)&((const struct sockaddr_in *)addr)->sin_addr
-				 : (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr;
-	unsigned port =
-		ntohs(addr->ss_family == AF_INET ? ((const struct sockaddr_in *)addr)->sin_port
-						 : ((const struct sockaddr_in6 *)addr)->sin6_port);
-	char host[INET6_ADDRSTRLEN];
 	struct vip_http *h = calloc(1, sizeof(*h));
 	struct timespec ts;
+	int rc;
 
-	if (h == NULL || (h->http = evhttp_new(base)) == NULL) {
-		free(h);
+	if (h == NULL)
 		return -ENOMEM;
+	rc = http_listen_open(&h->http, base, addr, "/metrics and /status.json");
+	if (rc < 0) {
+		free(h);
+		return rc;
 	}
-	inet_ntop(addr->ss_family, ip, host, sizeof(host));
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h->start_unix_s = ts.tv_sec;
 	h->instances = instances;
 	h->count = count;
-	/* every method reaches the callbacks, so that the others get 405 rather than libevent's
-	 * 501 */
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-						    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
-	evhttp_set_timeout(h->http, 10);
-	evhttp_set_max_headers_size(h->http, 8192);
-	evhttp_set_max_body_size(h->http, 0);
 	evhttp_set_cb(h->http, "/metrics", on_metrics, h);
 	evhttp_set_cb(h->http, "/status.json", on_status, h);
-	evhttp_set_gencb(h->http, on_other, h);
-	errno = 0;
-	if (evhttp_bind_socket(h->http, host, (uint16_t)port) < 0) {
-		int err = errno ? -errno : -EADDRINUSE;
-
-		log_err("http %s@%u: cannot listen: %s", host, port, strerror(-err));
-		vip_http_free(h);
-		return err;
-	}
-	log_info("http %s@%u: /metrics and /status.json", host, port);
 	*out = h;
 	return 0;
 }
