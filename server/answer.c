@@ -117,8 +117,6 @@ static void read_options(const struct query *q, const struct answer_source *src,
 {
 	const struct cookie_secrets *cs = src->cookies;
 
-	o->bad = o->has_ecs = o->cookie_valid = false;
-	o->cookie_out_len = 0;
 	if (q->ecs_count > 0 && src->ecs) {
 		o->bad = q->ecs_count > 1 ||
 			 ecs_parse(&o->ecs, q->ecs_option, q->ecs_option_len) < 0;

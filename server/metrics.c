@@ -176,7 +176,6 @@ static void check_latency(struct server *s, struct evbuffer *out)
 	struct health_site_info info;
 	struct health_latency_info l;
 	uint32_t count = s->engine ? health_engine_site_count(s->engine) : 0;
-	char bound[32];
 
 	prom_header(out, "baton_check_duration_seconds", "histogram",
 		    "How long each check of a site took, timeouts and failures included.");
@@ -184,31 +183,12 @@ static void check_latency(struct server *s, struct evbuffer *out)
 		if (!health_engine_site_info(s->engine, i, &info))
 			continue;
 		for (uint32_t j = 0; health_engine_latency(s->engine, i, j, &l); j++) {
-			for (unsigned b = 0; b <= LATENCY_BUCKETS; b++) {
-				if (b < LATENCY_BUCKETS)
-					snprintf(bound, sizeof(bound), "%g", latency_bounds_s[b]);
-				evbuffer_add_printf(out, "baton_check_duration_seconds_bucket{");
-				site_labels(out, &info);
-				prom_label(out, "check", l.check, false);
-				prom_label(out, "kind", l.kind, false);
-				prom_label(out, "le", b < LATENCY_BUCKETS ? bound : "+Inf", false);
-				evbuffer_add_printf(
-					out, "} %llu\n",
-					(unsigned long long)(b < LATENCY_BUCKETS
-								     ? l.histogram->le[b]
-								     : l.histogram->count));
-			}
-			evbuffer_add_printf(out, "baton_check_duration_seconds_sum{");
-			site_labels(out, &info);
-			prom_label(out, "check", l.check, false);
-			prom_label(out, "kind", l.kind, false);
-			evbuffer_add_printf(out, "} %.6f\n", l.histogram->sum_s);
-			evbuffer_add_printf(out, "baton_check_duration_seconds_count{");
-			site_labels(out, &info);
-			prom_label(out, "check", l.check, false);
-			prom_label(out, "kind", l.kind, false);
-			evbuffer_add_printf(out, "} %llu\n",
-					    (unsigned long long)l.histogram->count);
+			const char *kv[] = { "zone",  info.zone, "site", info.name, "check",
+					     l.check, "kind",	 l.kind, NULL };
+
+			prom_histogram(out, "baton_check_duration_seconds", kv, latency_bounds_s,
+				       l.histogram->le, LATENCY_BUCKETS, l.histogram->count,
+				       l.histogram->sum_s);
 		}
 	}
 }
