@@ -16,8 +16,10 @@ bool http_listen_method_ok(struct evhttp_request *req)
 
 	if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
 		return true;
+	/* evhttp_send_error() clears the output headers, and a 405 must say what is allowed
+	 * (RFC 9110 §15.5.6): a plain reply keeps the header. */
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
-	evhttp_send_error(req, 405, "Method Not Allowed");
+	evhttp_send_reply(req, 405, "Method Not Allowed", NULL);
 	return false;
 }
 

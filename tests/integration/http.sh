@@ -86,7 +86,9 @@ printf '%s' "$page" | grep -q '<title>batond status</title>' && printf '%s' "$pa
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/nothing")
 [ "$code" = 404 ] && tap_ok "unknown path: 404" || tap_fail "unknown path: 404" "got $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/metrics")
-[ "$code" = 405 ] && tap_ok "POST: 405" || tap_fail "POST: 405" "got $code"
+allow=$(curl -s -o /dev/null -D - -X POST "$url/metrics" | tr -d '\r' | grep -i '^Allow:')
+[ "$code" = 405 ] && [ "$allow" = "Allow: GET, HEAD" ] && tap_ok "POST: 405 with Allow: GET, HEAD" ||
+	tap_fail "POST: 405 with Allow: GET, HEAD" "got $code, '$allow'"
 
 # username: batond binds as root, then runs as nobody; it still answers and reloads.
 if [ "$(id -u)" = 0 ]; then
