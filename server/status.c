@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "baton/json.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "server/answer.h"
@@ -169,22 +170,6 @@ void status_text(struct server *s, struct evbuffer *out)
 			evbuffer_add_printf(out, "  check %s (%s) at %s: %s: %s\n", t.check, t.kind,
 					    t.address, health_verdict_name(t.state), t.reason);
 	}
-}
-
-static void json_string(struct evbuffer *out, const char *s)
-{
-	evbuffer_add(out, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			evbuffer_add_printf(out, "\\%c", c);
-		else if (c < 0x20)
-			evbuffer_add_printf(out, "\\u%04x", c);
-		else
-			evbuffer_add(out, s, 1);
-	}
-	evbuffer_add(out, "\"", 1);
 }
 
 static void json_quorum(struct server *s, uint32_t site, const struct health_site_info *info,

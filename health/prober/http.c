@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "baton/json.h"
 #include "baton/prom.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
@@ -86,22 +87,6 @@ void probe_http_metrics(struct evbuffer *out, const struct gossip_member *m,
 }
 
 /* A JSON string: names come from zone files and the trusted keys, so escape them. */
-static void json_str(struct evbuffer *out, const char *s)
-{
-	evbuffer_add(out, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			evbuffer_add_printf(out, "\\%c", c);
-		else if (c < 0x20)
-			evbuffer_add_printf(out, "\\u%04x", c);
-		else
-			evbuffer_add(out, s, 1);
-	}
-	evbuffer_add(out, "\"", 1);
-}
-
 static void json_members(struct evbuffer *out, const struct gossip_member *m, int64_t now_ms)
 {
 	evbuffer_add_printf(out, "\"members\":[");
@@ -111,9 +96,9 @@ static void json_members(struct evbuffer *out, const struct gossip_member *m, in
 		bool live = gossip_node_member_live(m->node, i, &heard);
 
 		evbuffer_add_printf(out, "%s{\"name\":", i ? "," : "");
-		json_str(out, def->name);
+		json_string(out, def->name);
 		evbuffer_add_printf(out, ",\"region\":");
-		json_str(out, def->region);
+		json_string(out, def->region);
 		evbuffer_add_printf(out,
 				    ",\"role\":\"%s\",\"live\":%s,\"heard_ago_ms\":%" PRId64 "}",
 				    gossip_role_name(def->role), live ? "true" : "false",
@@ -172,9 +157,9 @@ static void json_votes(struct evbuffer *out, const struct gossip_member *m, uint
 		if (!vote.voted)
 			continue;
 		evbuffer_add_printf(out, "%s{\"member\":", first ? "" : ",");
-		json_str(out, vote.member);
+		json_string(out, vote.member);
 		evbuffer_add_printf(out, ",\"region\":");
-		json_str(out, vote.region);
+		json_string(out, vote.region);
 		evbuffer_add_printf(out,
 				    ",\"verdict\":\"%s\",\"live\":%s,\"signed_ms\":%" PRId64
 				    ",\"since_ms\":%" PRId64 "}",
@@ -193,9 +178,9 @@ static void json_sites(struct evbuffer *out, const struct gossip_member *m,
 	evbuffer_add_printf(out, "\"sites\":[");
 	for (uint32_t i = 0; gossip_node_verdict(m->node, i, &v); i++) {
 		evbuffer_add_printf(out, "%s{\"zone\":", i ? "," : "");
-		json_str(out, v.zone);
+		json_string(out, v.zone);
 		evbuffer_add_printf(out, ",\"site\":");
-		json_str(out, v.site);
+		json_string(out, v.site);
 		evbuffer_add_printf(out,
 				    ",\"verdict\":\"%s\",\"held\":%s,\"needed\":%u,"
 				    "\"min_regions\":%u,\"live\":%u,\"up\":%u,\"down\":%u,"
@@ -216,9 +201,9 @@ void probe_http_status_json(struct evbuffer *out, const struct gossip_member *m,
 	const struct gossip_member_def *self = &m->kr->members[m->self];
 
 	evbuffer_add_printf(out, "{\"time_ms\":%" PRId64 ",\"name\":", gossip_wall_ms());
-	json_str(out, self->name);
+	json_string(out, self->name);
 	evbuffer_add_printf(out, ",\"region\":");
-	json_str(out, self->region);
+	json_string(out, self->region);
 	evbuffer_add_printf(out, ",\"role\":\"%s\",", gossip_role_name(m->role));
 	json_members(out, m, gossip_now_ms());
 	json_traffic(out, gossip_node_counters(m->node));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "baton/json.h"
 #include "baton/prom.h"
 #include "health/http_listen.h"
 #include "health/vip/http.h"
@@ -158,22 +159,6 @@ void vip_http_metrics(struct evbuffer *out, struct vip_instance *const *instance
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped (RFC 8259 §7). */
-static void json_string(struct evbuffer *out, const char *s)
-{
-	evbuffer_add(out, "\"", 1);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			evbuffer_add_printf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			evbuffer_add_printf(out, "\\u%04x", ch);
-		else
-			evbuffer_add(out, s, 1);
-	}
-	evbuffer_add(out, "\"", 1);
-}
-
 static void json_instance(struct evbuffer *out, const struct vip_instance *inst)
 {
 	const struct vip_instance_conf *c = vip_instance_conf(inst);
