@@ -5,6 +5,7 @@
 #include <ldns/ldns.h>
 #include <time.h>
 
+#include "server/counters.h"
 #include "server/policy.h"
 
 #define PICK_MAX 64
@@ -51,7 +52,7 @@ uint32_t policy_ttl(const struct zone_failover *f, const struct health_view *vie
 }
 
 static unsigned pick_weighted(const struct zone_failover *f, const struct health_view *view,
-			      const struct zone_site **out)
+			      uint8_t *out)
 {
 	uint64_t total = 0, point;
 
@@ -65,7 +66,7 @@ static unsigned pick_weighted(const struct zone_failover *f, const struct health
 		if (!health_site_is_usable(view, f->sites[i]->health_id))
 			continue;
 		if (point < f->sites[i]->weight) {
-			out[0] = f->sites[i];
+			out[0] = (uint8_t)i;
 			return 1;
 		}
 		point -= f->sites[i]->weight;
@@ -74,7 +75,7 @@ static unsigned pick_weighted(const struct zone_failover *f, const struct health
 }
 
 static unsigned pick_geo(struct response *r, const struct zone_failover *f,
-			 struct policy_context *ctx, const struct zone_site **out)
+			 struct policy_context *ctx, uint8_t *out)
 {
 	uint8_t scope;
 	int k = geo_pick(ctx->geo, f, ctx->health, ctx->client, &scope);
@@ -83,13 +84,14 @@ static unsigned pick_geo(struct response *r, const struct zone_failover *f,
 		r->ecs_scope = scope;
 	if (k < 0)
 		return 0;
-	out[0] = f->sites[k];
+	out[0] = (uint8_t)k;
 	return 1;
 }
 
-/* The usable sites the policy picks; 0 when none is usable. */
+/* The usable sites the policy picks, as indexes into f->sites (at most 64 sites: a byte
+ * each); 0 when none is usable. */
 static unsigned pick(struct response *r, const struct zone_failover *f, struct policy_context *ctx,
-		     const struct zone_site **out)
+		     uint8_t *out)
 {
 	const struct health_view *view = ctx->health;
 	unsigned n = 0;
@@ -101,7 +103,7 @@ static unsigned pick(struct response *r, const struct zone_failover *f, struct p
 	for (uint16_t i = 0; i < f->site_count && n < PICK_MAX; i++) {
 		if (!health_site_is_usable(view, f->sites[i]->health_id))
 			continue;
-		out[n++] = f->sites[i];
+		out[n++] = (uint8_t)i;
 		if (f->policy != POLICY_ALL)
 			break; /* order: the first usable */
 	}
@@ -127,30 +129,23 @@ static unsigned fall_back(struct response *r, const struct zone_failover *f,
 	}
 }
 
-/* Several workers may answer one name at once, so this counter takes an atomic add. */
-static void count_answer(const struct zone_failover *f, const struct zone_site *site)
-{
-	for (uint16_t k = 0; k < f->site_count; k++)
-		if (f->sites[k] == site) {
-			atomic_fetch_add_explicit(&f->answers[k], 1, memory_order_relaxed);
-			return;
-		}
-}
-
 void policy_answer(struct response *r, const struct zone *z, const struct zone_failover *f,
 		   struct policy_context *ctx, uint16_t qtype, const uint8_t *owner)
 {
 	const struct zone_site *sites[PICK_MAX];
-	unsigned n = pick(r, f, ctx, sites);
+	uint8_t picked[PICK_MAX];
+	unsigned n = pick(r, f, ctx, picked);
 	uint32_t ttl = policy_ttl(f, ctx->health, now_ms());
 	uint16_t added = 0;
 
-	if (n > 0) {
-		for (unsigned i = 0; i < n; i++)
-			count_answer(f, sites[i]);
-	} else {
+	/* several workers may answer one name at once: the counters are shared */
+	for (unsigned i = 0; i < n; i++) {
+		counter_bump_shared(&f->answers[picked[i]]);
+		sites[i] = f->sites[picked[i]];
+	}
+	if (n == 0) {
 		n = fall_back(r, f, sites);
-		atomic_fetch_add_explicit(&f->answers[f->site_count], 1, memory_order_relaxed);
+		counter_bump_shared(&f->answers[f->site_count]);
 	}
 	if (r->rcode == RCODE_SERVFAIL)
 		return;
