@@ -9,6 +9,7 @@
 #include "baton/prom.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
+#include "health/gossip/metrics.h"
 #include "server/geo_db.h"
 #include "server/member.h"
 #include "server/metrics.h"
@@ -228,62 +229,6 @@ static void reloads(struct server *s, struct evbuffer *out)
 	evbuffer_add_printf(out, "baton_start_time_seconds %lld\n", (long long)s->started);
 }
 
-static void counter(struct evbuffer *out, const char *name, const char *help, uint64_t n)
-{
-	prom_header(out, name, "counter", help);
-	evbuffer_add_printf(out, "%s %llu\n", name, (unsigned long long)n);
-}
-
-static void gossip_traffic(struct server *s, struct evbuffer *out)
-{
-	const struct gossip_member *g = member_gossip(s->member);
-	const struct gossip_counters *c = gossip_node_counters(g->node);
-	uint64_t dropped = 0;
-
-	for (int k = 0; k < GOSSIP_DROP_KINDS; k++)
-		dropped += c->drops[k];
-	counter(out, "baton_gossip_sent_total", "Gossip datagrams sent, relays included.", c->sent);
-	counter(out, "baton_gossip_sent_bytes_total", "Bytes of gossip datagrams sent.",
-		c->sent_bytes);
-	counter(out, "baton_gossip_received_total",
-		"Gossip datagrams received, accepted or dropped.", c->accepted + dropped);
-	counter(out, "baton_gossip_accepted_total",
-		"Gossip datagrams accepted: signed by a trusted key, new, in the clock window.",
-		c->accepted);
-	counter(out, "baton_gossip_relayed_total", "Gossip datagrams relayed to more peers.",
-		c->relayed);
-	prom_header(out, "baton_gossip_dropped_total", "counter",
-		    "Gossip datagrams dropped, by reason; none changes a verdict.");
-	for (int k = 0; k < GOSSIP_DROP_KINDS; k++) {
-		evbuffer_add_printf(out, "baton_gossip_dropped_total{");
-		prom_label(out, "reason", gossip_drop_name((enum gossip_drop)k), true);
-		evbuffer_add_printf(out, "} %llu\n", (unsigned long long)c->drops[k]);
-	}
-}
-
-static void gossip_members(struct server *s, struct evbuffer *out)
-{
-	const struct gossip_member *g = member_gossip(s->member);
-	unsigned live = 0;
-	int64_t heard;
-
-	prom_header(out, "baton_gossip_member_live", "gauge",
-		    "1 while the member's heartbeats arrive (this batond is always live).");
-	for (uint32_t i = 0; i < g->kr->member_count; i++) {
-		bool is_live = gossip_node_member_live(g->node, i, &heard);
-
-		live += is_live;
-		evbuffer_add_printf(out, "baton_gossip_member_live{");
-		prom_label(out, "member", g->kr->members[i].name, true);
-		prom_label(out, "region", g->kr->members[i].region, false);
-		prom_label(out, "role", gossip_role_name(g->kr->members[i].role), false);
-		evbuffer_add_printf(out, "} %d\n", is_live);
-	}
-	prom_header(out, "baton_gossip_members_live", "gauge",
-		    "Members live, this batond included.");
-	evbuffer_add_printf(out, "baton_gossip_members_live %u\n", live);
-}
-
 enum quorum_family { QUORUM_VOTES, QUORUM_LIVE, QUORUM_NEEDED, QUORUM_HELD };
 
 static void quorum_family(struct server *s, struct evbuffer *out, enum quorum_family which)
@@ -322,8 +267,7 @@ static void gossip(struct server *s, struct evbuffer *out)
 {
 	if (s->member == NULL || s->engine == NULL)
 		return;
-	gossip_traffic(s, out);
-	gossip_members(s, out);
+	gossip_metrics_write_traffic(out, member_gossip(s->member));
 	prom_header(out, "baton_gossip_quorum_votes", "gauge",
 		    "Live probers' votes on the site in the last gossip round, up and down.");
 	quorum_family(s, out, QUORUM_VOTES);

@@ -54,6 +54,12 @@ static void members(struct evbuffer *out, const struct gossip_member *m)
 		    live);
 }
 
+void gossip_metrics_write_traffic(struct evbuffer *out, const struct gossip_member *m)
+{
+	traffic(out, gossip_node_counters(m->node));
+	members(out, m);
+}
+
 enum family { VERDICT, VOTES, LIVE, NEEDED, HELD, FAMILIES };
 
 static const char *const family_names[FAMILIES] = {
@@ -109,8 +115,7 @@ void gossip_metrics_write(struct evbuffer *out, const struct gossip_member *m)
 		"1 while too few probers are live: the site's last verdict holds.",
 	};
 
-	traffic(out, gossip_node_counters(m->node));
-	members(out, m);
+	gossip_metrics_write_traffic(out, m);
 	for (int f = 0; f < FAMILIES; f++) {
 		prom_header(out, family_names[f], "gauge", help[f]);
 		quorum_family(out, m->node, (enum family)f);

@@ -7,6 +7,10 @@
 struct evbuffer;
 struct gossip_member;
 
+/* Appends the traffic, drop and member families alone: batond writes its own quorum families,
+ * from the sites its engine has now. m must be open; main thread only. */
+void gossip_metrics_write_traffic(struct evbuffer *out, const struct gossip_member *m);
+
 /* Appends the families to out. m must be open (gossip_member_open()); main thread only. */
 void gossip_metrics_write(struct evbuffer *out, const struct gossip_member *m);
 
