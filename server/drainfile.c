@@ -14,6 +14,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "server/drainfile.h"
+#include "zones/file_replace.h"
 #include "zones/stanza_args.h"
 
 /* A site name is at most 63 bytes (stanza_is_identifier); a longer line is garbage, and is
@@ -131,64 +132,24 @@ void drainfile_names_free(char **names, size_t count)
 	free(names);
 }
 
-/* fsync of the folder makes the rename itself durable (rename(2) alone may be lost in a
- * crash on ext4 and XFS). */
-static int sync_folder(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash == NULL ? strdup(".")
-				  : strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	int fd, rc = 0;
-
-	if (dir == NULL)
-		return -ENOMEM;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		rc = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return rc;
-}
-
 int drainfile_write(const char *path, const char *const *names, size_t count)
 {
-	size_t size = strlen(path) + sizeof(".tmp.XXXXXX");
-	char *tmp = malloc(size);
-	FILE *f = NULL;
-	int fd, rc = 0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
 
-	if (tmp == NULL)
+	if (f == NULL)
 		return -ENOMEM;
-	snprintf(tmp, size, "%s.tmp.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		return rc;
-	}
-	/* Not secret: monitoring may read it. */
-	if (fchmod(fd, 0644) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		rc = -errno;
-		close(fd);
-		goto fail;
-	}
 	for (size_t i = 0; i < count; i++)
 		fprintf(f, "%s\n", names[i]);
-	if (fflush(f) != 0 || ferror(f) || fsync(fd) < 0) {
-		rc = errno ? -errno : -EIO;
-		fclose(f);
-		goto fail;
+	if (fclose(f) != 0) {
+		free(text);
+		return -ENOMEM;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		rc = -errno;
-		goto fail;
-	}
-	free(tmp);
-	return sync_folder(path);
-fail:
-	unlink(tmp);
-	free(tmp);
+	/* Not secret: monitoring may read it. */
+	rc = file_replace(path, text, len, 0644);
+	free(text);
 	return rc;
 }
 

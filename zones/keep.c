@@ -10,39 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "zones/file_replace.h"
 #include "zones/keep.h"
 #include "zones/load.h"
-
-/* Writes `len` bytes to `path` through a temporary file and a rename: a reader, or a crash,
- * sees the old copy or the new one, never half of one. */
-static int write_atomically(const char *path, const char *data, size_t len)
-{
-	char tmp[4096];
-	int fd, err = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	for (size_t done = 0; done < len && err == 0;) {
-		ssize_t n = write(fd, data + done, len - done);
-
-		if (n < 0)
-			err = -errno;
-		else
-			done += (size_t)n;
-	}
-	if (err == 0 && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && err == 0)
-		err = -errno;
-	if (err == 0 && rename(tmp, path) < 0)
-		err = -errno;
-	if (err < 0)
-		unlink(tmp);
-	return err;
-}
 
 int zone_load_keeping(struct zone **out, const char *origin, const char *path,
 		      const char *copy_path, struct diag *d, int *copy_err)
@@ -64,7 +34,7 @@ int zone_load_keeping(struct zone **out, const char *origin, const char *path,
 
 		if (rc == 0 && crc == 0) {
 			*out = z;
-			*copy_err = write_atomically(copy_path, text, len);
+			*copy_err = file_replace(copy_path, text, len, 0644);
 		} else {
 			zone_free(z);
 			if (rc == 0)

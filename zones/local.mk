@@ -16,6 +16,7 @@ zones_libzones_a_SOURCES = \
 	zones/stanza_args.c zones/stanza_args.h \
 	zones/geo_stanza.c \
 	zones/keep.c zones/keep.h \
+	zones/file_replace.c zones/file_replace.h \
 	zones/check_spec.c \
 	zones/print.c zones/print.h
 ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)
