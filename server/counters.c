@@ -23,23 +23,19 @@ const char *counter_type_name(enum counter_type t)
 	return t < COUNTER_TYPE_COUNT ? names[t] : "other";
 }
 
+/* Only the scraping thread writes `into`: a relaxed load and store, no locked add. */
+static void add(_Atomic uint64_t *into, const _Atomic uint64_t *from)
+{
+	atomic_store_explicit(into, counter_read(into) + counter_read(from), memory_order_relaxed);
+}
+
 void dns_counters_add(struct dns_counters *into, const struct dns_counters *from)
 {
 	for (unsigned i = 0; i < COUNTER_RCODES; i++)
-		atomic_store_explicit(&into->rcode[i],
-				      counter_read(&into->rcode[i]) + counter_read(&from->rcode[i]),
-				      memory_order_relaxed);
+		add(&into->rcode[i], &from->rcode[i]);
 	for (unsigned i = 0; i < COUNTER_TYPE_COUNT; i++)
-		atomic_store_explicit(&into->qtype[i],
-				      counter_read(&into->qtype[i]) + counter_read(&from->qtype[i]),
-				      memory_order_relaxed);
-	atomic_store_explicit(&into->dropped,
-			      counter_read(&into->dropped) + counter_read(&from->dropped),
-			      memory_order_relaxed);
-	atomic_store_explicit(&into->rrl_slipped,
-			      counter_read(&into->rrl_slipped) + counter_read(&from->rrl_slipped),
-			      memory_order_relaxed);
-	atomic_store_explicit(&into->rrl_dropped,
-			      counter_read(&into->rrl_dropped) + counter_read(&from->rrl_dropped),
-			      memory_order_relaxed);
+		add(&into->qtype[i], &from->qtype[i]);
+	add(&into->dropped, &from->dropped);
+	add(&into->rrl_slipped, &from->rrl_slipped);
+	add(&into->rrl_dropped, &from->rrl_dropped);
 }
