@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "server/addr.h"
 #include "server/answer.h"
 #include "server/cookie.h"
 #include "server/ecs.h"
@@ -49,30 +50,23 @@ static bool is_transfer(uint16_t qtype)
  * own address decides, and the answer's scope says it holds for everyone. */
 static void find_client(struct geo_client *c, const struct ecs *ecs, const struct sockaddr *peer)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	const uint8_t *addr = NULL;
-	bool ipv4 = false;
+	const uint8_t *addr;
+	size_t len = 0;
 
 	c->present = false;
 	c->looked_up = false;
 	if (ecs != NULL && ecs->source_len > 0) {
-		ipv4 = ecs->family == ECS_FAMILY_IPV4;
+		len = ecs->family == ECS_FAMILY_IPV4 ? 4 : 16;
 		addr = ecs->addr;
-	} else if (peer != NULL && peer->sa_family == AF_INET) {
-		ipv4 = true;
-		addr = (const uint8_t *)&((const struct sockaddr_in *)peer)->sin_addr;
-	} else if (peer != NULL && peer->sa_family == AF_INET6) {
-		addr = ((const struct sockaddr_in6 *)peer)->sin6_addr.s6_addr;
+	} else {
+		addr = addr_bytes(peer, &len);
 	}
 	if (addr == NULL)
 		return;
-	if (!ipv4 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
-		ipv4 = true; /* ::ffff:a.b.c.d is an IPv4 client: its networks and overrides */
-		addr += sizeof(mapped);
-	}
+	addr_unmap(&addr, &len);
 	c->present = true;
-	c->ipv4 = ipv4;
-	memcpy(c->addr, addr, ipv4 ? 4 : 16);
+	c->ipv4 = len == 4;
+	memcpy(c->addr, addr, len);
 }
 
 /* The scope echoed: in the bits of the family the client wrote, and never wider than "any
@@ -97,18 +91,16 @@ struct options {
 	uint8_t cookie_out_len; /* 0: no COOKIE in the answer */
 };
 
-/* The address bytes a cookie is bound to; none known (tests) counts as 0.0.0.0. */
+/* The address bytes a cookie is bound to, as received (a mapped address stays 16 bytes, so
+ * cookies already handed out stay valid); none known (tests) counts as 0.0.0.0. */
 static const uint8_t *peer_bytes(const struct sockaddr *peer, size_t *len)
 {
 	static const uint8_t none[4];
+	const uint8_t *a = addr_bytes(peer, len);
 
+	if (a != NULL)
+		return a;
 	*len = 4;
-	if (peer != NULL && peer->sa_family == AF_INET)
-		return (const uint8_t *)&((const struct sockaddr_in *)peer)->sin_addr;
-	if (peer != NULL && peer->sa_family == AF_INET6) {
-		*len = 16;
-		return ((const struct sockaddr_in6 *)peer)->sin6_addr.s6_addr;
-	}
 	return none;
 }
 

@@ -21,6 +21,7 @@ server_libserver_a_SOURCES = \
 	server/drainfile.c server/drainfile.h \
 	server/failovers.c server/failovers.h \
 	server/counters.c server/counters.h \
+	server/addr.h \
 	server/metrics.c server/metrics.h \
 	server/http.c server/http.h \
 	server/siphash.c server/siphash.h \

@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "server/addr.h"
 #include "server/rrl.h"
 #include "server/siphash.h"
 
@@ -62,23 +63,14 @@ void rrl_free(struct rrl *r)
 /* The client's address bytes and family, IPv4-mapped addresses as IPv4. */
 static const uint8_t *client_bytes(const struct sockaddr *sa, int *family)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	size_t len;
+	const uint8_t *a = addr_bytes(sa, &len);
 
-	if (sa->sa_family == AF_INET) {
-		*family = AF_INET;
-		return (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+	if (a != NULL) {
+		addr_unmap(&a, &len);
+		*family = len == 4 ? AF_INET : AF_INET6;
 	}
-	if (sa->sa_family == AF_INET6) {
-		const uint8_t *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
-
-		if (memcmp(a, mapped, sizeof(mapped)) == 0) {
-			*family = AF_INET;
-			return a + sizeof(mapped);
-		}
-		*family = AF_INET6;
-		return a;
-	}
-	return NULL;
+	return a;
 }
 
 static bool prefix_match(const uint8_t *a, const uint8_t *b, unsigned len)
