@@ -52,6 +52,16 @@ register_log() {
 	LIB_LOGS+=("$1")
 }
 
+# sanitizer_clean LOG: false, with the report shown as TAP comments, when LOG (if it exists)
+# holds an AddressSanitizer, LeakSanitizer or UBSan report.
+sanitizer_clean() {
+	if [ -f "$1" ] && grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$1"; then
+		echo "# $1 holds a sanitizer report:"
+		sed 's/^/# /' "$1" | head -n 60
+		return 1
+	fi
+}
+
 # cleanup: stop every registered pid (newest first), check batond's log, remove $WORKDIR.
 # Returns 1 when batond's log holds a sanitizer report.
 cleanup() {
@@ -67,11 +77,7 @@ cleanup() {
 	# Under --enable-sanitizers batond reports leaks and UB when it exits, to its log: that
 	# fails the script (the TAP driver counts a non-zero exit as an error).
 	for i in ${BATOND_LOG:-} "${LIB_LOGS[@]}"; do
-		if [ -f "$i" ] && grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$i"; then
-			echo "# $i holds a sanitizer report:"
-			sed 's/^/# /' "$i" | head -n 60
-			status=1
-		fi
+		sanitizer_clean "$i" || status=1
 	done
 	if [ -n "$WORKDIR" ] && [ -d "$WORKDIR" ]; then
 		if [ -n "${KEEP_WORKDIR:-}" ]; then

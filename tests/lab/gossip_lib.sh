@@ -42,12 +42,7 @@ glab_cleanup() {
 		ip netns del "$n" 2>/dev/null
 	done
 	for n in "${GLAB_NAMES[@]}"; do
-		if [ -f "$WORKDIR/$n.log" ] &&
-			grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$WORKDIR/$n.log"; then
-			echo "# $n.log holds a sanitizer report:"
-			sed 's/^/# /' "$WORKDIR/$n.log" | head -n 60
-			status=1
-		fi
+		sanitizer_clean "$WORKDIR/$n.log" || status=1
 	done
 	return $status
 }

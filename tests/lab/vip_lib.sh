@@ -32,11 +32,7 @@ vip_cleanup() {
 		ip netns del "$n" 2>/dev/null
 	done
 	for n in "${VIP_LOGS[@]}"; do
-		if [ -f "$n" ] && grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$n"; then
-			echo "# $n holds a sanitizer report:"
-			sed 's/^/# /' "$n" | head -n 60
-			status=1
-		fi
+		sanitizer_clean "$n" || status=1
 	done
 	return $status
 }
