@@ -20,4 +20,4 @@ zones_libzones_a_SOURCES = \
 	zones/check_spec.c \
 	zones/print.c zones/print.h
 ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)
-EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone zones/batond.conf.example
+EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone
