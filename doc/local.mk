@@ -2,8 +2,8 @@
 # example configurations, installed under $(docdir)/examples so `make install` never
 # overwrites a live configuration.
 BATON_MANS = doc/batond.8 doc/batond.conf.5 doc/baton-zone.5 doc/batonctl.8 \
-	doc/baton-checkzone.8 doc/baton-check.8 doc/baton-probe.8 doc/baton-vip.8 \
-	doc/baton-keygen.8
+	doc/baton-checkzone.8 doc/baton-check.8 doc/baton-probe.8 doc/probe.conf.5 \
+	doc/baton-vip.8 doc/vip.conf.5 doc/baton-keygen.8
 man_MANS = $(BATON_MANS)
 EXTRA_DIST += $(BATON_MANS:=.in)
 CLEANFILES += $(BATON_MANS)
@@ -25,5 +25,11 @@ doc/batonctl.8: $(srcdir)/doc/batonctl.8.in
 doc/baton-checkzone.8: $(srcdir)/doc/baton-checkzone.8.in
 doc/baton-check.8: $(srcdir)/doc/baton-check.8.in
 doc/baton-probe.8: $(srcdir)/doc/baton-probe.8.in
+doc/probe.conf.5: $(srcdir)/doc/probe.conf.5.in
 doc/baton-vip.8: $(srcdir)/doc/baton-vip.8.in
+doc/vip.conf.5: $(srcdir)/doc/vip.conf.5.in
 doc/baton-keygen.8: $(srcdir)/doc/baton-keygen.8.in
+
+# The longer documents, shipped in the tarball (the man pages point to them).
+EXTRA_DIST += docs/design.md docs/dns.md docs/failover.md docs/gossip.md docs/vip.md \
+	docs/monitoring.md docs/install.md docs/benchmarks.md tests/README.md

@@ -119,6 +119,9 @@ INTEGRATION_TESTS = \
 	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format
+# The docs against the tree: the README tour names every source file, the man pages every key.
+TESTS += tests/docs.sh tests/man_keys.sh
+EXTRA_DIST += tests/docs.sh tests/man_keys.sh
 EXTRA_DIST += tests/browser/status_page.py
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
 	tests/integration/dnsraw.py tests/integration/difftest.queries \

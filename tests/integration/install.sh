@@ -9,7 +9,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 
 PROGRAMS="batond batonctl baton-checkzone baton-check baton-vip baton-probe baton-keygen"
 MANS="batond.8 batond.conf.5 baton-zone.5 batonctl.8 baton-checkzone.8 baton-check.8
-	baton-probe.8 baton-vip.8 baton-keygen.8"
+	baton-probe.8 probe.conf.5 baton-vip.8 vip.conf.5 baton-keygen.8"
 UNITS="batond.service baton-probe.service baton-vip.service"
 EXAMPLES="batond.conf example.com.zone vip.conf probe.conf trusted-keys"
 SECTIONS=(NAME SYNOPSIS DESCRIPTION OPTIONS FILES "EXIT STATUS" EXAMPLES "SEE ALSO")
