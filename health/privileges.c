@@ -5,6 +5,7 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -92,6 +94,46 @@ static void caps_text(uint64_t caps, char *buf, size_t size)
 		snprintf(buf, size, "none");
 }
 
+/* chown() as root of a path in a folder the user may write, such as the state folder, is
+ * what CVE-2020-28935 (NSD, Unbound) was: the user plants a link there and root hands over
+ * whatever it points at. So the path is opened without following a link (O_PATH also opens a
+ * socket), the file is checked through that descriptor and changed through it: a symbolic
+ * link, anything but a regular file or a socket, or a hard link to a file of someone else's
+ * is refused, and start-up stops. Returns 0 (a missing path too) or -errno, logged. */
+static int hand_over(const struct privileges *p, const char *path, const struct passwd *pw)
+{
+	const char *why = NULL;
+	struct stat st;
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		rc = errno == ENOENT ? 0 : -errno;
+	else if (fstat(fd, &st) < 0)
+		rc = -errno;
+	else if (S_ISLNK(st.st_mode))
+		why = "is a symbolic link, which is never followed there: remove it, or name the "
+		      "file it points at";
+	else if (!S_ISREG(st.st_mode) && !S_ISSOCK(st.st_mode))
+		why = "is neither a regular file nor a socket: remove it";
+	else if (st.st_uid == pw->pw_uid && st.st_gid == pw->pw_gid)
+		rc = 0; /* the user's already */
+	else if (st.st_nlink > 1)
+		why = "is a hard link to a file of another user's: remove it";
+	else if (fchownat(fd, "", pw->pw_uid, pw->pw_gid, AT_EMPTY_PATH) < 0)
+		log_warn("%s: username %s: cannot hand %s over: %s", p->program, p->username, path,
+			 strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (why != NULL) {
+		log_err("%s: username %s: %s %s", p->program, p->username, path, why);
+		rc = -EPERM;
+	} else if (rc < 0) {
+		log_err("%s: username %s: cannot hand %s over: %s", p->program, p->username, path,
+			strerror(-rc));
+	}
+	return rc;
+}
+
 static int switch_user(const struct privileges *p, bool keep_caps)
 {
 	struct passwd *pw;
@@ -105,10 +147,11 @@ static int switch_user(const struct privileges *p, bool keep_caps)
 			errno ? ": " : "", errno ? strerror(errno) : "");
 		return err;
 	}
-	for (const char *const *path = p->owned; path != NULL && *path != NULL; path++)
-		if (chown(*path, pw->pw_uid, pw->pw_gid) < 0 && errno != ENOENT)
-			log_warn("%s: username %s: cannot hand %s over: %s", p->program,
-				 p->username, *path, strerror(errno));
+	for (const char *const *path = p->owned; path != NULL && *path != NULL; path++) {
+		err = hand_over(p, *path, pw);
+		if (err < 0)
+			return err;
+	}
 	/* Without it, setuid() away from root empties the permitted set too. */
 	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
 		return -errno;

@@ -100,17 +100,22 @@ static int read_names(FILE *f, const char *path, struct name_list *l, struct dia
 int drainfile_read(const char *path, char ***names, size_t *count, struct diag *d)
 {
 	struct name_list l = { 0 };
-	FILE *f = fopen(path, "re");
-	int rc;
+	/* Its folder is the user's to write: a link planted there is refused, so a line of
+	 * another file never reaches the log as a garbled site name. */
+	int fd = file_open_own(path, O_RDONLY, 0), rc;
+	FILE *f;
 
-	if (f == NULL && errno == ENOENT) {
+	if (fd == -ENOENT) {
 		*names = NULL;
 		*count = 0;
 		return 0;
 	}
+	f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (f == NULL) {
-		rc = -errno;
-		diag_add(d, path, 0, "cannot open: %s", strerror(-rc));
+		rc = fd < 0 ? fd : -errno;
+		if (fd >= 0)
+			close(fd);
+		diag_add(d, path, 0, "cannot open: %s", file_refusal(rc));
 		return rc;
 	}
 	errno = 0;
@@ -196,7 +201,7 @@ void drainfile_restore(const char *path, struct health_engine *e)
 	if (rc < 0) {
 		log_err("state-file %s: ignored (%s); starting without drains; the next drain or "
 			"undrain rewrites it",
-			path, rc == -EINVAL ? "garbled" : strerror(-rc));
+			path, rc == -EINVAL ? "garbled" : file_refusal(rc));
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {

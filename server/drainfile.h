@@ -15,7 +15,9 @@ struct health_engine;
  * *names is a new array of new strings (free with drainfile_names_free()); on failure both
  * out-parameters are untouched and the return is -EINVAL when a line is not a site name (each
  * such line in `d` with file and line), -errno when the file cannot be read (in `d` too) or
- * -ENOMEM. Main thread; not for the query path. */
+ * -ENOMEM. It is opened with file_open_own(): a symbolic link, a hard link to another user's
+ * file or anything but a regular file is refused (-ELOOP, -EMLINK, -ENXIO), never read. Main
+ * thread; not for the query path. */
 int drainfile_read(const char *path, char ***names, size_t *count, struct diag *d);
 
 /* Frees what drainfile_read() returned; NULL is a no-op. */

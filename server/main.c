@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "server/server.h"
 #include "server/tcp.h"
 #include "server/udp.h"
+#include "zones/file_replace.h"
 
 static void usage(FILE *out)
 {
@@ -86,17 +88,26 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 	s->stopping = true;
 }
 
+/* Written as root, before the switch, in a folder the user may write too: opened without
+ * following a link, never truncated before it proved to be a file of ours, and kept root's (not
+ * handed over), so the user cannot point it at another process. What it held is never read. */
 static void write_pidfile(const char *path)
 {
-	FILE *f;
+	char buf[32];
+	int fd, len, rc = 0;
 
 	if (path == NULL)
 		return;
-	f = fopen(path, "w");
-	if (f == NULL)
-		fatal("pidfile %s: %s", path, strerror(errno));
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
+	fd = file_open_own(path, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0)
+		fatal("pidfile %s: %s", path, file_refusal(fd));
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)len) != len)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		fatal("pidfile %s: %s", path, strerror(-rc));
 }
 
 static void open_listeners(struct server *s)
@@ -138,7 +149,8 @@ static void open_gossip(struct server *s)
  * an icmp check may need CAP_NET_RAW. */
 static void drop_privileges(struct server *s)
 {
-	const char *owned[] = { s->cfg.control_socket, s->cfg.pidfile, s->cfg.state_file, NULL };
+	/* The pidfile stays root's (see write_pidfile). */
+	const char *owned[] = { s->cfg.control_socket, s->cfg.state_file, NULL };
 	const struct privileges p = {
 		.program = "batond", .username = s->cfg.username, .owned = owned, .icmp = true
 	};

@@ -201,5 +201,8 @@ TESTS += $(VIP_LAB_TESTS)
 # the privileges drill uses the vip lab's namespaces and runs all three daemons
 TESTS += tests/lab/privileges.sh
 EXTRA_DIST += tests/lab/privileges.sh tests/lab/seccomp_exec.py
+# links planted in the state folder where batond and baton-probe write as root (issue 14)
+TESTS += tests/lab/symlink_takeover.sh
+EXTRA_DIST += tests/lab/symlink_takeover.sh
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # end baton-vip

@@ -1,8 +1,10 @@
-/* See file_replace.h. The temporary file gets a unique name (mkostemp), so two writers never
- * share one, and sits in the same folder, so the rename is atomic. */
+/* See file_replace.h. The temporary file gets a unique name (mkostemp, O_EXCL: it never opens
+ * what another user planted), so two writers never share one, and sits in the same folder, so
+ * the rename is atomic; rename() replaces a symbolic link at `path`, never what it points at. */
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +49,7 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int file_replace(const char *path, const void *data, size_t len, mode_t mode)
+static int replace(const char *path, const void *data, size_t len, mode_t mode, bool durable)
 {
 	size_t size = strlen(path) + sizeof(TEMP_SUFFIX);
 	char *tmp = malloc(size);
@@ -63,7 +65,7 @@ int file_replace(const char *path, const void *data, size_t len, mode_t mode)
 		return rc;
 	}
 	rc = fchmod(fd, mode) < 0 ? -errno : write_all(fd, data, len);
-	if (rc == 0 && fsync(fd) < 0)
+	if (rc == 0 && durable && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
@@ -72,5 +74,51 @@ int file_replace(const char *path, const void *data, size_t len, mode_t mode)
 	if (rc < 0)
 		unlink(tmp);
 	free(tmp);
-	return rc == 0 ? sync_folder(path) : rc;
+	return rc == 0 && durable ? sync_folder(path) : rc;
+}
+
+int file_replace(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return replace(path, data, len, mode, true);
+}
+
+int file_replace_nosync(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return replace(path, data, len, mode, false);
+}
+
+int file_open_own(const char *path, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	/* O_NONBLOCK: opening a FIFO someone planted must not hang start-up before fstat sees
+	 * it; on a regular file the flag changes nothing. */
+	fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		rc = -errno;
+	else if (!S_ISREG(st.st_mode))
+		rc = -ENXIO; /* what open() itself says of a socket, or a FIFO with no reader */
+	else if (st.st_nlink > 1) /* these files are renamed into place or ours alone */
+		rc = -EMLINK;
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+const char *file_refusal(int rc)
+{
+	switch (rc) {
+	case -ELOOP:
+		return "is a symbolic link, which is never followed there: remove it, or name "
+		       "the file it points at";
+	case -ENXIO: return "is not a regular file: remove it";
+	case -EMLINK:
+		return "has another hard link (to a file that may be another user's): remove it";
+	default: return strerror(-rc);
+	}
 }

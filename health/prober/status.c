@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "health/prober/status.h"
+#include "zones/file_replace.h"
 
 static const char *verdict_name(enum site_verdict v)
 {
@@ -75,19 +76,22 @@ void probe_status_print(FILE *fp, const struct gossip_node *n, const struct goss
 int probe_status_write(const char *path, const struct gossip_node *n,
 		       const struct gossip_keyring *kr, int64_t now_ms, int64_t wall_ms)
 {
-	char tmp[4096];
-	FILE *fp;
-	int err;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	int rc;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fp = fopen(tmp, "w");
 	if (fp == NULL)
-		return -errno;
+		return -ENOMEM;
 	probe_status_print(fp, n, kr, now_ms, wall_ms);
-	if (fclose(fp) != 0 || rename(tmp, path) != 0) {
-		err = errno;
-		unlink(tmp);
-		return -err;
+	if (fclose(fp) != 0) {
+		free(text);
+		return -ENOMEM;
 	}
-	return 0;
+	/* A fresh temporary name each time (a fixed "PATH.tmp" opened with fopen() followed a
+	 * link the folder's other users could plant there); monitoring reads it, and the next
+	 * round rewrites what a crash lost. */
+	rc = file_replace_nosync(path, text, len, 0644);
+	free(text);
+	return rc;
 }

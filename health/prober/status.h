@@ -13,7 +13,8 @@
 void probe_status_print(FILE *fp, const struct gossip_node *n, const struct gossip_keyring *kr,
 			int64_t now_ms, int64_t wall_ms);
 
-/* Writes it to path through a temporary file and rename(). Returns 0 or -errno. */
+/* Writes it to path through a new temporary file and rename() (file_replace_nosync()), so a
+ * link planted at path or beside it is never followed. Returns 0 or -errno. */
 int probe_status_write(const char *path, const struct gossip_node *n,
 		       const struct gossip_keyring *kr, int64_t now_ms, int64_t wall_ms);
 

@@ -12,8 +12,6 @@
 vip_lab_init
 tap_plan 18
 
-BATOND=$top_builddir/batond
-BATON_PROBE=$top_builddir/baton-probe
 BATON_KEYGEN=$top_builddir/baton-keygen
 NOBODY=$(id -u nobody)
 NET_RAW=0000000000002000
@@ -23,6 +21,16 @@ NONE=0000000000000000
 chmod 755 "$WORKDIR"
 OUT=$WORKDIR/out
 mkdir -m 1777 "$OUT"
+# What nobody runs, copied out of the checkout and the build, which may sit in a folder only
+# root may enter (a clone under /root); $WORKDIR goes, copies and all, in cleanup.
+BIN=$WORKDIR/bin
+mkdir -m 755 "$BIN"
+install -m 755 "$top_builddir/batond" "$top_builddir/baton-probe" "$BIN/" &&
+	install -m 644 "$top_srcdir/tests/lab/seccomp_exec.py" "$BIN/" || tap_bail "cannot copy the programs to $BIN"
+setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$BIN/batond" ||
+	tap_bail "nobody cannot reach $BIN: set TMPDIR to a folder every user may search"
+BATOND=$BIN/batond
+BATON_PROBE=$BIN/baton-probe
 
 # caps PID: "uid=R,E,S,F eff=... prm=... inh=... amb=... bnd=..." of every thread of PID, one
 # line each, sorted and made unique, so a thread left behind with more shows as a second line.
@@ -139,7 +147,7 @@ fi
 
 # --- batond as a user with an ambient CAP_NET_BIND_SERVICE, as batond.service starts it -------
 # batond.service's system-call filter: ~@privileged, with capset allowed back
-SECCOMP="$LIB_PYTHON $top_srcdir/tests/lab/seccomp_exec.py"
+SECCOMP="$LIB_PYTHON $BIN/seccomp_exec.py"
 UNIT_FILTER=setuid,setresuid,setreuid,setgid,setresgid,setgroups,chown,fchown,chroot
 as_unit() { # as_unit SYSCALLS CAPS: started as systemd starts the units
 	# shellcheck disable=SC2086 # the wrapper is words on purpose

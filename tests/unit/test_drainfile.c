@@ -152,13 +152,68 @@ static void test_garbled(void **state)
 	assert_non_null(strstr(fx->diag.lines[2], ":4: not a site name"));
 }
 
+/* A folder is not a file of ours: refused at open, as anything but a regular file. */
 static void test_unreadable(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(drainfile_read(fx->dir, &fx->names, &fx->count, &fx->diag), -EISDIR);
+	assert_int_equal(drainfile_read(fx->dir, &fx->names, &fx->count, &fx->diag), -ENXIO);
 	assert_int_equal(fx->diag.count, 1);
-	assert_non_null(strstr(fx->diag.lines[0], ": cannot read: Is a directory"));
+	assert_non_null(strstr(fx->diag.lines[0], ": cannot open: is not a regular file"));
+}
+
+/* The state folder is the user's to write: a link there is refused, never read, so no line of
+ * the file it points at is quoted as a garbled site name. */
+static void test_link_refused(void **state)
+{
+	struct fixture *fx = *state;
+	char target[192];
+	FILE *f;
+
+	snprintf(target, sizeof(target), "%s/secret", fx->dir);
+	f = fopen(target, "w");
+	assert_non_null(f);
+	fputs("root:secret\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(symlink(target, fx->path), 0);
+	assert_int_equal(drainfile_read(fx->path, &fx->names, &fx->count, &fx->diag), -ELOOP);
+	assert_int_equal(fx->diag.count, 1);
+	assert_non_null(strstr(fx->diag.lines[0], ": cannot open: is a symbolic link"));
+	assert_null(strstr(fx->diag.lines[0], "secret"));
+	diag_fini(&fx->diag);
+	diag_init(&fx->diag);
+	/* a second link to it (a hard link to another user's file) is refused too */
+	assert_int_equal(unlink(fx->path), 0);
+	assert_int_equal(link(target, fx->path), 0);
+	assert_int_equal(drainfile_read(fx->path, &fx->names, &fx->count, &fx->diag), -EMLINK);
+	assert_non_null(strstr(fx->diag.lines[0], ": cannot open: has another hard link"));
+}
+
+/* A FIFO planted there would block start-up forever if opened for reading as a file. */
+static void test_fifo_refused_at_once(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(mkfifo(fx->path, 0600), 0);
+	assert_int_equal(drainfile_read(fx->path, &fx->names, &fx->count, &fx->diag), -ENXIO);
+	assert_non_null(strstr(fx->diag.lines[0], ": cannot open: is not a regular file"));
+}
+
+/* Writing replaces a link at the path with a file; what it pointed at is untouched. */
+static void test_write_replaces_link(void **state)
+{
+	struct fixture *fx = *state;
+	const char *const names[] = { "fra" };
+	char target[192];
+	struct stat st;
+
+	snprintf(target, sizeof(target), "%s/secret", fx->dir);
+	assert_int_equal(symlink(target, fx->path), 0);
+	assert_int_equal(drainfile_write(fx->path, names, 1), 0);
+	assert_int_equal(lstat(fx->path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(access(target, F_OK), -1);
+	assert_string_equal(read_text(fx->path), "fra\n");
 }
 
 static void test_write_and_read_back(void **state)
@@ -204,6 +259,9 @@ int main(void)
 		T(test_names_and_blank_lines),
 		T(test_garbled),
 		T(test_unreadable),
+		T(test_link_refused),
+		T(test_fifo_refused_at_once),
+		T(test_write_replaces_link),
 		T(test_write_and_read_back),
 		T(test_write_fails_keeps_old),
 	};
