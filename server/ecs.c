@@ -46,7 +46,7 @@ void ecs_write(uint8_t *out, const struct ecs *e, uint8_t scope_len)
 {
 	unsigned bytes = address_bytes(e->source_len);
 
-	wire_put_u16(out, ECS_OPTION_CODE);
+	wire_put_u16(out, DNS_EDNS_OPT_ECS);
 	wire_put_u16(out + 2, (uint16_t)(4 + bytes));
 	wire_put_u16(out + 4, e->family);
 	out[6] = e->source_len;

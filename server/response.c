@@ -8,8 +8,6 @@
 #include "server/ecs.h"
 #include "server/response.h"
 
-#define TYPE_OPT 41
-
 static inline uint8_t fold(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
@@ -18,12 +16,12 @@ static inline uint8_t fold(uint8_t c)
 void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 		   const struct query *q)
 {
-	uint16_t flags = 0x8000 | (uint16_t)(q->opcode << 11);
+	uint16_t flags = DNS_FLAG_QR | (uint16_t)(q->opcode << DNS_OPCODE_SHIFT);
 
 	r->buf = buf;
 	r->limit = limit < size ? limit : size;
 	r->count[0] = r->count[1] = r->count[2] = 0;
-	r->rcode = RCODE_NOERROR;
+	r->rcode = DNS_RCODE_NOERROR;
 	r->aa = r->tc = false;
 	r->edns = false;
 	r->edns_do = false;
@@ -34,9 +32,9 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->rrl_name = NULL;
 	r->compress_count = 0;
 	if (q->rd)
-		flags |= 0x0100;
+		flags |= DNS_FLAG_RD;
 	if (q->cd)
-		flags |= 0x0010;
+		flags |= DNS_FLAG_CD;
 	wire_put_u16(buf, q->id);
 	wire_put_u16(buf + 2, flags);
 	memset(buf + 4, 0, 8);
@@ -59,8 +57,8 @@ static bool packet_name_equals(const uint8_t *pkt, uint16_t off, const uint8_t *
 	for (;;) {
 		uint8_t l = pkt[off];
 
-		if ((l & 0xc0) == 0xc0) {
-			off = (uint16_t)((l & 0x3f) << 8 | pkt[off + 1]);
+		if ((l & DNS_LABEL_POINTER) == DNS_LABEL_POINTER) {
+			off = (uint16_t)(wire_get_u16(pkt + off) & DNS_POINTER_MAX);
 			continue;
 		}
 		if (l != *name)
@@ -95,14 +93,14 @@ static bool write_name(struct response *r, const uint8_t *name)
 		if (target >= 0) {
 			if (r->len + 2 > r->limit)
 				return false;
-			wire_put_u16(r->buf + r->len, (uint16_t)(0xc000 | target));
+			wire_put_u16(r->buf + r->len, (uint16_t)(DNS_POINTER | target));
 			r->len += 2;
 			return true;
 		}
 		n = 1u + *label;
 		if (r->len + n > r->limit)
 			return false;
-		if (r->len < 0x4000 && r->compress_count < RESPONSE_COMPRESS_MAX)
+		if (r->len <= DNS_POINTER_MAX && r->compress_count < RESPONSE_COMPRESS_MAX)
 			r->compress_off[r->compress_count++] = (uint16_t)r->len;
 		memcpy(r->buf + r->len, label, n);
 		r->len += n;
@@ -131,7 +129,7 @@ static bool write_rr(struct response *r, const uint8_t *owner, const struct zone
 	if (owner == NULL) {
 		if (r->len + 2 > r->limit)
 			return false;
-		wire_put_u16(r->buf + r->len, 0xc000 | DNS_HEADER_LEN);
+		wire_put_u16(r->buf + r->len, DNS_POINTER | DNS_HEADER_LEN);
 		r->len += 2;
 	} else if (!write_name(r, owner)) {
 		return false;
@@ -221,11 +219,11 @@ size_t response_finish(struct response *r)
 		size_t options = ecs_len + r->cookie_option_len;
 
 		p[0] = 0;
-		wire_put_u16(p + 1, TYPE_OPT);
+		wire_put_u16(p + 1, DNS_TYPE_OPT);
 		wire_put_u16(p + 3, r->edns_size);
-		p[5] = (uint8_t)(r->rcode >> 4);
+		p[5] = (uint8_t)(r->rcode >> DNS_EXT_RCODE_SHIFT);
 		p[6] = 0; /* version 0 */
-		wire_put_u16(p + 7, r->edns_do ? 0x8000 : 0);
+		wire_put_u16(p + 7, r->edns_do ? DNS_EDNS_FLAG_DO : 0);
 		wire_put_u16(p + 9, (uint16_t)options);
 		if (r->ecs)
 			ecs_write(p + 11, r->ecs, r->ecs_scope);
@@ -234,11 +232,11 @@ size_t response_finish(struct response *r)
 		r->len += 11 + options;
 		r->count[SECTION_ADDITIONAL]++;
 	}
-	flags = (uint16_t)((flags & ~0x040f) | (r->rcode & 0xf));
+	flags = (uint16_t)((flags & ~(DNS_FLAG_AA | DNS_RCODE_MASK)) | (r->rcode & DNS_RCODE_MASK));
 	if (r->aa)
-		flags |= 0x0400;
+		flags |= DNS_FLAG_AA;
 	if (r->tc)
-		flags |= 0x0200;
+		flags |= DNS_FLAG_TC;
 	wire_put_u16(r->buf + 2, flags);
 	wire_put_u16(r->buf + 6, r->count[SECTION_ANSWER]);
 	wire_put_u16(r->buf + 8, r->count[SECTION_AUTHORITY]);
