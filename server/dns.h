@@ -7,6 +7,18 @@
 #define DNS_OPT_RR_LEN 11 /* root owner (1), TYPE, CLASS, TTL (4), RDLENGTH: no options */
 #define DNS_PLAIN_UDP_MAX 512 /* a UDP message without EDNS (RFC 1035 §4.2.1) */
 
+/* Offsets of the header's fields (RFC 1035 §4.1.1). */
+#define DNS_HEADER_FLAGS 2
+#define DNS_HEADER_QDCOUNT 4
+#define DNS_HEADER_ANCOUNT 6
+#define DNS_HEADER_NSCOUNT 8
+#define DNS_HEADER_ARCOUNT 10
+
+/* An RR after its owner name: TYPE, CLASS, TTL (at 4), RDLENGTH (at 8), then RDATA. */
+#define DNS_RR_TTL 4
+#define DNS_RR_RDLENGTH 8
+#define DNS_RR_FIXED_LEN 10
+
 /* The second 16 bits of the header (RFC 1035 §4.1.1, RFC 4035 §3.2 for AD and CD). */
 #define DNS_FLAG_QR 0x8000
 #define DNS_FLAG_AA 0x0400

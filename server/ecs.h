@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "baton/wire.h"
 #include "server/dns.h"
 
 #define ECS_OPTION_CODE DNS_EDNS_OPT_ECS /* old name, until the tests say the new */
@@ -30,7 +31,7 @@ int ecs_parse(struct ecs *e, const uint8_t *data, size_t len);
 size_t ecs_option_len(const struct ecs *e);
 
 /* Writes the echo of `e` with `scope_len` (RFC 7871 §7.2.1: same family, source prefix and
- * address; our scope) at `out`, which has ecs_option_len(e) bytes. */
-void ecs_write(uint8_t *out, const struct ecs *e, uint8_t scope_len);
+ * address; our scope) through `w`: ecs_option_len(e) bytes, or the writer's error. */
+void ecs_write(struct wire *w, const struct ecs *e, uint8_t scope_len);
 
 #endif

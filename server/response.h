@@ -26,7 +26,8 @@ enum response_section { SECTION_ANSWER = 0, SECTION_AUTHORITY, SECTION_ADDITIONA
 
 struct response {
 	uint8_t *buf;
-	size_t len;
+	size_t size; /* of `buf` */
+	size_t len; /* written and kept: a failed RRset never moves it */
 	size_t question_end;
 	size_t limit; /* what the client accepts, less room kept for our OPT */
 	uint16_t count[3];
