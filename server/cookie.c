@@ -5,6 +5,7 @@
 
 #include "baton/wire.h"
 #include "server/cookie.h"
+#include "server/dns.h"
 #include "server/siphash.h"
 
 #define COOKIE_VERSION 1

@@ -9,9 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "server/dns.h"
-
-#define COOKIE_OPTION_CODE DNS_EDNS_OPT_COOKIE /* old name, until the tests say the new */
 #define COOKIE_CLIENT_LEN 8
 #define COOKIE_SERVER_LEN 16 /* what we make; RFC 7873 allows 8 to 32 */
 #define COOKIE_OPTION_MAX (4 + COOKIE_CLIENT_LEN + COOKIE_SERVER_LEN)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "baton/wire.h"
+#include "server/dns.h"
 #include "server/ecs.h"
 
 static unsigned address_bytes(uint8_t source_len)

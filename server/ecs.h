@@ -7,9 +7,7 @@
 #include <stdint.h>
 
 #include "baton/wire.h"
-#include "server/dns.h"
 
-#define ECS_OPTION_CODE DNS_EDNS_OPT_ECS /* old name, until the tests say the new */
 #define ECS_FAMILY_IPV4 1
 #define ECS_FAMILY_IPV6 2
 /* code, length, family, source and scope prefix lengths, and up to 16 address bytes */

@@ -16,14 +16,6 @@
 
 enum response_section { SECTION_ANSWER = 0, SECTION_AUTHORITY, SECTION_ADDITIONAL };
 
-/* Old names, until the tests and fuzzers say DNS_RCODE_*. */
-#define RCODE_NOERROR DNS_RCODE_NOERROR
-#define RCODE_FORMERR DNS_RCODE_FORMERR
-#define RCODE_NOTIMP DNS_RCODE_NOTIMP
-#define RCODE_NXDOMAIN DNS_RCODE_NXDOMAIN
-#define RCODE_REFUSED DNS_RCODE_REFUSED
-#define RCODE_BADVERS DNS_RCODE_BADVERS
-
 struct response {
 	uint8_t *buf;
 	size_t size; /* of `buf` */
