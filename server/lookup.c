@@ -108,7 +108,7 @@ static bool chain_visit(struct chain *c, const struct zone_node *n)
 static void follow_cname(struct response *r, const struct zone *z, const struct zone_rr *cname,
 			 uint16_t qtype, struct chain *chain)
 {
-	const uint8_t *target = cname->wire + 10;
+	const uint8_t *target = cname->wire + DNS_RR_FIXED_LEN;
 	struct dname_view view;
 
 	dname_view_from_wire(&view, target, dname_length(target));
