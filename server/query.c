@@ -86,6 +86,9 @@ enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
 
 	q->question_len = 0;
 	q->edns = false;
+	q->edns_do = false; /* copied into every response, OPT or not */
+	q->edns_version = 0;
+	q->edns_udp_size = 0;
 	q->ecs_count = 0;
 	q->ecs_option = NULL;
 	q->ecs_option_len = 0;

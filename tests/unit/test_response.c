@@ -257,6 +257,26 @@ static void test_parse_edns(void **state)
 	assert_true(q.edns_do);
 }
 
+/* Every EDNS field is reset, not only `edns`: answer_query() copies edns_do into the response
+ * whether or not there was an OPT, and a stale or uninitialised bool there is undefined. */
+static void test_parse_without_opt_clears_edns(void **state)
+{
+	struct query q;
+	struct pkt p;
+
+	(void)state;
+	std_query(&p, 1);
+	pkt_opt(&p, 4096, 0, true);
+	assert_int_equal(parse(&q, &p), QUERY_OK);
+	assert_true(q.edns_do);
+	std_query(&p, 0);
+	assert_int_equal(parse(&q, &p), QUERY_OK);
+	assert_false(q.edns);
+	assert_false(q.edns_do);
+	assert_int_equal(q.edns_version, 0);
+	assert_int_equal(q.edns_udp_size, 0);
+}
+
 static void test_parse_badvers(void **state)
 {
 	struct query q;
@@ -1024,6 +1044,7 @@ int main(void)
 		cmocka_unit_test(test_parse_qdcount),
 		cmocka_unit_test(test_parse_bad_question),
 		cmocka_unit_test(test_parse_edns),
+		cmocka_unit_test(test_parse_without_opt_clears_edns),
 		cmocka_unit_test(test_parse_badvers),
 		cmocka_unit_test(test_parse_bad_opt),
 		cmocka_unit_test(test_init_echoes_question),
