@@ -1,7 +1,6 @@
 /* One query in, one response out: status handling, payload sizing and EDNS around the lookup. */
 #include "autoconfig.h"
 
-#include <ldns/ldns.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -14,9 +13,6 @@
 #include "server/query.h"
 #include "server/response.h"
 
-#define OPT_RR_LEN 11
-#define PLAIN_UDP_MAX 512
-
 /* RFC 6891 §6.2.5: answers fit the smaller of the client's and our payload size, never less
  * than 512; without EDNS, 512 (RFC 1035 §4.2.1). TCP messages may use 64 KiB (RFC 7766). */
 static size_t payload_limit(const struct query *q, bool tcp, uint16_t edns_size)
@@ -26,23 +22,23 @@ static size_t payload_limit(const struct query *q, bool tcp, uint16_t edns_size)
 	if (tcp)
 		return ANSWER_TCP_MAX;
 	if (!q->edns)
-		return PLAIN_UDP_MAX;
+		return DNS_PLAIN_UDP_MAX;
 	limit = q->edns_udp_size < edns_size ? q->edns_udp_size : edns_size;
-	return limit < PLAIN_UDP_MAX ? PLAIN_UDP_MAX : limit;
+	return limit < DNS_PLAIN_UDP_MAX ? DNS_PLAIN_UDP_MAX : limit;
 }
 
 static uint16_t rcode_for_status(enum query_status st)
 {
 	switch (st) {
-	case QUERY_NOTIMP: return RCODE_NOTIMP;
-	case QUERY_BADVERS: return RCODE_BADVERS;
-	default: return RCODE_FORMERR;
+	case QUERY_NOTIMP: return DNS_RCODE_NOTIMP;
+	case QUERY_BADVERS: return DNS_RCODE_BADVERS;
+	default: return DNS_RCODE_FORMERR;
 	}
 }
 
 static bool is_transfer(uint16_t qtype)
 {
-	return qtype == LDNS_RR_TYPE_AXFR || qtype == LDNS_RR_TYPE_IXFR;
+	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
 }
 
 /* Whom a geo answer is for: the ECS address when there is one (RFC 7871 §7.2.1), else the
@@ -139,12 +135,12 @@ static enum rrl_kind rrl_kind_of(const struct response *r, const struct query *q
 {
 	*name = q->qname.lower;
 	*name_len = q->qname.len;
-	if (r->rcode == RCODE_NXDOMAIN && r->rrl_name != NULL) {
+	if (r->rcode == DNS_RCODE_NXDOMAIN && r->rrl_name != NULL) {
 		*name = r->rrl_name;
 		*name_len = dname_length(r->rrl_name);
 		return RRL_NXDOMAIN;
 	}
-	if (r->rcode != RCODE_NOERROR)
+	if (r->rcode != DNS_RCODE_NOERROR)
 		return RRL_ERROR;
 	if (r->count[SECTION_ANSWER] > 0)
 		return RRL_ANSWER;
@@ -208,7 +204,8 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	if (limit > out_size)
 		limit = out_size; /* before the OPT room is taken, so the OPT fits in `out` too */
 	if (q.edns)
-		limit -= OPT_RR_LEN + (o.has_ecs ? ecs_option_len(&o.ecs) : 0) + o.cookie_out_len;
+		limit -= DNS_OPT_RR_LEN + (o.has_ecs ? ecs_option_len(&o.ecs) : 0) +
+			 o.cookie_out_len;
 	response_init(&r, out, out_size, limit, &q);
 	r.edns = q.edns;
 	r.edns_size = edns_size;
@@ -216,9 +213,9 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	if (st != QUERY_OK)
 		r.rcode = rcode_for_status(st);
 	else if (o.bad)
-		r.rcode = RCODE_FORMERR;
-	else if (q.qclass != LDNS_RR_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
-		r.rcode = RCODE_REFUSED;
+		r.rcode = DNS_RCODE_FORMERR;
+	else if (q.qclass != DNS_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
+		r.rcode = DNS_RCODE_REFUSED;
 	else {
 		find_client(&client, o.has_ecs ? &o.ecs : NULL, peer);
 		lookup_answer(&r, src, &q, &client);
@@ -226,7 +223,7 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	if (o.has_ecs) {
 		r.ecs = &o.ecs;
 		r.ecs_scope =
-			r.rcode == RCODE_REFUSED ? 0 : echo_scope(&o.ecs, &client, r.ecs_scope);
+			r.rcode == DNS_RCODE_REFUSED ? 0 : echo_scope(&o.ecs, &client, r.ecs_scope);
 	}
 	if (o.cookie_out_len > 0) {
 		r.cookie_option = o.cookie_out;

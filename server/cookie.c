@@ -5,6 +5,7 @@
 
 #include "baton/wire.h"
 #include "server/cookie.h"
+#include "server/dns.h"
 #include "server/siphash.h"
 
 #define COOKIE_VERSION 1
@@ -77,7 +78,7 @@ size_t cookie_write(uint8_t *out, const struct cookie *c, bool valid,
 {
 	uint8_t *server = out + 4 + COOKIE_CLIENT_LEN;
 
-	wire_put_u16(out, COOKIE_OPTION_CODE);
+	wire_put_u16(out, DNS_EDNS_OPT_COOKIE);
 	wire_put_u16(out + 2, COOKIE_CLIENT_LEN + COOKIE_SERVER_LEN);
 	memcpy(out + 4, c->client, COOKIE_CLIENT_LEN);
 	if (valid && (int32_t)(now - timestamp_of(c->server)) < COOKIE_REFRESH_S) {

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COOKIE_OPTION_CODE 10
 #define COOKIE_CLIENT_LEN 8
 #define COOKIE_SERVER_LEN 16 /* what we make; RFC 7873 allows 8 to 32 */
 #define COOKIE_OPTION_MAX (4 + COOKIE_CLIENT_LEN + COOKIE_SERVER_LEN)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "baton/wire.h"
+#include "server/dns.h"
 #include "server/ecs.h"
 
 static unsigned address_bytes(uint8_t source_len)
@@ -42,14 +43,14 @@ size_t ecs_option_len(const struct ecs *e)
 	return 4 + 4 + address_bytes(e->source_len);
 }
 
-void ecs_write(uint8_t *out, const struct ecs *e, uint8_t scope_len)
+void ecs_write(struct wire *w, const struct ecs *e, uint8_t scope_len)
 {
 	unsigned bytes = address_bytes(e->source_len);
 
-	wire_put_u16(out, ECS_OPTION_CODE);
-	wire_put_u16(out + 2, (uint16_t)(4 + bytes));
-	wire_put_u16(out + 4, e->family);
-	out[6] = e->source_len;
-	out[7] = scope_len;
-	memcpy(out + 8, e->addr, bytes);
+	wire_write_u16(w, DNS_EDNS_OPT_ECS);
+	wire_write_u16(w, (uint16_t)(4 + bytes));
+	wire_write_u16(w, e->family);
+	wire_write_u8(w, e->source_len);
+	wire_write_u8(w, scope_len);
+	wire_write(w, e->addr, bytes);
 }

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECS_OPTION_CODE 8
+#include "baton/wire.h"
+
 #define ECS_FAMILY_IPV4 1
 #define ECS_FAMILY_IPV6 2
 /* code, length, family, source and scope prefix lengths, and up to 16 address bytes */
@@ -28,7 +29,7 @@ int ecs_parse(struct ecs *e, const uint8_t *data, size_t len);
 size_t ecs_option_len(const struct ecs *e);
 
 /* Writes the echo of `e` with `scope_len` (RFC 7871 §7.2.1: same family, source prefix and
- * address; our scope) at `out`, which has ecs_option_len(e) bytes. */
-void ecs_write(uint8_t *out, const struct ecs *e, uint8_t scope_len);
+ * address; our scope) through `w`: ecs_option_len(e) bytes, or the writer's error. */
+void ecs_write(struct wire *w, const struct ecs *e, uint8_t scope_len);
 
 #endif

@@ -5,6 +5,7 @@ server_libserver_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URC
 server_libserver_a_SOURCES = \
 	server/config.c server/config.h \
 	server/config_finish.c server/config_finish.h \
+	server/dns.h \
 	server/query.c server/query.h \
 	server/ecs.c server/ecs.h \
 	server/geo_db.c server/geo_db.h \

@@ -3,8 +3,6 @@
  * wildcard applies only below it (RFC 4592 §3.3.1). */
 #include "autoconfig.h"
 
-#include <ldns/ldns.h>
-
 #include "server/lookup.h"
 #include "server/policy.h"
 
@@ -31,7 +29,7 @@ static void add_negative(struct response *r, const struct zone *z)
  * sets TC (RFC 9471 §3); beside an NS answer they are a courtesy, as NSD sends them. */
 static void add_glue(struct response *r, const struct zone_node *n, bool required)
 {
-	static const uint16_t types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
+	static const uint16_t types[] = { DNS_TYPE_A, DNS_TYPE_AAAA };
 
 	for (uint16_t i = 0; i < n->glue_count; i++) {
 		for (unsigned t = 0; t < 2; t++) {
@@ -52,7 +50,7 @@ static void add_glue(struct response *r, const struct zone_node *n, bool require
 /* RFC 1034 §4.3.2 step 3b: a referral to the cut, with glue. */
 static void add_referral(struct response *r, const struct zone_node *cut)
 {
-	const struct zone_rrset *ns = zone_node_rrset(cut, LDNS_RR_TYPE_NS);
+	const struct zone_rrset *ns = zone_node_rrset(cut, DNS_TYPE_NS);
 
 	r->rrl_name = cut->name;
 	if (ns != NULL && response_add_rrset(r, SECTION_AUTHORITY, cut->name, ns) == 0)
@@ -61,14 +59,14 @@ static void add_referral(struct response *r, const struct zone_node *cut)
 
 static bool is_any_preferred(uint16_t type)
 {
-	return type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA || type == LDNS_RR_TYPE_SOA ||
-	       type == LDNS_RR_TYPE_MX || type == LDNS_RR_TYPE_PTR;
+	return type == DNS_TYPE_A || type == DNS_TYPE_AAAA || type == DNS_TYPE_SOA ||
+	       type == DNS_TYPE_MX || type == DNS_TYPE_PTR;
 }
 
 static bool is_dnssec(uint16_t type)
 {
-	return type == LDNS_RR_TYPE_DNSKEY || type == LDNS_RR_TYPE_RRSIG ||
-	       type == LDNS_RR_TYPE_NSEC || type == LDNS_RR_TYPE_NSEC3;
+	return type == DNS_TYPE_DNSKEY || type == DNS_TYPE_RRSIG || type == DNS_TYPE_NSEC ||
+	       type == DNS_TYPE_NSEC3;
 }
 
 /* RFC 8482 §4.1: one RRset is a complete answer to ANY. Which one follows NSD, so both servers
@@ -110,7 +108,7 @@ static bool chain_visit(struct chain *c, const struct zone_node *n)
 static void follow_cname(struct response *r, const struct zone *z, const struct zone_rr *cname,
 			 uint16_t qtype, struct chain *chain)
 {
-	const uint8_t *target = cname->wire + 10;
+	const uint8_t *target = cname->wire + DNS_RR_FIXED_LEN;
 	struct dname_view view;
 
 	dname_view_from_wire(&view, target, dname_length(target));
@@ -125,21 +123,21 @@ static void answer_node(struct response *r, const struct zone *z, const struct z
 {
 	const struct zone_rrset *set, *cname;
 
-	if (n->failover != NULL && (qtype == LDNS_RR_TYPE_A || qtype == LDNS_RR_TYPE_AAAA ||
-				    (qtype == LDNS_RR_TYPE_ANY && n->rrset_count == 0))) {
+	if (n->failover != NULL && (qtype == DNS_TYPE_A || qtype == DNS_TYPE_AAAA ||
+				    (qtype == DNS_TYPE_ANY && n->rrset_count == 0))) {
 		policy_answer(r, z, n->failover, &chain->policy,
-			      qtype == LDNS_RR_TYPE_AAAA ? qtype : LDNS_RR_TYPE_A, owner);
+			      qtype == DNS_TYPE_AAAA ? qtype : DNS_TYPE_A, owner);
 		return;
 	}
-	set = qtype == LDNS_RR_TYPE_ANY ? pick_any(n) : zone_node_rrset(n, qtype);
+	set = qtype == DNS_TYPE_ANY ? pick_any(n) : zone_node_rrset(n, qtype);
 	if (set != NULL) {
 		if (response_add_rrset(r, SECTION_ANSWER, owner, set) == 0 &&
-		    set->type == LDNS_RR_TYPE_NS)
+		    set->type == DNS_TYPE_NS)
 			add_glue(r, n, false);
 		return;
 	}
-	cname = zone_node_rrset(n, LDNS_RR_TYPE_CNAME);
-	if (cname != NULL && qtype != LDNS_RR_TYPE_ANY) {
+	cname = zone_node_rrset(n, DNS_TYPE_CNAME);
+	if (cname != NULL && qtype != DNS_TYPE_ANY) {
 		/* a CNAME already in the answer closes a loop: stop before repeating it */
 		if (chain_visit(chain, n) &&
 		    response_add_rrset(r, SECTION_ANSWER, owner, cname) == 0)
@@ -165,7 +163,7 @@ static void answer_name(struct response *r, const struct zone *z, const struct d
 	if (n == NULL)
 		return; /* unreachable: the apex is a node */
 	/* DS at a cut is the parent's data (RFC 4035 §3.1.4.1); everything else there refers. */
-	if (n->cut != NULL && !(l == 0 && n->cut == n && qtype == LDNS_RR_TYPE_DS)) {
+	if (n->cut != NULL && !(l == 0 && n->cut == n && qtype == DNS_TYPE_DS)) {
 		if (r->count[SECTION_ANSWER] == 0)
 			r->aa = false;
 		add_referral(r, n->cut);
@@ -176,7 +174,7 @@ static void answer_name(struct response *r, const struct zone *z, const struct d
 	} else if (n->wildcard != NULL) {
 		answer_node(r, z, n->wildcard, owner, qtype, chain);
 	} else {
-		r->rcode = RCODE_NXDOMAIN; /* RFC 6604 §3: the last name of a chain decides */
+		r->rcode = DNS_RCODE_NXDOMAIN; /* RFC 6604 §3: the last name of a chain decides */
 		add_negative(r, z);
 	}
 }
@@ -192,7 +190,7 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 	unsigned apex_label;
 	struct zone *z = zoneset_find(zs, &q->qname, 0, &apex_label);
 
-	if (z != NULL && apex_label == 0 && q->qtype == LDNS_RR_TYPE_DS && q->qname.labels > 0) {
+	if (z != NULL && apex_label == 0 && q->qtype == DNS_TYPE_DS && q->qname.labels > 0) {
 		/* DS at the apex of a zone we serve belongs to its parent, when we serve that too. */
 		unsigned parent_label;
 		struct zone *parent = zoneset_find(zs, &q->qname, 1, &parent_label);
@@ -203,7 +201,7 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 		}
 	}
 	if (z == NULL) {
-		r->rcode = RCODE_REFUSED;
+		r->rcode = DNS_RCODE_REFUSED;
 		return;
 	}
 	r->aa = true;

@@ -2,7 +2,6 @@
  * a walk over it reading one byte of the health view per site: no allocation, no lock. */
 #include "autoconfig.h"
 
-#include <ldns/ldns.h>
 #include <time.h>
 
 #include "server/counters.h"
@@ -121,7 +120,7 @@ static unsigned fall_back(struct response *r, const struct zone_failover *f,
 		return f->site_count < PICK_MAX ? f->site_count : PICK_MAX;
 	case FALLBACK_SITE: out[0] = f->fallback_site; return 1;
 	case FALLBACK_SERVFAIL:
-		r->rcode = RCODE_SERVFAIL;
+		r->rcode = DNS_RCODE_SERVFAIL;
 		r->aa = false;
 		return 0;
 	case FALLBACK_NONE:
@@ -147,11 +146,11 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 		n = fall_back(r, f, sites);
 		counter_bump_shared(&f->answers[f->site_count]);
 	}
-	if (r->rcode == RCODE_SERVFAIL)
+	if (r->rcode == DNS_RCODE_SERVFAIL)
 		return;
 	for (unsigned i = 0; i < n; i++) {
 		const struct zone_rrset *set =
-			qtype == LDNS_RR_TYPE_AAAA ? sites[i]->aaaa : sites[i]->a;
+			qtype == DNS_TYPE_AAAA ? sites[i]->aaaa : sites[i]->a;
 
 		if (set->rr_count == 0)
 			continue; /* never another site's address in its place */

@@ -1,11 +1,7 @@
 /* Parses a DNS query: header, the one question, and the EDNS OPT record (RFC 6891). */
 #include "autoconfig.h"
 
-#include "server/cookie.h"
-#include "server/ecs.h"
 #include "server/query.h"
-
-#define TYPE_OPT 41
 
 /* RFC 6891 §6.1.2: the OPT RDATA is a run of {code, length, data}; an option running past the
  * RDATA makes the record malformed. Of the options only ECS is ours to read. */
@@ -19,12 +15,12 @@ static enum query_status parse_options(struct query *q, struct wire *w, uint16_t
 
 		if (w->error || wire_offset(w) + len > end)
 			return QUERY_FORMERR;
-		if (code == ECS_OPTION_CODE) {
+		if (code == DNS_EDNS_OPT_ECS) {
 			if (q->ecs_count < 2)
 				q->ecs_count++; /* saturates: "more than one" is all that matters */
 			q->ecs_option = w->pos;
 			q->ecs_option_len = len;
-		} else if (code == COOKIE_OPTION_CODE) {
+		} else if (code == DNS_EDNS_OPT_COOKIE) {
 			if (q->cookie_count < 2)
 				q->cookie_count++;
 			q->cookie_option = w->pos;
@@ -50,7 +46,7 @@ static enum query_status parse_opt(struct query *q, struct wire *w)
 	if (w->error || !wire_can(w, rdlen))
 		return QUERY_FORMERR;
 	q->edns_version = (uint8_t)(ttl >> 16);
-	q->edns_do = (ttl & 0x8000) != 0;
+	q->edns_do = (ttl & DNS_EDNS_FLAG_DO) != 0;
 	return parse_options(q, w, rdlen);
 }
 
@@ -66,7 +62,7 @@ static enum query_status skip_records(struct query *q, struct wire *w, unsigned 
 		type = wire_read_u16(w);
 		if (w->error)
 			return QUERY_FORMERR;
-		if (type == TYPE_OPT) {
+		if (type == DNS_TYPE_OPT) {
 			if (!additional || w->pos - owner != 3 || owner[0] != 0)
 				return QUERY_FORMERR;
 			if (parse_opt(q, w) != QUERY_OK)
@@ -90,6 +86,9 @@ enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
 
 	q->question_len = 0;
 	q->edns = false;
+	q->edns_do = false; /* copied into every response, OPT or not */
+	q->edns_version = 0;
+	q->edns_udp_size = 0;
 	q->ecs_count = 0;
 	q->ecs_option = NULL;
 	q->ecs_option_len = 0;
@@ -101,16 +100,16 @@ enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
 	wire_init(&w, (uint8_t *)pkt, len);
 	q->id = wire_read_u16(&w);
 	flags = wire_read_u16(&w);
-	if (flags & 0x8000)
+	if (flags & DNS_FLAG_QR)
 		return QUERY_DROP; /* a response: answering it could start a loop */
-	q->opcode = (flags >> 11) & 0xf;
-	q->rd = (flags & 0x0100) != 0;
-	q->cd = (flags & 0x0010) != 0;
+	q->opcode = (flags >> DNS_OPCODE_SHIFT) & DNS_OPCODE_MASK;
+	q->rd = (flags & DNS_FLAG_RD) != 0;
+	q->cd = (flags & DNS_FLAG_CD) != 0;
 	qdcount = wire_read_u16(&w);
 	ancount = wire_read_u16(&w);
 	nscount = wire_read_u16(&w);
 	arcount = wire_read_u16(&w);
-	if (q->opcode != 0)
+	if (q->opcode != DNS_OPCODE_QUERY)
 		return QUERY_NOTIMP;
 	if (qdcount != 1)
 		return QUERY_FORMERR;

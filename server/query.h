@@ -6,9 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/dns.h"
 #include "zones/dname.h"
-
-#define DNS_HEADER_LEN 12
 
 enum query_status {
 	QUERY_OK = 0,

@@ -1,4 +1,6 @@
-/* Encodes a response into a caller's buffer. Compression remembers the offset of every label
+/* Encodes a response into a caller's buffer. Every byte goes through a struct wire ending at
+ * the client's limit, so the wire's one bounds rule is the truncation rule: an RRset whose
+ * writer ends in error is dropped whole. Compression remembers the offset of every label
  * written so far; a name is compressed against the longest suffix already in the packet. */
 #include "autoconfig.h"
 
@@ -8,22 +10,30 @@
 #include "server/ecs.h"
 #include "server/response.h"
 
-#define TYPE_OPT 41
-
 static inline uint8_t fold(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* A writer over what the answer may still fill: from what is committed up to `limit`. An RRset
+ * is written through it and committed only when the writer ends without error. */
+static void writer_open(const struct response *r, struct wire *w)
+{
+	wire_init(w, r->buf, r->limit);
+	wire_seek(w, r->len);
+}
+
 void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 		   const struct query *q)
 {
-	uint16_t flags = 0x8000 | (uint16_t)(q->opcode << 11);
+	uint16_t flags = DNS_FLAG_QR | (uint16_t)(q->opcode << DNS_OPCODE_SHIFT);
+	struct wire w;
 
 	r->buf = buf;
+	r->size = size;
 	r->limit = limit < size ? limit : size;
 	r->count[0] = r->count[1] = r->count[2] = 0;
-	r->rcode = RCODE_NOERROR;
+	r->rcode = DNS_RCODE_NOERROR;
 	r->aa = r->tc = false;
 	r->edns = false;
 	r->edns_do = false;
@@ -34,20 +44,24 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->rrl_name = NULL;
 	r->compress_count = 0;
 	if (q->rd)
-		flags |= 0x0100;
+		flags |= DNS_FLAG_RD;
 	if (q->cd)
-		flags |= 0x0010;
+		flags |= DNS_FLAG_CD;
+	/* the header is there whatever the limit: response_finish() fills in its fields */
 	wire_put_u16(buf, q->id);
-	wire_put_u16(buf + 2, flags);
-	memset(buf + 4, 0, 8);
+	wire_put_u16(buf + DNS_HEADER_FLAGS, flags);
+	memset(buf + DNS_HEADER_QDCOUNT, 0, DNS_HEADER_LEN - DNS_HEADER_QDCOUNT);
 	r->len = DNS_HEADER_LEN;
-	if (q->question_len > 0 && (size_t)DNS_HEADER_LEN + q->question_len <= r->limit) {
-		memcpy(buf + r->len, q->question, q->question_len);
-		wire_put_u16(buf + 4, 1);
-		for (unsigned i = 0; i < q->qname.labels && i < RESPONSE_COMPRESS_MAX; i++)
-			r->compress_off[r->compress_count++] =
-				(uint16_t)(DNS_HEADER_LEN + q->qname.suffix_off[i]);
-		r->len += q->question_len;
+	if (q->question_len > 0) {
+		writer_open(r, &w);
+		wire_write(&w, q->question, q->question_len);
+		if (!w.error) {
+			wire_put_u16(buf + DNS_HEADER_QDCOUNT, 1);
+			for (unsigned i = 0; i < q->qname.labels && i < RESPONSE_COMPRESS_MAX; i++)
+				r->compress_off[r->compress_count++] =
+					(uint16_t)(DNS_HEADER_LEN + q->qname.suffix_off[i]);
+			r->len = wire_offset(&w);
+		}
 	}
 	r->question_end = r->len;
 }
@@ -59,8 +73,8 @@ static bool packet_name_equals(const uint8_t *pkt, uint16_t off, const uint8_t *
 	for (;;) {
 		uint8_t l = pkt[off];
 
-		if ((l & 0xc0) == 0xc0) {
-			off = (uint16_t)((l & 0x3f) << 8 | pkt[off + 1]);
+		if ((l & DNS_LABEL_POINTER) == DNS_LABEL_POINTER) {
+			off = (uint16_t)(wire_get_u16(pkt + off) & DNS_POINTER_MAX);
 			continue;
 		}
 		if (l != *name)
@@ -83,92 +97,65 @@ static int find_suffix(const struct response *r, const uint8_t *name)
 	return -1;
 }
 
-/* Writes `name` compressed; returns false when it does not fit. */
-static bool write_name(struct response *r, const uint8_t *name)
+/* Writes `name` compressed. A label's offset is remembered only once the label is written:
+ * compression must never point at bytes a failed write left out. */
+static void write_name(struct response *r, struct wire *w, const uint8_t *name)
 {
 	const uint8_t *label = name;
 
-	while (*label != 0) {
+	while (*label != 0 && !w->error) {
 		int target = find_suffix(r, label);
-		size_t n;
+		size_t at = wire_offset(w), n;
 
 		if (target >= 0) {
-			if (r->len + 2 > r->limit)
-				return false;
-			wire_put_u16(r->buf + r->len, (uint16_t)(0xc000 | target));
-			r->len += 2;
-			return true;
+			wire_write_u16(w, (uint16_t)(DNS_POINTER | target));
+			return;
 		}
 		n = 1u + *label;
-		if (r->len + n > r->limit)
-			return false;
-		if (r->len < 0x4000 && r->compress_count < RESPONSE_COMPRESS_MAX)
-			r->compress_off[r->compress_count++] = (uint16_t)r->len;
-		memcpy(r->buf + r->len, label, n);
-		r->len += n;
+		wire_write(w, label, n);
+		if (!w->error && at <= DNS_POINTER_MAX && r->compress_count < RESPONSE_COMPRESS_MAX)
+			r->compress_off[r->compress_count++] = (uint16_t)at;
 		label += n;
 	}
-	if (r->len + 1 > r->limit)
-		return false;
-	r->buf[r->len++] = 0;
-	return true;
+	wire_write_u8(w, 0);
 }
 
 /* The TTL of the RR whose fixed part starts at `at`, when `ttl` overrides the zone's. */
-static void patch_ttl(struct response *r, size_t at, uint32_t ttl)
+static void patch_ttl(struct wire *w, size_t at, uint32_t ttl)
 {
-	if (ttl == RESPONSE_TTL_AS_IS)
-		return;
-	wire_put_u16(r->buf + at + 4, (uint16_t)(ttl >> 16));
-	wire_put_u16(r->buf + at + 6, (uint16_t)ttl);
+	if (ttl != RESPONSE_TTL_AS_IS)
+		wire_patch_u32(w, at + DNS_RR_TTL, ttl);
 }
 
-static bool write_rr(struct response *r, const uint8_t *owner, const struct zone_rr *rr,
-		     uint32_t ttl)
+/* Copies the RR's fixed part and RDATA, compressing the names RFC 3597 §4 allows; their
+ * RDLENGTH is then what was written. */
+static void write_rr(struct response *r, struct wire *w, const uint8_t *owner,
+		     const struct zone_rr *rr, uint32_t ttl)
 {
-	size_t rdlen_at, rdata_at, pos = 10;
+	size_t fixed_at, rdlen_at, pos = DNS_RR_FIXED_LEN;
 
-	if (owner == NULL) {
-		if (r->len + 2 > r->limit)
-			return false;
-		wire_put_u16(r->buf + r->len, 0xc000 | DNS_HEADER_LEN);
-		r->len += 2;
-	} else if (!write_name(r, owner)) {
-		return false;
-	}
+	if (owner == NULL)
+		wire_write_u16(w, DNS_POINTER | DNS_HEADER_LEN);
+	else
+		write_name(r, w, owner);
+	fixed_at = wire_offset(w);
 	if (rr->name_count == 0) {
-		if (r->len + rr->len > r->limit)
-			return false;
-		memcpy(r->buf + r->len, rr->wire, rr->len);
-		patch_ttl(r, r->len, ttl);
-		r->len += rr->len;
-		return true;
+		wire_write(w, rr->wire, rr->len);
+		patch_ttl(w, fixed_at, ttl);
+		return;
 	}
-	if (r->len + 10 > r->limit)
-		return false;
-	memcpy(r->buf + r->len, rr->wire, 8);
-	patch_ttl(r, r->len, ttl);
-	rdlen_at = r->len + 8;
-	r->len += 10;
-	rdata_at = r->len;
-	for (unsigned i = 0; i < rr->name_count; i++) {
-		const uint8_t *name = rr->wire + 10 + rr->name_off[i];
-		size_t raw = 10u + rr->name_off[i] - pos;
+	wire_write(w, rr->wire, DNS_RR_RDLENGTH);
+	patch_ttl(w, fixed_at, ttl);
+	rdlen_at = wire_reserve_u16(w);
+	for (unsigned i = 0; i < rr->name_count && !w->error; i++) {
+		const uint8_t *name = rr->wire + DNS_RR_FIXED_LEN + rr->name_off[i];
 
-		if (r->len + raw > r->limit)
-			return false;
-		memcpy(r->buf + r->len, rr->wire + pos, raw);
-		r->len += raw;
-		if (!write_name(r, name))
-			return false;
-		pos = 10u + rr->name_off[i] + dname_length(name);
+		wire_write(w, rr->wire + pos, DNS_RR_FIXED_LEN + rr->name_off[i] - pos);
+		write_name(r, w, name);
+		pos = DNS_RR_FIXED_LEN + rr->name_off[i] + dname_length(name);
 	}
-	if (r->len + (rr->len - pos) > r->limit)
-		return false;
-	memcpy(r->buf + r->len, rr->wire + pos, rr->len - pos);
-	r->len += rr->len - pos;
-	wire_put_u16(r->buf + rdlen_at, (uint16_t)(r->len - rdata_at));
-	return true;
+	wire_write(w, rr->wire + pos, rr->len - pos);
+	wire_patch_u16(w, rdlen_at, (uint16_t)(wire_offset(w) - rdlen_at - 2));
 }
 
 int response_add_optional(struct response *r, const uint8_t *owner, const struct zone_rrset *set)
@@ -189,24 +176,44 @@ int response_add_rrset(struct response *r, enum response_section section, const 
 int response_add_rrset_ttl(struct response *r, enum response_section section, const uint8_t *owner,
 			   const struct zone_rrset *set, uint32_t ttl)
 {
-	size_t len = r->len;
 	uint16_t compress_count = r->compress_count;
+	struct wire w;
 
-	for (uint16_t i = 0; i < set->rr_count; i++) {
-		if (!write_rr(r, owner, &set->rrs[i], ttl)) {
-			r->len = len;
-			r->compress_count = compress_count;
-			r->tc = true;
-			return -ENOSPC;
-		}
+	writer_open(r, &w);
+	for (uint16_t i = 0; i < set->rr_count && !w.error; i++)
+		write_rr(r, &w, owner, &set->rrs[i], ttl);
+	if (w.error) {
+		/* nothing of it stays: the committed length never moved */
+		r->compress_count = compress_count;
+		r->tc = true;
+		return -ENOSPC;
 	}
+	r->len = wire_offset(&w);
 	r->count[section] += set->rr_count;
 	return 0;
 }
 
+/* RFC 6891 §6.1.2: the OPT record, with the echoed ECS and our COOKIE as options. */
+static void write_opt(const struct response *r, struct wire *w)
+{
+	size_t ecs_len = r->ecs ? ecs_option_len(r->ecs) : 0;
+
+	wire_write_u8(w, 0); /* the root */
+	wire_write_u16(w, DNS_TYPE_OPT);
+	wire_write_u16(w, r->edns_size);
+	wire_write_u8(w, (uint8_t)(r->rcode >> DNS_EXT_RCODE_SHIFT));
+	wire_write_u8(w, 0); /* version 0 */
+	wire_write_u16(w, r->edns_do ? DNS_EDNS_FLAG_DO : 0);
+	wire_write_u16(w, (uint16_t)(ecs_len + r->cookie_option_len));
+	if (r->ecs)
+		ecs_write(w, r->ecs, r->ecs_scope);
+	if (r->cookie_option_len > 0)
+		wire_write(w, r->cookie_option, r->cookie_option_len);
+}
+
 size_t response_finish(struct response *r)
 {
-	uint16_t flags = wire_get_u16(r->buf + 2);
+	uint16_t flags = wire_get_u16(r->buf + DNS_HEADER_FLAGS);
 
 	if (r->tc) {
 		/* A truncated answer is only a signal to retry over TCP: sending part of it would
@@ -215,33 +222,26 @@ size_t response_finish(struct response *r)
 		r->count[0] = r->count[1] = r->count[2] = 0;
 	}
 	if (r->edns) {
-		/* response_init's caller kept response_opt_len() bytes free under `limit` */
-		uint8_t *p = r->buf + r->len;
-		size_t ecs_len = r->ecs ? ecs_option_len(r->ecs) : 0;
-		size_t options = ecs_len + r->cookie_option_len;
+		/* in the room response_init's caller kept free above `limit`; the writer's end is
+		 * the buffer's, so a caller that kept too little loses the OPT, not the stack */
+		struct wire w;
 
-		p[0] = 0;
-		wire_put_u16(p + 1, TYPE_OPT);
-		wire_put_u16(p + 3, r->edns_size);
-		p[5] = (uint8_t)(r->rcode >> 4);
-		p[6] = 0; /* version 0 */
-		wire_put_u16(p + 7, r->edns_do ? 0x8000 : 0);
-		wire_put_u16(p + 9, (uint16_t)options);
-		if (r->ecs)
-			ecs_write(p + 11, r->ecs, r->ecs_scope);
-		if (r->cookie_option_len > 0)
-			memcpy(p + 11 + ecs_len, r->cookie_option, r->cookie_option_len);
-		r->len += 11 + options;
-		r->count[SECTION_ADDITIONAL]++;
+		wire_init(&w, r->buf, r->size);
+		wire_seek(&w, r->len);
+		write_opt(r, &w);
+		if (!w.error) {
+			r->len = wire_offset(&w);
+			r->count[SECTION_ADDITIONAL]++;
+		}
 	}
-	flags = (uint16_t)((flags & ~0x040f) | (r->rcode & 0xf));
+	flags = (uint16_t)((flags & ~(DNS_FLAG_AA | DNS_RCODE_MASK)) | (r->rcode & DNS_RCODE_MASK));
 	if (r->aa)
-		flags |= 0x0400;
+		flags |= DNS_FLAG_AA;
 	if (r->tc)
-		flags |= 0x0200;
-	wire_put_u16(r->buf + 2, flags);
-	wire_put_u16(r->buf + 6, r->count[SECTION_ANSWER]);
-	wire_put_u16(r->buf + 8, r->count[SECTION_AUTHORITY]);
-	wire_put_u16(r->buf + 10, r->count[SECTION_ADDITIONAL]);
+		flags |= DNS_FLAG_TC;
+	wire_put_u16(r->buf + DNS_HEADER_FLAGS, flags);
+	wire_put_u16(r->buf + DNS_HEADER_ANCOUNT, r->count[SECTION_ANSWER]);
+	wire_put_u16(r->buf + DNS_HEADER_NSCOUNT, r->count[SECTION_AUTHORITY]);
+	wire_put_u16(r->buf + DNS_HEADER_ARCOUNT, r->count[SECTION_ADDITIONAL]);
 	return r->len;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/dns.h"
 #include "server/ecs.h"
 #include "server/query.h"
 #include "zones/zone.h"
@@ -15,23 +16,14 @@
 
 enum response_section { SECTION_ANSWER = 0, SECTION_AUTHORITY, SECTION_ADDITIONAL };
 
-enum dns_rcode {
-	RCODE_NOERROR = 0,
-	RCODE_FORMERR = 1,
-	RCODE_SERVFAIL = 2,
-	RCODE_NXDOMAIN = 3,
-	RCODE_NOTIMP = 4,
-	RCODE_REFUSED = 5,
-	RCODE_BADVERS = 16, /* extended: upper bits travel in the OPT record */
-};
-
 struct response {
 	uint8_t *buf;
-	size_t len;
+	size_t size; /* of `buf` */
+	size_t len; /* written and kept: a failed RRset never moves it */
 	size_t question_end;
 	size_t limit; /* what the client accepts, less room kept for our OPT */
 	uint16_t count[3];
-	uint16_t rcode; /* may exceed 15: see RCODE_BADVERS */
+	uint16_t rcode; /* enum dns_rcode; may exceed 15: see DNS_RCODE_BADVERS */
 	bool aa;
 	bool tc;
 	bool edns; /* append an OPT record */

@@ -16,6 +16,7 @@
 #include "server/addr.h"
 #include "server/rrl.h"
 #include "server/siphash.h"
+#include "zones/dname.h"
 
 #define MASK24 0xffffffu
 #define MILLI 1000u
@@ -124,7 +125,7 @@ enum rrl_verdict rrl_charge(struct rrl *r, const struct sockaddr *client, enum r
 			    unsigned *slip_count)
 {
 	const struct rrl_config *c = &r->config;
-	uint8_t key[1 + 16 + 255];
+	uint8_t key[1 + 16 + DNAME_MAX_LEN];
 	size_t key_len;
 	uint64_t h;
 	int family;
@@ -141,8 +142,8 @@ enum rrl_verdict rrl_charge(struct rrl *r, const struct sockaddr *client, enum r
 		key[1 + prefix / 8] = addr[prefix / 8] & (uint8_t)(0xffu << (8 - prefix % 8));
 	key_len = 17;
 	if (kind != RRL_ERROR && name != NULL) {
-		if (name_len > 255)
-			name_len = 255;
+		if (name_len > DNAME_MAX_LEN)
+			name_len = DNAME_MAX_LEN;
 		memcpy(key + key_len, name, name_len);
 		key_len += name_len;
 	}

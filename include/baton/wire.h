@@ -1,5 +1,6 @@
 /* Bounds-checked cursor over a wire buffer with a sticky error (after CZ-NIC/knot's wire_ctx).
- * Every read or write past the end sets `error` and becomes a no-op returning zero, so a parser
+ * Every read or write past the end (wire_can(), the one bounds rule), and every patch of bytes
+ * not yet written, sets `error` and becomes a no-op returning zero, so a parser or an encoder
  * checks once at the end instead of after every field. Inline because the query path uses it. */
 #ifndef BATON_WIRE_H
 #define BATON_WIRE_H
@@ -147,6 +148,44 @@ static inline void wire_put_u16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+
+/* A field whose value is known only later, such as an RDLENGTH: write 0 now, keep the offset
+ * returned, and wire_patch_u16() it once the data is written. */
+static inline size_t wire_reserve_u16(struct wire *w)
+{
+	size_t at = wire_offset(w);
+
+	wire_write_u16(w, 0);
+	return at;
+}
+
+/* Patches may rewrite only bytes already written: anything else is an error like any other,
+ * so a writer that failed earlier patches nothing. */
+static inline bool wire_can_patch(struct wire *w, size_t at, size_t n)
+{
+	if (w->error)
+		return false;
+	if (at > wire_offset(w) || wire_offset(w) - at < n) {
+		w->error = -EMSGSIZE;
+		return false;
+	}
+	return true;
+}
+
+static inline void wire_patch_u16(struct wire *w, size_t at, uint16_t v)
+{
+	if (!wire_can_patch(w, at, 2))
+		return;
+	wire_put_u16(w->start + at, v);
+}
+
+static inline void wire_patch_u32(struct wire *w, size_t at, uint32_t v)
+{
+	if (!wire_can_patch(w, at, 4))
+		return;
+	wire_put_u16(w->start + at, (uint16_t)(v >> 16));
+	wire_put_u16(w->start + at + 2, (uint16_t)v);
 }
 
 #endif

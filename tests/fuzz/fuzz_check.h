@@ -71,13 +71,14 @@ static inline void fuzz_check_ecs(const struct query *q, const ldns_pkt *parsed,
 	unsigned echoes = 0;
 
 	if (q->ecs_count > 0 && !good)
-		fuzz_require((flags & 0xf) == RCODE_FORMERR, "malformed ECS not answered FORMERR");
+		fuzz_require((flags & 0xf) == DNS_RCODE_FORMERR,
+			     "malformed ECS not answered FORMERR");
 	for (size_t off = 0; data != NULL && off + 4 <= ldns_rdf_size(data);) {
 		const uint8_t *o = ldns_rdf_data(data) + off;
 		uint16_t code = wire_get_u16(o), olen = wire_get_u16(o + 2);
 
 		fuzz_require(off + 4 + olen <= ldns_rdf_size(data), "our OPT option overruns");
-		if (code == ECS_OPTION_CODE) {
+		if (code == DNS_EDNS_OPT_ECS) {
 			echoes++;
 			fuzz_require(good, "ECS echoed for a query without one good ECS");
 			fuzz_require(olen == ecs_option_len(&sent) - 4 &&
@@ -91,7 +92,7 @@ static inline void fuzz_check_ecs(const struct query *q, const ldns_pkt *parsed,
 		}
 		off += 4u + olen;
 	}
-	if (good && (flags & 0xf) != RCODE_REFUSED && (flags & 0xf) != RCODE_FORMERR)
+	if (good && (flags & 0xf) != DNS_RCODE_REFUSED && (flags & 0xf) != DNS_RCODE_FORMERR)
 		fuzz_require(echoes == 1, "a good ECS was not echoed");
 }
 
@@ -106,13 +107,13 @@ static inline void fuzz_check_cookie(const struct query *q, const ldns_pkt *pars
 	unsigned echoes = 0;
 
 	if (q->cookie_count > 0 && !good)
-		fuzz_require((flags & 0xf) == RCODE_FORMERR,
+		fuzz_require((flags & 0xf) == DNS_RCODE_FORMERR,
 			     "malformed COOKIE not answered FORMERR");
 	for (size_t off = 0; data != NULL && off + 4 <= ldns_rdf_size(data);) {
 		const uint8_t *o = ldns_rdf_data(data) + off;
 		uint16_t olen = wire_get_u16(o + 2);
 
-		if (wire_get_u16(o) == COOKIE_OPTION_CODE) {
+		if (wire_get_u16(o) == DNS_EDNS_OPT_COOKIE) {
 			echoes++;
 			fuzz_require(good && olen == COOKIE_CLIENT_LEN + COOKIE_SERVER_LEN &&
 					     memcmp(o + 4, sent.client, COOKIE_CLIENT_LEN) == 0,
@@ -120,7 +121,7 @@ static inline void fuzz_check_cookie(const struct query *q, const ldns_pkt *pars
 		}
 		off += 4u + olen;
 	}
-	if (good && (q->ecs_count == 0 || (flags & 0xf) != RCODE_FORMERR))
+	if (good && (q->ecs_count == 0 || (flags & 0xf) != DNS_RCODE_FORMERR))
 		fuzz_require(echoes == 1, "a good COOKIE got no server cookie");
 }
 
@@ -169,9 +170,10 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 			     "echoed question differs from the query's");
 	}
 	if (st == QUERY_FORMERR)
-		fuzz_require((*flags & 0xf) == RCODE_FORMERR, "bad query not answered FORMERR");
+		fuzz_require((*flags & 0xf) == DNS_RCODE_FORMERR, "bad query not answered FORMERR");
 	if (st == QUERY_NOTIMP)
-		fuzz_require((*flags & 0xf) == RCODE_NOTIMP, "unknown opcode not answered NOTIMP");
+		fuzz_require((*flags & 0xf) == DNS_RCODE_NOTIMP,
+			     "unknown opcode not answered NOTIMP");
 	if (*flags & 0x0200)
 		fuzz_require(wire_get_u16(out + 6) == 0 && wire_get_u16(out + 8) == 0,
 			     "truncated response carries answer or authority records");
@@ -189,8 +191,9 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 			fuzz_check_cookie(&q, parsed, *flags);
 		}
 		if (st == QUERY_BADVERS)
-			fuzz_require(ldns_pkt_edns_extended_rcode(parsed) == RCODE_BADVERS >> 4 &&
-					     (*flags & 0xf) == (RCODE_BADVERS & 0xf),
+			fuzz_require(ldns_pkt_edns_extended_rcode(parsed) ==
+						     DNS_RCODE_BADVERS >> 4 &&
+					     (*flags & 0xf) == (DNS_RCODE_BADVERS & 0xf),
 				     "EDNS version above 0 not answered BADVERS");
 	} else {
 		fuzz_require(!ldns_pkt_edns(parsed),

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "server/cookie.h"
+#include "server/dns.h"
 #include "server/siphash.h"
 
 static void unhex(uint8_t *out, const char *hex)
@@ -52,7 +53,7 @@ static void test_rfc9018_example(void **state)
 	unhex(expected, "010000005cf79f111f8130c3eee29480");
 	assert_int_equal(cookie_write(out, &c, false, secret, client_ip, 4, 1559731985),
 			 COOKIE_OPTION_MAX);
-	assert_int_equal(out[1], COOKIE_OPTION_CODE);
+	assert_int_equal(out[1], DNS_EDNS_OPT_COOKIE);
 	assert_int_equal(out[3], 24);
 	assert_memory_equal(out + 4, c.client, 8);
 	assert_memory_equal(out + 12, expected, 16);

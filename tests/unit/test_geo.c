@@ -17,6 +17,7 @@
 
 #include "baton/health.h"
 #include "server/answer.h"
+#include "server/dns.h"
 #include "server/ecs.h"
 #include "server/geo.h"
 #include "tests/unit/zone_fixture.h"
@@ -125,7 +126,7 @@ static size_t ecs_option(uint8_t *out, uint16_t family, uint8_t source, uint8_t 
 	if (text != NULL)
 		assert_int_equal(inet_pton(family == 1 ? AF_INET : AF_INET6, text, addr), 1);
 	out[0] = 0;
-	out[1] = ECS_OPTION_CODE;
+	out[1] = DNS_EDNS_OPT_ECS;
 	out[2] = 0;
 	out[3] = (uint8_t)(4 + bytes);
 	out[4] = 0;
@@ -162,7 +163,7 @@ static void read_opt(struct reply *rep, const uint8_t *msg, size_t len)
 		const uint8_t *o = ldns_rdf_data(data) + off;
 		uint16_t code = (uint16_t)(o[0] << 8 | o[1]), olen = (uint16_t)(o[2] << 8 | o[3]);
 
-		if (code == ECS_OPTION_CODE && olen >= 4) {
+		if (code == DNS_EDNS_OPT_ECS && olen >= 4) {
 			rep->has_ecs = true;
 			rep->family = (uint16_t)(o[4] << 8 | o[5]);
 			rep->source = o[6];
@@ -400,7 +401,7 @@ static void test_malformed_ecs_is_formerr(void **state)
 	n += ecs_option(opt + n, 1, 24, 0, "192.0.2.0");
 	expect_formerr(fx, opt, n, "two ECS options");
 	opt[0] = 0;
-	opt[1] = ECS_OPTION_CODE;
+	opt[1] = DNS_EDNS_OPT_ECS;
 	opt[2] = 0;
 	opt[3] = 3;
 	expect_formerr(fx, opt, 7, "shorter than family, source and scope");

@@ -17,6 +17,7 @@
 
 #include "server/answer.h"
 #include "server/cookie.h"
+#include "server/dns.h"
 #include "server/geo.h"
 #include "server/rrl.h"
 #include "zones/zone.h"
@@ -132,7 +133,7 @@ static size_t add_cookie(uint8_t *buf, size_t len, size_t rdlen_at, bool with_se
 
 	memset(data, 0x42, sizeof(data));
 	data[8] = 1; /* version 1 */
-	return add_option(buf, len, rdlen_at, COOKIE_OPTION_CODE, data, with_server ? 24 : 8);
+	return add_option(buf, len, rdlen_at, DNS_EDNS_OPT_COOKIE, data, with_server ? 24 : 8);
 }
 
 static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, bool edns)

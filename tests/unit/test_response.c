@@ -257,6 +257,26 @@ static void test_parse_edns(void **state)
 	assert_true(q.edns_do);
 }
 
+/* Every EDNS field is reset, not only `edns`: answer_query() copies edns_do into the response
+ * whether or not there was an OPT, and a stale or uninitialised bool there is undefined. */
+static void test_parse_without_opt_clears_edns(void **state)
+{
+	struct query q;
+	struct pkt p;
+
+	(void)state;
+	std_query(&p, 1);
+	pkt_opt(&p, 4096, 0, true);
+	assert_int_equal(parse(&q, &p), QUERY_OK);
+	assert_true(q.edns_do);
+	std_query(&p, 0);
+	assert_int_equal(parse(&q, &p), QUERY_OK);
+	assert_false(q.edns);
+	assert_false(q.edns_do);
+	assert_int_equal(q.edns_version, 0);
+	assert_int_equal(q.edns_udp_size, 0);
+}
+
 static void test_parse_badvers(void **state)
 {
 	struct query q;
@@ -416,7 +436,7 @@ static void test_init_flags(void **state)
 	parsed(&q, &p);
 	response_init(&r, out, sizeof(out), 512, &q);
 	r.aa = true;
-	r.rcode = RCODE_NXDOMAIN;
+	r.rcode = DNS_RCODE_NXDOMAIN;
 	response_finish(&r);
 	assert_int_equal(wire_get_u16(out + 2), 0x8403);
 
@@ -425,7 +445,7 @@ static void test_init_flags(void **state)
 	pkt_question(&p, "", LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
 	assert_int_equal(parse(&q, &p), QUERY_NOTIMP);
 	response_init(&r, out, sizeof(out), 512, &q);
-	r.rcode = RCODE_NOTIMP;
+	r.rcode = DNS_RCODE_NOTIMP;
 	assert_int_equal(response_finish(&r), 12);
 	assert_memory_equal(out, "\x00\x02\xa1\x04\x00\x00\x00\x00\x00\x00\x00\x00", 12);
 }
@@ -888,7 +908,7 @@ static void test_opt_badvers(void **state)
 	r.edns = true;
 	r.edns_size = 1232;
 	r.edns_do = q.edns_do;
-	r.rcode = RCODE_BADVERS;
+	r.rcode = DNS_RCODE_BADVERS;
 	len = response_finish(&r);
 	assert_int_equal(len, 33 + 11);
 	assert_int_equal(wire_get_u16(fx->out + 2) & 0x000f, 0);
@@ -916,10 +936,10 @@ static void test_opt_plain(void **state)
 	r.edns = true;
 	r.edns_size = 4096;
 	r.edns_do = false;
-	r.rcode = RCODE_NXDOMAIN;
+	r.rcode = DNS_RCODE_NXDOMAIN;
 	len = response_finish(&r);
 	assert_int_equal(len, 33 + 11);
-	assert_int_equal(wire_get_u16(fx->out + 2) & 0x000f, RCODE_NXDOMAIN);
+	assert_int_equal(wire_get_u16(fx->out + 2) & 0x000f, DNS_RCODE_NXDOMAIN);
 	assert_memory_equal(fx->out + 33, "\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x00", 11);
 }
 
@@ -1024,6 +1044,7 @@ int main(void)
 		cmocka_unit_test(test_parse_qdcount),
 		cmocka_unit_test(test_parse_bad_question),
 		cmocka_unit_test(test_parse_edns),
+		cmocka_unit_test(test_parse_without_opt_clears_edns),
 		cmocka_unit_test(test_parse_badvers),
 		cmocka_unit_test(test_parse_bad_opt),
 		cmocka_unit_test(test_init_echoes_question),

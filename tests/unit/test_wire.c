@@ -1,4 +1,5 @@
-/* Unit tests for the bounds-checked wire cursor: big-endian fields and the sticky error. */
+/* Unit tests for the bounds-checked wire cursor: big-endian fields, the sticky error and the
+ * reserve-then-patch of a length. */
 #include "autoconfig.h"
 
 #include <stdarg.h>
@@ -230,6 +231,90 @@ static void test_can(void **state)
 	assert_int_equal(w.error, -EMSGSIZE);
 }
 
+/* The RDLENGTH pattern: reserve a length, write the data, patch the length in. */
+static void test_reserve_and_patch(void **state)
+{
+	static const uint8_t want[] = { 0x00, 0x03, 'a', 'b', 'c', 0x12, 0x34, 0x56, 0x78 };
+	uint8_t buf[sizeof(want)];
+	struct wire w;
+	size_t at;
+
+	(void)state;
+	memset(buf, 0xee, sizeof(buf));
+	wire_init(&w, buf, sizeof(buf));
+	at = wire_reserve_u16(&w);
+	assert_int_equal(at, 0);
+	assert_int_equal(wire_offset(&w), 2);
+	assert_int_equal(buf[0], 0); /* reserved bytes hold 0 until patched */
+	assert_int_equal(buf[1], 0);
+	wire_write(&w, "abc", 3);
+	wire_patch_u16(&w, at, (uint16_t)(wire_offset(&w) - at - 2));
+	wire_write_u32(&w, 0);
+	wire_patch_u32(&w, 5, 0x12345678u);
+	assert_int_equal(w.error, 0);
+	assert_int_equal(wire_offset(&w), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+}
+
+/* A patch may rewrite only bytes already written, up to the last of them. */
+static void test_patch_bounds(void **state)
+{
+	uint8_t buf[8];
+	struct wire w;
+
+	(void)state;
+	memset(buf, 0xee, sizeof(buf));
+	wire_init(&w, buf, sizeof(buf));
+	wire_write_u32(&w, 0);
+	wire_patch_u16(&w, 2, 0x0102); /* the last two bytes written */
+	assert_int_equal(w.error, 0);
+	assert_int_equal(buf[2], 0x01);
+	assert_int_equal(buf[3], 0x02);
+	wire_patch_u16(&w, 3, 0xabcd); /* one byte past what is written, inside the buffer */
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(buf[3], 0x02);
+	assert_int_equal(buf[4], 0xee);
+
+	wire_init(&w, buf, sizeof(buf));
+	wire_write_u16(&w, 0);
+	wire_patch_u32(&w, 0, 0xaabbccddu);
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(buf[2], 0x01);
+
+	/* an offset near SIZE_MAX must not wrap around into the buffer */
+	wire_init(&w, buf, sizeof(buf));
+	wire_write_u32(&w, 0);
+	wire_patch_u16(&w, SIZE_MAX, 0xffff);
+	assert_int_equal(w.error, -EMSGSIZE);
+	wire_init(&w, buf, sizeof(buf));
+	wire_write_u32(&w, 0);
+	wire_patch_u16(&w, SIZE_MAX - 1, 0xffff);
+	assert_int_equal(w.error, -EMSGSIZE);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(buf[i], 0);
+}
+
+/* After an error, reserving fails at the end and no patch lands, even one that would fit. */
+static void test_patch_after_error(void **state)
+{
+	uint8_t buf[3];
+	struct wire w;
+	size_t at;
+
+	(void)state;
+	memset(buf, 0xee, sizeof(buf));
+	wire_init(&w, buf, sizeof(buf));
+	at = wire_reserve_u16(&w);
+	assert_int_equal(wire_reserve_u16(&w), 2); /* 1 byte left: nothing written */
+	assert_int_equal(w.error, -EMSGSIZE);
+	assert_int_equal(wire_offset(&w), 2);
+	assert_int_equal(buf[2], 0xee);
+	wire_patch_u16(&w, at, 0x0102);
+	assert_int_equal(buf[0], 0);
+	assert_int_equal(buf[1], 0);
+	assert_int_equal(w.error, -EMSGSIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +329,9 @@ int main(void)
 		cmocka_unit_test(test_seek_bounds),
 		cmocka_unit_test(test_skip_bounds),
 		cmocka_unit_test(test_can),
+		cmocka_unit_test(test_reserve_and_patch),
+		cmocka_unit_test(test_patch_bounds),
+		cmocka_unit_test(test_patch_after_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
