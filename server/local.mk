@@ -48,7 +48,7 @@ server/status_page.c: $(top_srcdir)/server/status_page.html
 CLEANFILES += server/status_page.c
 EXTRA_DIST += server/status_page.html
 SERVER_LIBS = server/libserver.a $(GOSSIP_LIBS) $(HEALTH_LIBS) $(ZONES_LIBS) $(LIBEVENT_LIBS) $(URCU_LIBS) \
-	$(MAXMINDDB_LIBS) -lm
+	$(MAXMINDDB_LIBS)
 
 sbin_PROGRAMS += batond
 batond_SOURCES = server/main.c
