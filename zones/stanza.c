@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zones/site.h"
 #include "zones/stanza.h"
 #include "zones/stanza_args.h"
 
@@ -17,14 +18,6 @@ static const struct zone_check *find_check(const struct zone *z, const char *nam
 	for (uint32_t i = 0; i < z->check_count; i++)
 		if (strcmp(z->checks[i].name, name) == 0)
 			return &z->checks[i];
-	return NULL;
-}
-
-const struct zone_site *zone_find_site(const struct zone *z, const char *name)
-{
-	for (uint32_t i = 0; i < z->site_count; i++)
-		if (strcmp(z->sites[i].name, name) == 0)
-			return &z->sites[i];
 	return NULL;
 }
 
@@ -198,7 +191,7 @@ static void compile_sites(struct zone *z, const struct zone_source *src, struct 
 		c->line = st->line;
 		if (compile_site(z, site, st->args, c) < 0 && site->name == NULL)
 			continue;
-		twin = zone_find_site(z, site->name);
+		twin = site_find(z, site->name);
 		if (twin != NULL) {
 			stanza_error(c, "site '%s' is defined twice (first at line %u): rename one",
 				     site->name, twin->line);
@@ -206,38 +199,6 @@ static void compile_sites(struct zone *z, const struct zone_source *src, struct 
 		}
 		z->site_count++;
 	}
-}
-
-int stanza_site_list(struct zone *z, const char *list, const struct zone_site ***out,
-		     uint16_t *count, const char *who, struct stanza_ctx *c)
-{
-	char *copy = strdup(list), *save = NULL;
-	const struct zone_site **sites;
-	int rc = 0;
-
-	if (copy == NULL)
-		return -ENOMEM;
-	sites = arena_alloc(&z->arena, sizeof(*sites) * STANZA_SITES_MAX);
-	*out = sites;
-	*count = 0;
-	for (char *n = strtok_r(copy, ",", &save); n && sites; n = strtok_r(NULL, ",", &save)) {
-		const struct zone_site *site = zone_find_site(z, n);
-		bool twice = false;
-
-		for (uint16_t i = 0; site != NULL && i < *count; i++)
-			twice |= sites[i] == site;
-		if (site == NULL)
-			rc = stanza_error(c, "%s names site '%s', which no $SITE defines", who, n);
-		else if (twice)
-			rc = stanza_error(c, "%s names site '%s' twice: list each site once", who,
-					  n);
-		else if (*count == STANZA_SITES_MAX)
-			rc = stanza_error(c, "%s lists more than %d sites", who, STANZA_SITES_MAX);
-		else
-			sites[(*count)++] = site;
-	}
-	free(copy);
-	return sites ? rc : -ENOMEM;
 }
 
 static int failover_param(struct zone *z, struct zone_failover *f, const char *key,
@@ -253,7 +214,7 @@ static int failover_param(struct zone *z, struct zone_failover *f, const char *k
 		return p < 0 ? p : 0;
 	}
 	if (strcmp(key, "sites") == 0)
-		return stanza_site_list(z, value, &f->sites, &f->site_count, "FAILOVER", c);
+		return site_list_parse(z, value, &f->sites, &f->site_count, "FAILOVER", c);
 	if (strcmp(key, "fallback") == 0) {
 		for (int i = 0; fallbacks[i]; i++)
 			if (strcmp(value, fallbacks[i]) == 0) {
@@ -261,7 +222,7 @@ static int failover_param(struct zone *z, struct zone_failover *f, const char *k
 				return 0;
 			}
 		f->fallback = FALLBACK_SITE;
-		f->fallback_site = zone_find_site(z, value);
+		f->fallback_site = site_find(z, value);
 		if (f->fallback_site == NULL)
 			return stanza_error(c,
 					    "fallback=%s is neither all, servfail, none nor a site "
