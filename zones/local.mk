@@ -18,7 +18,7 @@ zones_libzones_a_SOURCES = \
 	zones/site.c zones/site.h \
 	zones/keep.c zones/keep.h \
 	zones/file_replace.c zones/file_replace.h \
-	zones/check_spec.c \
+	zones/check_spec.c zones/check_spec.h \
 	zones/print.c zones/print.h
 ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)
 EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone zones/batond.conf.example

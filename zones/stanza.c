@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zones/check_spec.h"
 #include "zones/site.h"
 #include "zones/stanza.h"
 #include "zones/stanza_args.h"
