@@ -183,8 +183,7 @@ int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct sta
 	for (size_t i = 0; i < src->stanza_count; i++) {
 		const struct zone_source_stanza *st = &src->stanzas[i];
 
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		if (st->kind == STANZA_GEO_NET) {
 			struct zone_geo_net *n = &z->geo_nets[z->geo_net_count];
 

@@ -30,8 +30,7 @@ static void compile_checks(struct zone *z, const struct zone_source *src, struct
 
 		if (st->kind != STANZA_CHECK)
 			continue;
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		/* A check with bad parameters is still registered by name, so the sites that use
 		 * it do not report it again as undefined; the zone fails anyway. */
 		if (check_spec_compile(check, st->args, c) < 0 && check->name == NULL)
@@ -188,8 +187,7 @@ static void compile_sites(struct zone *z, const struct zone_source *src, struct 
 
 		if (st->kind != STANZA_SITE)
 			continue;
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		if (compile_site(z, site, st->args, c) < 0 && site->name == NULL)
 			continue;
 		twin = site_find(z, site->name);
@@ -306,8 +304,7 @@ static void compile_failovers(struct zone *z, const struct zone_source *src, str
 
 		if (st->kind != STANZA_FAILOVER || st->owner == NULL)
 			continue;
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		n = owner_node(z, st->owner);
 		if (n == NULL)
 			continue; /* outside the zone: compile.c reported it */
@@ -328,9 +325,8 @@ static void compile_failovers(struct zone *z, const struct zone_source *src, str
 	}
 }
 
-int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d)
+int stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c)
 {
-	struct stanza_ctx c = { .d = d, .arena = &z->arena };
 	size_t checks = 0, sites = 0;
 
 	for (size_t i = 0; i < src->stanza_count; i++) {
@@ -341,10 +337,8 @@ int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d
 	z->sites = arena_alloc(&z->arena, sizeof(*z->sites) * (sites + 1));
 	if (z->checks == NULL || z->sites == NULL)
 		return -ENOMEM;
-	compile_checks(z, src, &c);
-	compile_sites(z, src, &c);
-	compile_failovers(z, src, &c);
-	if (geo_stanza_compile(z, src, &c) == -ENOMEM)
-		c.out_of_memory = true;
-	return c.out_of_memory ? -ENOMEM : 0;
+	compile_checks(z, src, c);
+	compile_sites(z, src, c);
+	compile_failovers(z, src, c);
+	return c->out_of_memory ? -ENOMEM : 0;
 }

@@ -9,14 +9,13 @@
 #include "zones/zone.h"
 
 /* Builds z->checks, z->sites and the `failover` of each FAILOVER owner's node (the nodes must
- * exist). Errors go to `d` with file and line. Returns 0 (check d->count for errors) or -ENOMEM. */
-int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d);
+ * exist). `c` is the zone's stanza context (its diag, arena and file names); errors go to it
+ * with file and line. Returns 0 (check the diag's count for errors) or -ENOMEM. */
+int stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c);
 
-/* Compiles $GEO-NET and $GEO-MAP (after the sites). Returns 0 or -ENOMEM; errors go to `c`. */
+/* Compiles $GEO-NET and $GEO-MAP, after stanza_compile() (they name its sites). Returns 0 or
+ * -ENOMEM; errors go to `c`. */
 int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c);
-
-/* The zone's own copy of `file`, a name in src->files: stanzas keep it past zone_load(). */
-const char *zone_file_copy(const struct zone *z, const struct zone_source *src, const char *file);
 
 /* server/geo_index.c sizes its tables by it. */
 #define STANZA_SITES_MAX SITE_LIST_MAX
