@@ -200,3 +200,14 @@ TESTS += tests/lab/privileges.sh
 EXTRA_DIST += tests/lab/privileges.sh tests/lab/seccomp_exec.py
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # end baton-vip
+
+# zones/ modules (issue 15): the second SOA's line, and one test per pure module.
+ZONES_UNIT_TESTS = tests/unit/test_zone_soa
+check_PROGRAMS += $(ZONES_UNIT_TESTS)
+TESTS += $(ZONES_UNIT_TESTS)
+tests_unit_test_zone_soa_SOURCES = tests/unit/test_zone_soa.c tests/unit/zone_fixture.c \
+	tests/unit/zone_fixture.h
+tests_unit_test_zone_soa_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_zone_soa_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/checkzone_count.sh
+EXTRA_DIST += tests/integration/checkzone_count.sh

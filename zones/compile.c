@@ -571,7 +571,7 @@ int zone_compile(struct zone **out, const struct zone_source *src, struct diag *
 		free(rrs[i].rdata);
 	free(rrs);
 	if (rc == 0)
-		zone_validate(z, d);
+		zone_validate(z, src, d);
 	if (rc == 0 && d->count > errors)
 		rc = -EINVAL;
 	if (rc < 0) {
