@@ -211,3 +211,6 @@ tests_unit_test_zone_soa_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_zone_soa_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/checkzone_count.sh
 EXTRA_DIST += tests/integration/checkzone_count.sh
+ZONES_UNIT_TESTS += tests/unit/test_stanza_args
+tests_unit_test_stanza_args_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stanza_args_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
