@@ -214,3 +214,6 @@ EXTRA_DIST += tests/integration/checkzone_count.sh
 ZONES_UNIT_TESTS += tests/unit/test_stanza_args
 tests_unit_test_stanza_args_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_stanza_args_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
+ZONES_UNIT_TESTS += tests/unit/test_load
+tests_unit_test_load_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_load_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
