@@ -217,3 +217,8 @@ tests_unit_test_stanza_args_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
 ZONES_UNIT_TESTS += tests/unit/test_load
 tests_unit_test_load_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_load_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
+ZONES_UNIT_TESTS += tests/unit/test_print
+tests_unit_test_print_SOURCES = tests/unit/test_print.c tests/unit/zone_fixture.c \
+	tests/unit/zone_fixture.h
+tests_unit_test_print_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_print_LDADD = $(UNIT_LIBS)
