@@ -15,7 +15,7 @@
 #include "health/engine.h"
 #include "health/history.h"
 #include "health/target.h"
-#include "zones/stanza.h"
+#include "zones/check_spec.h"
 #include "zones/zoneset.h"
 
 /* Timing-only changes (streaks, schedules) are published at most this often; verdict

@@ -8,7 +8,7 @@
 
 #include "health/engine.h"
 #include "server/failovers.h"
-#include "zones/stanza.h"
+#include "zones/site.h"
 
 /* "drained" first: a drained site is out of answers whatever its verdict. */
 static const char *site_state(const struct server *s, const struct zone_site *site)
@@ -106,7 +106,7 @@ void failovers_reply(struct server *s, const char *site, struct evbuffer *out)
 	/* s->zones is replaced only on this thread, so it is read here without RCU. */
 	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
 		const struct zone *z = s->zones->zones[i];
-		const struct zone_site *zs = zone_find_site(z, site);
+		const struct zone_site *zs = site_find(z, site);
 
 		if (zs != NULL)
 			zone_failovers(s, z, zs, out);

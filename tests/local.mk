@@ -206,3 +206,28 @@ TESTS += tests/lab/symlink_takeover.sh
 EXTRA_DIST += tests/lab/symlink_takeover.sh
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # end baton-vip
+
+# zones/ modules (issue 15): the second SOA's line, and one test per pure module.
+ZONES_UNIT_TESTS = tests/unit/test_zone_soa
+check_PROGRAMS += $(ZONES_UNIT_TESTS)
+TESTS += $(ZONES_UNIT_TESTS)
+tests_unit_test_zone_soa_SOURCES = tests/unit/test_zone_soa.c tests/unit/zone_fixture.c \
+	tests/unit/zone_fixture.h
+tests_unit_test_zone_soa_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_zone_soa_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/checkzone_count.sh
+EXTRA_DIST += tests/integration/checkzone_count.sh
+ZONES_UNIT_TESTS += tests/unit/test_stanza_args
+tests_unit_test_stanza_args_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stanza_args_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
+ZONES_UNIT_TESTS += tests/unit/test_load
+tests_unit_test_load_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_load_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
+ZONES_UNIT_TESTS += tests/unit/test_print
+tests_unit_test_print_SOURCES = tests/unit/test_print.c tests/unit/zone_fixture.c \
+	tests/unit/zone_fixture.h
+tests_unit_test_print_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_print_LDADD = $(UNIT_LIBS)
+ZONES_UNIT_TESTS += tests/unit/test_keep
+tests_unit_test_keep_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_keep_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)

@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 		printf("zone %s: serial %u, %u names, %u sites, OK\n", z->name_str, z->serial,
 		       z->node_count, z->site_count);
 	else
-		fprintf(stderr, "zone %s: %zu errors\n", argv[2], d.count);
+		fprintf(stderr, "zone %s: %zu error%s\n", argv[2], d.count,
+			d.count == 1 ? "" : "s");
 	zone_free(z);
 	diag_fini(&d);
 	return rc == 0 ? 0 : 1;

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "zones/stanza.h"
+#include "zones/check_spec.h"
+#include "zones/dname.h"
 
 /* Defaults follow gdnsd's monitoring (interval 10 s, timeout 5 s), with rise and fall of 2 so
  * one lost probe never moves traffic. */

@@ -470,14 +470,6 @@ static int intern_files(struct zone *z, const struct zone_source *src, struct fl
 	return 0;
 }
 
-const char *zone_file_copy(const struct zone *z, const struct zone_source *src, const char *file)
-{
-	for (size_t f = 0; f < src->file_count && f < z->file_count; f++)
-		if (src->files[f] == file)
-			return z->files[f];
-	return file;
-}
-
 /* FAILOVER owners are names of the zone even with no other data; owners outside the zone are
  * reported here, as records outside it are. */
 static int collect_failover_names(struct name_list *l, const struct zone_source *src,
@@ -512,6 +504,24 @@ static int collect_failover_names(struct name_list *l, const struct zone_source 
 	return 0;
 }
 
+/* The failover stanzas, once the nodes they attach to exist: the sites first, then $GEO-NET
+ * and $GEO-MAP, which name them. */
+static int compile_stanzas(struct zone *z, const struct zone_source *src, struct diag *d)
+{
+	struct stanza_ctx c = {
+		.d = d,
+		.arena = &z->arena,
+		.source_files = src->files,
+		.zone_files = z->files,
+		.file_count = z->file_count,
+	};
+	int rc = stanza_compile(z, src, &c);
+
+	if (rc == 0)
+		rc = geo_stanza_compile(z, src, &c);
+	return rc;
+}
+
 static int build(struct zone *z, const struct zone_source *src, const struct flat_rr *rrs, size_t n,
 		 struct diag *d)
 {
@@ -537,7 +547,7 @@ static int build(struct zone *z, const struct zone_source *src, const struct fla
 	if (rc == 0)
 		rc = build_negative_soa(z);
 	if (rc == 0)
-		rc = stanza_compile(z, src, d);
+		rc = compile_stanzas(z, src, d);
 	return rc;
 }
 
@@ -561,7 +571,7 @@ int zone_compile(struct zone **out, const struct zone_source *src, struct diag *
 		free(rrs[i].rdata);
 	free(rrs);
 	if (rc == 0)
-		zone_validate(z, d);
+		zone_validate(z, src, d);
 	if (rc == 0 && d->count > errors)
 		rc = -EINVAL;
 	if (rc < 0) {

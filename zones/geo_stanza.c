@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zones/site.h"
 #include "zones/stanza.h"
 
 static const char *const continents[] = { "AF", "AN", "AS", "EU", "NA", "OC", "SA", NULL };
@@ -129,7 +130,7 @@ static int compile_net(struct zone *z, struct zone_geo_net *n, const char *args,
 	if (rc == 0)
 		rc = parse_network(n, a.values[0], c);
 	if (rc == 0)
-		rc = stanza_site_list(z, a.values[1], &n->sites, &n->site_count, "$GEO-NET", c);
+		rc = site_list_parse(z, a.values[1], &n->sites, &n->site_count, "$GEO-NET", c);
 	for (uint32_t i = 0; rc == 0 && i < z->geo_net_count; i++) {
 		const struct zone_geo_net *o = &z->geo_nets[i];
 
@@ -153,7 +154,7 @@ static int compile_map(struct zone *z, struct zone_geo_map *m, const char *args,
 	if (rc == 0)
 		rc = parse_map_key(m, a.values[0], c);
 	if (rc == 0)
-		rc = stanza_site_list(z, a.values[1], &m->sites, &m->site_count, "$GEO-MAP", c);
+		rc = site_list_parse(z, a.values[1], &m->sites, &m->site_count, "$GEO-MAP", c);
 	for (uint32_t i = 0; rc == 0 && i < z->geo_map_count; i++) {
 		const struct zone_geo_map *o = &z->geo_maps[i];
 
@@ -182,8 +183,7 @@ int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct sta
 	for (size_t i = 0; i < src->stanza_count; i++) {
 		const struct zone_source_stanza *st = &src->stanzas[i];
 
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		if (st->kind == STANZA_GEO_NET) {
 			struct zone_geo_net *n = &z->geo_nets[z->geo_net_count];
 

@@ -15,9 +15,10 @@ zones_libzones_a_SOURCES = \
 	zones/stanza.c zones/stanza.h \
 	zones/stanza_args.c zones/stanza_args.h \
 	zones/geo_stanza.c \
+	zones/site.c zones/site.h \
 	zones/keep.c zones/keep.h \
 	zones/file_replace.c zones/file_replace.h \
-	zones/check_spec.c \
+	zones/check_spec.c zones/check_spec.h \
 	zones/print.c zones/print.h
 ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)
 EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone

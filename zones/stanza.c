@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zones/check_spec.h"
+#include "zones/site.h"
 #include "zones/stanza.h"
 #include "zones/stanza_args.h"
 
@@ -20,14 +22,6 @@ static const struct zone_check *find_check(const struct zone *z, const char *nam
 	return NULL;
 }
 
-const struct zone_site *zone_find_site(const struct zone *z, const char *name)
-{
-	for (uint32_t i = 0; i < z->site_count; i++)
-		if (strcmp(z->sites[i].name, name) == 0)
-			return &z->sites[i];
-	return NULL;
-}
-
 static void compile_checks(struct zone *z, const struct zone_source *src, struct stanza_ctx *c)
 {
 	for (size_t i = 0; i < src->stanza_count; i++) {
@@ -36,8 +30,7 @@ static void compile_checks(struct zone *z, const struct zone_source *src, struct
 
 		if (st->kind != STANZA_CHECK)
 			continue;
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		/* A check with bad parameters is still registered by name, so the sites that use
 		 * it do not report it again as undefined; the zone fails anyway. */
 		if (check_spec_compile(check, st->args, c) < 0 && check->name == NULL)
@@ -194,11 +187,10 @@ static void compile_sites(struct zone *z, const struct zone_source *src, struct 
 
 		if (st->kind != STANZA_SITE)
 			continue;
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		if (compile_site(z, site, st->args, c) < 0 && site->name == NULL)
 			continue;
-		twin = zone_find_site(z, site->name);
+		twin = site_find(z, site->name);
 		if (twin != NULL) {
 			stanza_error(c, "site '%s' is defined twice (first at line %u): rename one",
 				     site->name, twin->line);
@@ -206,38 +198,6 @@ static void compile_sites(struct zone *z, const struct zone_source *src, struct 
 		}
 		z->site_count++;
 	}
-}
-
-int stanza_site_list(struct zone *z, const char *list, const struct zone_site ***out,
-		     uint16_t *count, const char *who, struct stanza_ctx *c)
-{
-	char *copy = strdup(list), *save = NULL;
-	const struct zone_site **sites;
-	int rc = 0;
-
-	if (copy == NULL)
-		return -ENOMEM;
-	sites = arena_alloc(&z->arena, sizeof(*sites) * STANZA_SITES_MAX);
-	*out = sites;
-	*count = 0;
-	for (char *n = strtok_r(copy, ",", &save); n && sites; n = strtok_r(NULL, ",", &save)) {
-		const struct zone_site *site = zone_find_site(z, n);
-		bool twice = false;
-
-		for (uint16_t i = 0; site != NULL && i < *count; i++)
-			twice |= sites[i] == site;
-		if (site == NULL)
-			rc = stanza_error(c, "%s names site '%s', which no $SITE defines", who, n);
-		else if (twice)
-			rc = stanza_error(c, "%s names site '%s' twice: list each site once", who,
-					  n);
-		else if (*count == STANZA_SITES_MAX)
-			rc = stanza_error(c, "%s lists more than %d sites", who, STANZA_SITES_MAX);
-		else
-			sites[(*count)++] = site;
-	}
-	free(copy);
-	return sites ? rc : -ENOMEM;
 }
 
 static int failover_param(struct zone *z, struct zone_failover *f, const char *key,
@@ -253,7 +213,7 @@ static int failover_param(struct zone *z, struct zone_failover *f, const char *k
 		return p < 0 ? p : 0;
 	}
 	if (strcmp(key, "sites") == 0)
-		return stanza_site_list(z, value, &f->sites, &f->site_count, "FAILOVER", c);
+		return site_list_parse(z, value, &f->sites, &f->site_count, "FAILOVER", c);
 	if (strcmp(key, "fallback") == 0) {
 		for (int i = 0; fallbacks[i]; i++)
 			if (strcmp(value, fallbacks[i]) == 0) {
@@ -261,7 +221,7 @@ static int failover_param(struct zone *z, struct zone_failover *f, const char *k
 				return 0;
 			}
 		f->fallback = FALLBACK_SITE;
-		f->fallback_site = zone_find_site(z, value);
+		f->fallback_site = site_find(z, value);
 		if (f->fallback_site == NULL)
 			return stanza_error(c,
 					    "fallback=%s is neither all, servfail, none nor a site "
@@ -344,8 +304,7 @@ static void compile_failovers(struct zone *z, const struct zone_source *src, str
 
 		if (st->kind != STANZA_FAILOVER || st->owner == NULL)
 			continue;
-		c->file = zone_file_copy(z, src, st->file);
-		c->line = st->line;
+		stanza_at(c, st->file, st->line);
 		n = owner_node(z, st->owner);
 		if (n == NULL)
 			continue; /* outside the zone: compile.c reported it */
@@ -366,9 +325,8 @@ static void compile_failovers(struct zone *z, const struct zone_source *src, str
 	}
 }
 
-int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d)
+int stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c)
 {
-	struct stanza_ctx c = { .d = d, .arena = &z->arena };
 	size_t checks = 0, sites = 0;
 
 	for (size_t i = 0; i < src->stanza_count; i++) {
@@ -379,10 +337,8 @@ int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d
 	z->sites = arena_alloc(&z->arena, sizeof(*z->sites) * (sites + 1));
 	if (z->checks == NULL || z->sites == NULL)
 		return -ENOMEM;
-	compile_checks(z, src, &c);
-	compile_sites(z, src, &c);
-	compile_failovers(z, src, &c);
-	if (geo_stanza_compile(z, src, &c) == -ENOMEM)
-		c.out_of_memory = true;
-	return c.out_of_memory ? -ENOMEM : 0;
+	compile_checks(z, src, c);
+	compile_sites(z, src, c);
+	compile_failovers(z, src, c);
+	return c->out_of_memory ? -ENOMEM : 0;
 }

@@ -4,38 +4,20 @@
 #define BATON_STANZA_H
 
 #include "zones/load.h"
+#include "zones/site.h"
 #include "zones/stanza_args.h"
 #include "zones/zone.h"
 
 /* Builds z->checks, z->sites and the `failover` of each FAILOVER owner's node (the nodes must
- * exist). Errors go to `d` with file and line. Returns 0 (check d->count for errors) or -ENOMEM. */
-int stanza_compile(struct zone *z, const struct zone_source *src, struct diag *d);
+ * exist). `c` is the zone's stanza context (its diag, arena and file names); errors go to it
+ * with file and line. Returns 0 (check the diag's count for errors) or -ENOMEM. */
+int stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c);
 
-/* Parses the arguments of one `$CHECK NAME KIND key=value...` into `check` (strings in the
- * ctx's arena). Returns 0, or -EINVAL with the errors added. */
-int check_spec_compile(struct zone_check *check, const char *args, struct stanza_ctx *c);
-
-/* Compiles $GEO-NET and $GEO-MAP (after the sites). Returns 0 or -ENOMEM; errors go to `c`. */
+/* Compiles $GEO-NET and $GEO-MAP, after stanza_compile() (they name its sites). Returns 0 or
+ * -ENOMEM; errors go to `c`. */
 int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c);
 
-#define STANZA_SITES_MAX 64
-
-/* Parses "fra,iad" into sites of `z` (array in the zone's arena); `who` names the stanza in
- * messages. Returns 0, -EINVAL (unknown or repeated site, added to `c`) or -ENOMEM. */
-int stanza_site_list(struct zone *z, const char *list, const struct zone_site ***out,
-		     uint16_t *count, const char *who, struct stanza_ctx *c);
-
-/* The zone's own copy of `file`, a name in src->files: stanzas keep it past zone_load(). */
-const char *zone_file_copy(const struct zone *z, const struct zone_source *src, const char *file);
-
-/* The site named `name`, or NULL. */
-const struct zone_site *zone_find_site(const struct zone *z, const char *name);
-
-/* The name of a check kind as written in $CHECK. */
-const char *check_spec_kind_name(enum check_kind kind);
-
-/* Do two checks probe the same way (name, kind and every parameter)? A reload keeps the state
- * of a check that did not change. */
-bool check_spec_equal(const struct zone_check *a, const struct zone_check *b);
+/* server/geo_index.c sizes its tables by it. */
+#define STANZA_SITES_MAX SITE_LIST_MAX
 
 #endif

@@ -23,6 +23,17 @@ int stanza_error(struct stanza_ctx *c, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void stanza_at(struct stanza_ctx *c, const char *file, unsigned line)
+{
+	c->file = file;
+	c->line = line;
+	for (size_t f = 0; f < c->file_count; f++)
+		if (c->source_files[f] == file) {
+			c->file = c->zone_files[f];
+			break;
+		}
+}
+
 bool stanza_is_identifier(const char *s)
 {
 	if (*s == '\0' || strlen(s) > 63)

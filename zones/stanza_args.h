@@ -18,10 +18,19 @@ struct stanza_ctx {
 	const char *file;
 	unsigned line;
 	bool out_of_memory;
+	/* In a zone: the zone source's file names and the zone's own copies of them, in the same
+	 * order. Stanzas keep their file name past zone_load(), which frees the source. */
+	char *const *source_files;
+	const char *const *zone_files;
+	size_t file_count;
 };
 
 /* Adds "file:line: message" for the current stanza; returns -EINVAL. */
 int stanza_error(struct stanza_ctx *c, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/* Makes the stanza read from `file` (a name in c->source_files) at `line` the current one:
+ * c->file becomes the zone's copy of that name (`file` itself when it has none). */
+void stanza_at(struct stanza_ctx *c, const char *file, unsigned line);
 
 #define STANZA_ARGS_MAX 64
 

@@ -3,23 +3,62 @@
 
 #include <ldns/ldns.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "zones/load.h"
 #include "zones/validate.h"
 #include "zones/zone.h"
 
 #define NAME_BUF (DNAME_MAX_LEN * 4 + 2)
 
-static void check_apex(const struct zone *z, struct diag *d)
+static bool same_rdata(const ldns_rr *a, const ldns_rr *b)
+{
+	if (ldns_rr_rd_count(a) != ldns_rr_rd_count(b))
+		return false;
+	for (size_t i = 0; i < ldns_rr_rd_count(a); i++) {
+		const ldns_rdf *x = ldns_rr_rdf(a, i), *y = ldns_rr_rdf(b, i);
+
+		if (ldns_rdf_size(x) != ldns_rdf_size(y) ||
+		    memcmp(ldns_rdf_data(x), ldns_rdf_data(y), ldns_rdf_size(x)) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The second SOA at the apex in the order the files were read: the one to remove, and the one
+ * NSD names. A copy of the first is no second SOA: the compiler dropped it (RFC 2181 §5). */
+static const struct zone_source_rr *second_soa(const struct zone_source *src)
+{
+	const ldns_rr *first = NULL;
+
+	for (size_t i = 0; i < src->count; i++) {
+		const ldns_rr *rr = src->rrs[i].rr;
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
+		    ldns_dname_compare(ldns_rr_owner(rr), src->origin) != 0)
+			continue;
+		if (first == NULL)
+			first = rr;
+		else if (!same_rdata(first, rr))
+			return &src->rrs[i];
+	}
+	return NULL;
+}
+
+static void check_apex(const struct zone *z, const struct zone_source *src, struct diag *d)
 {
 	const struct zone_rrset *soa = zone_node_rrset(z->apex, LDNS_RR_TYPE_SOA);
 
-	if (soa == NULL)
+	if (soa == NULL) {
 		diag_add(d, z->file, 0, "zone %s has no SOA record at its apex: add one",
 			 z->name_str);
-	else if (soa->rr_count > 1)
-		diag_add(d, soa->file, soa->line,
+	} else if (soa->rr_count > 1) {
+		const struct zone_source_rr *second = second_soa(src);
+
+		diag_add(d, second ? second->file : soa->file, second ? second->line : soa->line,
 			 "zone %s has %u SOA records at its apex: keep exactly one", z->name_str,
 			 soa->rr_count);
+	}
 	if (zone_node_rrset(z->apex, LDNS_RR_TYPE_NS) == NULL)
 		diag_add(d, soa ? soa->file : z->file, soa ? soa->line : 0,
 			 "zone %s has no NS records at its apex: add at least one", z->name_str);
@@ -114,11 +153,11 @@ static void check_failover(const struct zone_node *n, struct diag *d)
 	}
 }
 
-size_t zone_validate(const struct zone *z, struct diag *d)
+size_t zone_validate(const struct zone *z, const struct zone_source *src, struct diag *d)
 {
 	size_t before = d->count;
 
-	check_apex(z, d);
+	check_apex(z, src, d);
 	for (uint32_t i = 0; i < z->node_count; i++) {
 		const struct zone_node *n = &z->nodes[i];
 		const struct zone_rrset *soa = zone_node_rrset(n, LDNS_RR_TYPE_SOA);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "health/vip/conf_keywords.h"
-#include "zones/stanza.h"
+#include "zones/check_spec.h"
 
 typedef int keyword_fn(struct vip_instance_conf *inst, struct conf_line *l);
 
