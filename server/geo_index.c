@@ -10,13 +10,13 @@
 #include <sys/socket.h>
 
 #include "server/geo.h"
-#include "zones/stanza.h"
+#include "zones/site.h"
 
 /* Where a $GEO-NET sends the sites of one table: their indices, in the order written. */
 struct geo_net_sites {
 	uint16_t count; /* 0: the network names none of this table's sites */
 	uint64_t mask;
-	uint8_t order[STANZA_SITES_MAX];
+	uint8_t order[SITE_LIST_MAX];
 };
 
 struct geo_table {
@@ -77,7 +77,7 @@ static const struct zone_geo_map *match_map(const struct zone *z, const struct g
 static void rank_location(const struct geo_table *t, const struct geo_location *loc, uint8_t *out)
 {
 	const struct zone_geo_map *map = match_map(t->zone, loc);
-	double distance[STANZA_SITES_MAX];
+	double distance[SITE_LIST_MAX];
 	uint64_t used = 0;
 	unsigned k = 0, first_rest;
 
@@ -134,7 +134,7 @@ static int fill_rankings(struct geo_table *t, const struct geo_db *db)
 {
 	uint32_t locations = db ? db->location_count : 0, n = t->site_count;
 	uint32_t slots = table_size(locations + 1), *seen = calloc(slots, sizeof(*seen));
-	uint8_t order[STANZA_SITES_MAX];
+	uint8_t order[SITE_LIST_MAX];
 
 	t->by_location = calloc(locations + 1, sizeof(*t->by_location));
 	t->rankings = malloc(n);

@@ -17,7 +17,4 @@ int stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_
  * -ENOMEM; errors go to `c`. */
 int geo_stanza_compile(struct zone *z, const struct zone_source *src, struct stanza_ctx *c);
 
-/* server/geo_index.c sizes its tables by it. */
-#define STANZA_SITES_MAX SITE_LIST_MAX
-
 #endif
