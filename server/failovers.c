@@ -46,7 +46,7 @@ static bool lists_site(const struct zone_failover *f, const struct zone_site *si
 static void zone_failovers(const struct server *s, const struct zone *z,
 			   const struct zone_site *site, struct evbuffer *out)
 {
-	char owner[DNAME_MAX_LEN * 4 + 2];
+	char owner[DNAME_STR_MAX];
 
 	for (uint32_t i = 0; i < z->node_count; i++) {
 		const struct zone_failover *f = z->nodes[i].failover;

@@ -407,7 +407,7 @@ static int flatten_all(struct flat_rr **out, size_t *count, const struct zone_so
 	struct flat_rr *rrs = calloc(src->count ? src->count : 1, sizeof(*rrs));
 	const uint8_t *apex = ldns_rdf_data(src->origin);
 	size_t n = 0, kept = 0;
-	char name[DNAME_MAX_LEN * 4 + 2], zname[DNAME_MAX_LEN * 4 + 2];
+	char name[DNAME_STR_MAX], zname[DNAME_STR_MAX];
 
 	if (rrs == NULL)
 		return -ENOMEM;
@@ -476,7 +476,7 @@ static int collect_failover_names(struct name_list *l, const struct zone_source 
 				  const uint8_t *apex, struct diag *d)
 {
 	unsigned apex_labels = dname_label_count(apex);
-	char name[DNAME_MAX_LEN * 4 + 2];
+	char name[DNAME_STR_MAX];
 
 	for (size_t i = 0; i < src->stanza_count; i++) {
 		const struct zone_source_stanza *st = &src->stanzas[i];

@@ -9,6 +9,9 @@
 #include "baton/wire.h"
 
 #define DNAME_MAX_LEN 255
+/* A name in presentation form: every byte may become a four-character \DDD escape, plus the
+ * final dot and the NUL. */
+#define DNAME_STR_MAX (DNAME_MAX_LEN * 4 + 2)
 #define DNAME_MAX_LABELS 128
 
 /* A name read from a question: lowercased wire form plus, for every label i, the offset where

@@ -61,7 +61,7 @@ struct zone_node {
 
 struct zone {
 	struct arena arena;
-	char name_str[DNAME_MAX_LEN * 4 + 2]; /* presentation, for messages */
+	char name_str[DNAME_STR_MAX]; /* presentation, for messages */
 	const char *file;
 	const char **files; /* the zone file and each $INCLUDE: what `file` fields point to */
 	size_t file_count;
