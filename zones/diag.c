@@ -124,13 +124,12 @@ bool diag_should_stop(struct diag *d, const char *file, unsigned line)
 		return true;
 	if (d->cancel != NULL && *d->cancel) {
 		d->stopped = -ECANCELED;
-		diag_add(d, file, line, "the load was cancelled here");
+		diag_add(d, file, line, "the load was cancelled");
 	} else if (d->deadline.tv_sec != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
 		   (now.tv_sec > d->deadline.tv_sec ||
 		    (now.tv_sec == d->deadline.tv_sec && now.tv_nsec >= d->deadline.tv_nsec))) {
 		d->stopped = -ETIMEDOUT;
-		diag_add(d, file, line,
-			 "the load was stopped here: it took longer than its deadline");
+		diag_add(d, file, line, "the load was stopped: it took longer than its deadline");
 	}
 	return d->stopped != 0;
 }

@@ -565,11 +565,13 @@ static int open_file(struct load_state *st, const char *path, const char *from, 
 	if (rc == 0 && fstat(fileno(*fp), sb) < 0)
 		rc = -errno;
 	if (rc < 0) {
+		const char *fix = rc == -ENOTSUP ? "; zone files must be regular files" : "";
+
 		reader_open_error(rc, kind, why, sizeof(why));
 		if (from != NULL)
-			diag_add(st->d, from, line, "$INCLUDE %s: %s", path, why);
+			diag_add(st->d, from, line, "$INCLUDE %s: %s%s", path, why, fix);
 		else
-			diag_add(st->d, path, 0, "cannot read zone file: %s", why);
+			diag_add(st->d, path, 0, "cannot read zone file: %s%s", why, fix);
 		if (*fp != NULL && rc < 0)
 			fclose(*fp);
 		return rc;

@@ -57,8 +57,7 @@ int reader_open(const char *path, FILE **out, const char **kind)
 const char *reader_open_error(int rc, const char *kind, char *buf, size_t size)
 {
 	if (rc == -ENOTSUP)
-		snprintf(buf, size, "not a regular file (%s); zone files must be regular files",
-			 kind ? kind : "?");
+		snprintf(buf, size, "not a regular file (%s)", kind ? kind : "?");
 	else if (rc == -ELOOP)
 		snprintf(buf, size, "a loop of symbolic links (or too many of them): fix the link");
 	else

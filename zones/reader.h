@@ -29,7 +29,8 @@ struct reader_entry {
  * loop). Not for the query path. */
 int reader_open(const char *path, FILE **out, const char **kind);
 
-/* The message for reader_open()'s error `rc`, written into `buf`, which it returns. */
+/* The message for reader_open()'s error `rc` ("not a regular file (a FIFO)"), written into
+ * `buf`, which it returns. */
 const char *reader_open_error(int rc, const char *kind, char *buf, size_t size);
 
 /* Wraps an open stream; the caller keeps ownership of `fp`. */
