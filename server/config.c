@@ -693,7 +693,8 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 	/* A FIFO or a device would block or never end: like zone files, only a regular file. */
 	err = reader_open(path, &f, &kind);
 	if (err < 0) {
-		diag_add(diag, path, 0, "cannot open: %s%s",
+		/* "cannot read" for a folder, as when fopen() let it through to a failed read */
+		diag_add(diag, path, 0, "cannot %s: %s%s", err == -EISDIR ? "read" : "open",
 			 reader_open_error(err, kind, why, sizeof(why)),
 			 err == -ENOTSUP ? "; the configuration must be a regular file" : "");
 		return err;
