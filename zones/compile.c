@@ -47,16 +47,27 @@ static bool type_compresses_names(uint16_t type)
 	}
 }
 
-/* RFC 4034 §6.1 canonical order of two lowercased wire names: label by label from the right. */
+/* The offset of each label of a valid wire name, leftmost first; returns how many. */
+static int label_offsets(const uint8_t *name, uint8_t off[DNAME_MAX_LABELS])
+{
+	int n = 0;
+
+	for (unsigned pos = 0; name[pos] != 0; pos += 1u + name[pos])
+		off[n++] = (uint8_t)pos;
+	return n;
+}
+
+/* RFC 4034 §6.1 canonical order of two lowercased wire names: label by label from the right.
+ * The sorts of a zone's records call this some 20 million times for a million names and
+ * cannot stop part way (an abandoned reload waits for them), so it reads the names as they
+ * are: no lowering, no hashing. */
 static int canonical_compare(const uint8_t *a, const uint8_t *b)
 {
-	struct dname_view va, vb;
-	int i, j;
+	uint8_t oa[DNAME_MAX_LABELS], ob[DNAME_MAX_LABELS];
+	int i = label_offsets(a, oa) - 1, j = label_offsets(b, ob) - 1;
 
-	dname_view_from_wire(&va, a, dname_length(a));
-	dname_view_from_wire(&vb, b, dname_length(b));
-	for (i = va.labels - 1, j = vb.labels - 1; i >= 0 && j >= 0; i--, j--) {
-		const uint8_t *la = va.lower + va.suffix_off[i], *lb = vb.lower + vb.suffix_off[j];
+	for (; i >= 0 && j >= 0; i--, j--) {
+		const uint8_t *la = a + oa[i], *lb = b + ob[j];
 		size_t n = la[0] < lb[0] ? la[0] : lb[0];
 		int c = memcmp(la + 1, lb + 1, n);
 
