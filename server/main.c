@@ -72,7 +72,8 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_info("reload: SIGHUP");
 	rc = load_zones(arg);
-	if (rc < 0)
+	/* an abandoned reload (-ETIMEDOUT, -ECANCELED) was logged by reload_run() */
+	if (rc < 0 && rc != -ETIMEDOUT && rc != -ECANCELED)
 		log_err("reload: %s; the zones serving are kept", strerror(-rc));
 }
 
