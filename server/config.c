@@ -15,6 +15,7 @@
 #include "baton/compiler.h"
 #include "server/config.h"
 #include "server/config_finish.h"
+#include "zones/reader.h"
 
 /* Longer lines are reported, never cut: the cut-off half would parse as a line of its own. */
 #define LINE_MAX_LEN 4096
@@ -51,6 +52,7 @@ static const struct key keys[] = {
 	{ "zonesdir", SECTION_SERVER, false, set_string, CFG(zonesdir), 0, 0 },
 	{ "tcp-count", SECTION_SERVER, false, set_uint, CFG(tcp_count), 1, 65535 },
 	{ "tcp-timeout", SECTION_SERVER, false, set_uint, CFG(tcp_timeout_s), 1, 3600 },
+	{ "reload-timeout", SECTION_SERVER, false, set_uint, CFG(reload_timeout_s), 1, 86400 },
 	{ "edns-buffer-size", SECTION_SERVER, false, set_uint, CFG(edns_buffer_size), 512, 4096 },
 	{ "verbosity", SECTION_SERVER, false, set_uint, CFG(verbosity), 0, 3 },
 	{ "geoip-database", SECTION_SERVER, false, set_string, CFG(geoip_database), 0, 0 },
@@ -674,6 +676,7 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 		.workers = 1,
 		.tcp_count = 100,
 		.tcp_timeout_s = 10,
+		.reload_timeout_s = 300,
 		.edns_buffer_size = 1232,
 		.verbosity = 2,
 		.ecs = true,
@@ -681,14 +684,19 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 		.rrl = { .slip = 2, .ipv4_prefix = 24, .ipv6_prefix = 64, .size = 1000000 },
 	};
 	struct parser p = { .cfg = &cfg, .diag = diag, .path = path };
+	const char *kind;
+	char why[128];
 	FILE *f;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	f = fopen(path, "re");
-	if (f == NULL) {
-		err = -errno;
-		diag_add(diag, path, 0, "cannot open: %s", strerror(-err));
+	/* A FIFO or a device would block or never end: like zone files, only a regular file. */
+	err = reader_open(path, &f, &kind);
+	if (err < 0) {
+		/* "cannot read" for a folder, as when fopen() let it through to a failed read */
+		diag_add(diag, path, 0, "cannot %s: %s%s", err == -EISDIR ? "read" : "open",
+			 reader_open_error(err, kind, why, sizeof(why)),
+			 err == -ENOTSUP ? "; the configuration must be a regular file" : "");
 		return err;
 	}
 	err = read_lines(&p, f);

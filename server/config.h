@@ -33,6 +33,8 @@ struct config {
 	char *zonesdir; /* base for relative zonefile paths; default the config file's folder */
 	unsigned tcp_count; /* max open TCP connections; default 100 */
 	unsigned tcp_timeout_s; /* idle TCP connections are closed after this; default 10 */
+	unsigned reload_timeout_s; /* a (re)load of the zones taking longer is abandoned; default
+	                            * 300 */
 	unsigned edns_buffer_size; /* our EDNS payload size; 512..4096, default 1232 */
 	unsigned verbosity; /* 0 errors .. 3 debug; default 2 (info) */
 	char *geoip_database; /* a MaxMind DB for policy=geo; NULL: none. Absolute, or resolved

@@ -73,19 +73,57 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_info("reload: SIGHUP");
 	rc = load_zones(arg);
-	if (rc < 0)
+	/* an abandoned reload (-ETIMEDOUT, -ECANCELED) was logged by reload_run() */
+	if (rc < 0 && rc != -ETIMEDOUT && rc != -ECANCELED)
 		log_err("reload: %s; the zones serving are kept", strerror(-rc));
 }
 
-static void on_term(evutil_socket_t sig, short what, void *arg)
+/* SIGTERM and SIGINT get a handler of their own, not a libevent signal event: libevent's
+ * runs its callbacks only when the loop does, and a reload runs on the loop. The handler
+ * tells a reload in progress to stop (reload_stop_requested) and wakes the loop through a
+ * pipe, whose callback ends it. */
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_stop_signal(int sig)
+{
+	int saved_errno = errno;
+	unsigned char b = (unsigned char)sig;
+	ssize_t n;
+
+	reload_stop_requested = sig;
+	n = write(stop_pipe[1], &b, 1); /* a full pipe already holds a wake-up */
+	(void)n;
+	errno = saved_errno;
+}
+
+static void on_term(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
+	unsigned char sig = 0;
 
 	(void)what;
+	if (read(fd, &sig, 1) != 1)
+		return;
 	log_info("stopping on signal %d", (int)sig);
 	if (!s->stopping)
 		event_base_loopexit(s->base, NULL);
 	s->stopping = true;
+}
+
+/* Before the zones load, so a SIGTERM during the first load stops it too. */
+static struct event *catch_stop_signals(struct server *s)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
+	struct event *ev;
+
+	if (pipe2(stop_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		fatal("cannot make the stop pipe: %s", strerror(errno));
+	ev = event_new(s->base, stop_pipe[0], EV_READ | EV_PERSIST, on_term, s);
+	sigemptyset(&sa.sa_mask);
+	if (ev == NULL || event_add(ev, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGINT, &sa, NULL) < 0)
+		fatal("cannot install signal handlers");
+	return ev;
 }
 
 /* Written as root, before the switch, in a folder the user may write too: opened without
@@ -175,18 +213,13 @@ static void open_protections(struct server *s)
 static void run(struct server *s)
 {
 	struct event *hup = evsignal_new(s->base, SIGHUP, on_hup, s);
-	struct event *term = evsignal_new(s->base, SIGTERM, on_term, s);
-	struct event *intr = evsignal_new(s->base, SIGINT, on_term, s);
 
-	if (!hup || !term || !intr || evsignal_add(hup, NULL) || evsignal_add(term, NULL) ||
-	    evsignal_add(intr, NULL))
+	if (!hup || evsignal_add(hup, NULL))
 		fatal("cannot install signal handlers");
 	log_info("serving %zu zones on %zu addresses with %u workers", s->cfg.zone_count,
 		 s->cfg.address_count, s->cfg.workers);
 	event_base_dispatch(s->base);
 	event_free(hup);
-	event_free(term);
-	event_free(intr);
 }
 
 int main(int argc, char **argv)
@@ -194,7 +227,8 @@ int main(int argc, char **argv)
 	const char *conf = SYSCONFDIR "/baton/batond.conf";
 	struct server s = { 0 };
 	bool foreground = false;
-	int opt;
+	struct event *stop;
+	int opt, rc;
 
 	while ((opt = getopt(argc, argv, "c:fhv")) != -1) {
 		switch (opt) {
@@ -231,8 +265,14 @@ int main(int argc, char **argv)
 	if (s.member != NULL && member_start(s.member) < 0)
 		fatal("gossip: out of memory");
 	s.started = time(NULL);
-	if (load_zones(&s) < 0)
-		fatal("zones: out of memory");
+	stop = catch_stop_signals(&s);
+	rc = load_zones(&s);
+	/* -ECANCELED: a SIGTERM came during the load; the loop sees it at once and ends. */
+	if (rc == -ETIMEDOUT)
+		fatal("zones: the load took longer than reload-timeout (%u s): raise it in %s",
+		      s.cfg.reload_timeout_s, conf);
+	if (rc < 0 && rc != -ECANCELED)
+		fatal("zones: %s", strerror(-rc));
 	/* A reload keeps the database serving; a start has none to keep. */
 	if (s.cfg.geoip_database != NULL && s.geo_db == NULL)
 		fatal("geoip-database %s cannot be opened (see above): fix it or remove it from %s",
@@ -247,6 +287,7 @@ int main(int argc, char **argv)
 	if (udp_workers_start(s.udp) < 0)
 		fatal("cannot start the UDP workers");
 	run(&s);
+	event_free(stop);
 	http_server_free(s.http);
 	control_free(s.control);
 	rrl_free(s.rrl);

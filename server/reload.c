@@ -16,6 +16,8 @@
 #include "server/reload.h"
 #include "zones/keep.h"
 
+volatile sig_atomic_t reload_stop_requested;
+
 /* policy=geo ranks sites by the client's location, which needs a database; without one such a
  * zone is refused rather than silently answered in list order. */
 static bool lacks_geo_db(const struct server *s, const struct zone *z, struct diag *d)
@@ -122,6 +124,33 @@ static struct zone *load_last_good(const struct server *s, const struct config_z
 	return z;
 }
 
+/* Nothing of an abandoned reload is published: fresh zones are owned by nobody yet, kept
+ * ones stay owned by the set serving. */
+static void drop_fresh(struct zone **zones, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (zones[i]->refs == 0)
+			zone_free(zones[i]);
+	free(zones);
+}
+
+static int abandon(struct server *s, struct zone **zones, size_t count, struct diag *d)
+{
+	drop_fresh(zones, count);
+	s->reloads_failed++;
+	if (d->stopped == -ETIMEDOUT) {
+		log_err("reload: abandoned after reload-timeout (%u s); the zones serving are "
+			"kept: raise it in %s, or find what is slow",
+			s->cfg.reload_timeout_s, s->cfg.path);
+		diag_add(d, s->cfg.path, 0,
+			 "reload abandoned after reload-timeout (%u s); the zones serving are kept",
+			 s->cfg.reload_timeout_s);
+	} else {
+		log_info("reload: abandoned: batond is stopping");
+	}
+	return d->stopped;
+}
+
 int reload_run(struct server *s, struct diag *d)
 {
 	struct zoneset *old = s->zones, *next = NULL;
@@ -131,6 +160,7 @@ int reload_run(struct server *s, struct diag *d)
 
 	if (zones == NULL)
 		return -ENOMEM;
+	diag_set_stop(d, s->cfg.reload_timeout_s, &reload_stop_requested);
 	reload_geo_db(s);
 	s->geo_refused = 0;
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
@@ -138,7 +168,10 @@ int reload_run(struct server *s, struct diag *d)
 		struct zone *z = NULL;
 		size_t errors_before = d->count;
 
-		if (load_zone(s, cz, &z, d) == 0 && !lacks_geo_db(s, z, d)) {
+		if (diag_should_stop(d, cz->zonefile, 0) ||
+		    (load_zone(s, cz, &z, d) < 0 && d->stopped))
+			return abandon(s, zones, count, d);
+		if (z != NULL && !lacks_geo_db(s, z, d)) {
 			log_info("zone %s: loaded serial %u from %s", cz->name, z->serial,
 				 cz->zonefile);
 			zones[count++] = z;
@@ -167,11 +200,7 @@ int reload_run(struct server *s, struct diag *d)
 	}
 	rc = zoneset_new(&next, zones, count);
 	if (rc < 0) {
-		/* Fresh zones are owned by nobody yet; kept ones stay owned by `old`. */
-		for (size_t i = 0; i < count; i++)
-			if (zones[i]->refs == 0)
-				zone_free(zones[i]);
-		free(zones);
+		drop_fresh(zones, count);
 		return rc;
 	}
 	free(zones);

@@ -9,6 +9,7 @@ UNIT_TESTS = \
 	tests/unit/test_response \
 	tests/unit/test_lookup \
 	tests/unit/test_zone_errors \
+	tests/unit/test_zone_input \
 	tests/unit/test_config \
 	tests/unit/test_query_path \
 	tests/unit/test_policy \
@@ -33,6 +34,8 @@ tests_unit_test_lookup_LDADD = $(UNIT_LIBS)
 tests_unit_test_zone_errors_SOURCES = tests/unit/test_zone_errors.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
 tests_unit_test_zone_errors_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_zone_errors_LDADD = $(UNIT_LIBS)
+tests_unit_test_zone_input_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_zone_input_LDADD = $(UNIT_LIBS)
 tests_unit_test_query_path_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_query_path_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 tests_unit_test_query_path_LDADD = $(UNIT_LIBS)
@@ -103,6 +106,7 @@ INTEGRATION_TESTS = \
 	tests/integration/reload.sh \
 	tests/integration/malformed.sh \
 	tests/integration/checkzone.sh \
+	tests/integration/zone_input.sh \
 	tests/integration/checks_dns_icmp_exec.sh \
 	tests/integration/checks_tcp_http.sh \
 	tests/integration/failover.sh \

@@ -17,17 +17,31 @@
 
 #define INCLUDE_DEPTH_MAX 8
 
+/* A read stops after this many errors of its own: the first ones are the useful ones, and a
+ * file that is not a zone file (an $INCLUDE of the wrong path) is not read to its end. */
+#define LOAD_ERRORS_MAX 20
+
+/* A file open on the $INCLUDE stack: a file met again there includes itself. */
+struct open_file {
+	dev_t dev;
+	ino_t ino;
+	const char *name; /* points into zone_source.files */
+};
+
 struct load_state {
 	struct zone_source *src;
 	struct diag *d;
 	ldns_rdf *origin; /* current $ORIGIN, owned */
 	ldns_rdf *prev; /* previous owner, owned */
 	uint32_t default_ttl;
-	unsigned depth;
+	struct open_file stack[INCLUDE_DEPTH_MAX + 1];
+	unsigned depth; /* files on `stack` */
+	size_t errors_before; /* d->count when the read began */
+	int stop; /* 0, or -errno once the whole read must stop (already in `d`): sticky */
 	FILE *copy; /* receives the zone as one self-contained file, or NULL */
 };
 
-static int read_file(struct load_state *st, const char *path, unsigned depth);
+static int read_file(struct load_state *st, const char *path, const char *from, unsigned line);
 
 /* The self-contained copy (zone_source_read_copy()): an $INCLUDE is replaced by the file's
  * entries between $ORIGIN lines that set and restore what the include would have. */
@@ -145,7 +159,7 @@ static ldns_rdf *parse_origin(struct load_state *st, const char *text)
 
 static void directive_origin(struct load_state *st, char *args, const char *file, unsigned line)
 {
-	char *rest, *arg = next_word(args, &rest);
+	char *rest, *arg = next_word(args, &rest), quote[DIAG_EXCERPT_SIZE];
 	ldns_rdf *name;
 
 	if (arg == NULL || next_word(rest, &rest) != NULL) {
@@ -154,7 +168,8 @@ static void directive_origin(struct load_state *st, char *args, const char *file
 	}
 	name = parse_origin(st, arg);
 	if (name == NULL) {
-		diag_add(st->d, file, line, "$ORIGIN '%s' is not a valid domain name", arg);
+		diag_add(st->d, file, line, "$ORIGIN '%s' is not a valid domain name",
+			 diag_excerpt(quote, arg));
 		return;
 	}
 	ldns_rdf_deep_free(st->origin);
@@ -163,7 +178,7 @@ static void directive_origin(struct load_state *st, char *args, const char *file
 
 static void directive_ttl(struct load_state *st, char *args, const char *file, unsigned line)
 {
-	char *rest, *arg = next_word(args, &rest);
+	char *rest, *arg = next_word(args, &rest), quote[DIAG_EXCERPT_SIZE];
 	const char *end = NULL;
 	uint32_t ttl;
 
@@ -174,7 +189,7 @@ static void directive_ttl(struct load_state *st, char *args, const char *file, u
 	ttl = ldns_str2period(arg, &end);
 	if (end == arg || *end != '\0' || ttl > INT32_MAX) {
 		diag_add(st->d, file, line, "$TTL '%s' is not a TTL (seconds, or units like 1h30m)",
-			 arg);
+			 diag_excerpt(quote, arg));
 		return;
 	}
 	st->default_ttl = ttl;
@@ -183,9 +198,8 @@ static void directive_ttl(struct load_state *st, char *args, const char *file, u
 static void directive_include(struct load_state *st, char *args, const char *file, unsigned line)
 {
 	char *rest, *path = next_word(args, &rest), *origin_text = next_word(rest, &rest);
-	char full[4096], dir[4096];
+	char full[4096], dir[4096], quote[DIAG_EXCERPT_SIZE];
 	ldns_rdf *saved_origin = st->origin, *saved_prev = st->prev;
-	int rc;
 
 	if (path == NULL || next_word(rest, &rest) != NULL) {
 		diag_add(st->d, file, line, "$INCLUDE takes a file name and an optional origin");
@@ -201,17 +215,10 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 	st->prev = NULL;
 	if (st->origin == NULL) {
 		diag_add(st->d, file, line, "$INCLUDE origin '%s' is not a valid domain name",
-			 origin_text);
+			 diag_excerpt(quote, origin_text));
 	} else {
 		copy_origin(st);
-		rc = read_file(st, path, st->depth + 1);
-		if (rc == -ELOOP)
-			diag_add(st->d, file, line,
-				 "$INCLUDE %s: nested more than %d deep; does a file include "
-				 "itself?",
-				 path, INCLUDE_DEPTH_MAX);
-		else if (rc < 0 && rc != -EINVAL)
-			diag_add(st->d, file, line, "$INCLUDE %s: %s", path, strerror(-rc));
+		read_file(st, path, file, line); /* its errors are in st->d */
 	}
 	ldns_rdf_deep_free(st->origin);
 	ldns_rdf_deep_free(st->prev);
@@ -243,7 +250,7 @@ static bool stanza_directive(const char *word, enum stanza_kind *kind)
 
 static void handle_directive(struct load_state *st, char *text, const char *file, unsigned line)
 {
-	char *args, *word = next_word(text, &args);
+	char *args, *word = next_word(text, &args), quote[DIAG_EXCERPT_SIZE];
 	enum stanza_kind kind;
 
 	if (strcasecmp(word, "$ORIGIN") == 0)
@@ -259,7 +266,7 @@ static void handle_directive(struct load_state *st, char *text, const char *file
 		diag_add(st->d, file, line,
 			 "unknown directive %s (known: $ORIGIN, $TTL, $INCLUDE, $CHECK, $SITE, "
 			 "$GEO-NET, $GEO-MAP)",
-			 word);
+			 diag_excerpt(quote, word));
 }
 
 static bool is_class(const char *w)
@@ -274,6 +281,7 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 			    unsigned line)
 {
 	char *copy = strdup(text), *rest, *word, *owner_text = NULL, *ttl_text = NULL;
+	char quote[DIAG_EXCERPT_SIZE];
 	struct zone_source_stanza *stanza;
 	bool blank = text[0] == ' ' || text[0] == '\t', found = false;
 	const char *end = NULL;
@@ -307,7 +315,8 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 	if (ttl_text != NULL) {
 		stanza->ttl = ldns_str2period(ttl_text, &end);
 		if (*end != '\0')
-			diag_add(st->d, file, line, "FAILOVER TTL '%s' is not a TTL", ttl_text);
+			diag_add(st->d, file, line, "FAILOVER TTL '%s' is not a TTL",
+				 diag_excerpt(quote, ttl_text));
 	}
 	if (owner_text == NULL)
 		stanza->owner = st->prev ? ldns_rdf_clone(st->prev) : NULL;
@@ -323,7 +332,7 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 		stanza->owner = NULL;
 	} else if (stanza->owner == NULL)
 		diag_add(st->d, file, line, "FAILOVER owner '%s' is not a valid domain name",
-			 owner_text ? owner_text : "(blank)");
+			 owner_text ? diag_excerpt(quote, owner_text) : "(blank)");
 	else {
 		ldns_rdf_deep_free(st->prev);
 		st->prev = ldns_rdf_clone(stanza->owner);
@@ -359,11 +368,68 @@ static const char *record_problem(const ldns_rr *rr)
 	return NULL;
 }
 
+/* Whether `word` (up to a blank) reads as RDATA field `i` of type `desc`. */
+static bool field_reads(const ldns_rr_descriptor *desc, size_t i, const char *word)
+{
+	char token[256];
+	size_t len = strcspn(word, " \t");
+	ldns_rdf *rdf;
+
+	if (len >= sizeof(token) || i >= ldns_rr_descriptor_maximum(desc))
+		return true; /* cannot tell */
+	memcpy(token, word, len);
+	token[len] = '\0';
+	if (strcmp(token, "@") == 0 || strchr(token, '"') != NULL)
+		return true;
+	rdf = ldns_rdf_new_frm_str(ldns_rr_descriptor_field_type(desc, i), token);
+	ldns_rdf_deep_free(rdf);
+	return rdf != NULL;
+}
+
+static const char *skip_word(const char *s)
+{
+	s += strcspn(s, " \t");
+	return s + strspn(s, " \t");
+}
+
+/* The word of a record ldns refused that a message quotes (ldns does not say which): the TTL
+ * or the type when ldns names them, else the first RDATA word that does not read as its
+ * field, else the first RDATA word; the owner when the record stops before its type. */
+static const char *offending_word(const char *text, ldns_status status)
+{
+	const char *owner = text + strspn(text, " \t"), *w = skip_word(owner), *type = NULL;
+	const ldns_rr_descriptor *desc;
+	char word[16];
+
+	for (int i = 0; i < 3 && *w != '\0'; i++, w = skip_word(w)) {
+		size_t len = strcspn(w, " \t");
+
+		snprintf(word, sizeof(word), "%.*s", (int)(len < 15 ? len : 15), w);
+		if (isdigit((unsigned char)*w)) {
+			if (status == LDNS_STATUS_SYNTAX_TTL_ERR)
+				return w;
+		} else if (!is_class(word)) {
+			type = w;
+			break;
+		}
+	}
+	if (type == NULL)
+		return owner;
+	w = skip_word(type);
+	if (status == LDNS_STATUS_SYNTAX_TYPE_ERR || *w == '\0')
+		return type;
+	desc = ldns_rr_descript(ldns_get_rr_type_by_name(word));
+	for (size_t i = 0; desc != NULL && *w != '\0'; i++, w = skip_word(w))
+		if (!field_reads(desc, i, w))
+			return w;
+	return skip_word(type);
+}
+
 static void handle_record(struct load_state *st, const char *text, const char *file, unsigned line)
 {
 	ldns_status status;
 	ldns_rr *rr = NULL;
-	char *owner_text = NULL, *joined = NULL;
+	char *owner_text = NULL, *joined = NULL, quote[DIAG_EXCERPT_SIZE];
 	const char *problem;
 
 	if (handle_failover(st, text, file, line))
@@ -386,7 +452,8 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	status = ldns_rr_new_frm_str(&rr, text, st->default_ttl, st->origin, NULL);
 	free(owner_text);
 	if (status != LDNS_STATUS_OK) {
-		diag_add(st->d, file, line, "cannot read the record '%s': %s", text,
+		diag_add(st->d, file, line, "cannot read the record: '%s': %s",
+			 diag_excerpt(quote, offending_word(text, status)),
 			 ldns_get_errorstr_by_id(status));
 		free(joined);
 		return;
@@ -412,67 +479,140 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	}
 }
 
-static int read_stream(struct load_state *st, FILE *fp, const char *file)
+/* Whether the whole read must stop before the next entry: too many errors, a deadline, a
+ * cancel. Sets st->stop once, after saying why. */
+static bool must_stop(struct load_state *st, const char *file, unsigned line)
+{
+	if (st->stop == 0 && st->d->count - st->errors_before >= LOAD_ERRORS_MAX) {
+		diag_add(st->d, file, line,
+			 "too many errors (%d); the rest was not read: fix these first",
+			 LOAD_ERRORS_MAX);
+		st->stop = -EOVERFLOW;
+	}
+	if (st->stop == 0 && diag_should_stop(st->d, file, line))
+		st->stop = st->d->stopped;
+	return st->stop != 0;
+}
+
+static void handle_entry(struct load_state *st, const struct reader_entry *e, const char *file)
+{
+	char *text;
+
+	if (e->text[0] != '$') {
+		copy_entry(st, e->text);
+		handle_record(st, e->text, file, e->line);
+		return;
+	}
+	if (strncasecmp(e->text, "$INCLUDE", 8) != 0)
+		copy_entry(st, e->text);
+	text = strdup(e->text);
+	if (text == NULL) {
+		diag_add(st->d, file, e->line, "out of memory");
+		st->stop = -ENOMEM;
+		return;
+	}
+	handle_directive(st, text, file, e->line);
+	free(text);
+}
+
+static void read_stream(struct load_state *st, FILE *fp, const char *file)
 {
 	struct reader r;
 	struct reader_entry e;
 	int rc;
 
 	reader_init(&r, fp, file);
-	while ((rc = reader_next(&r, &e, st->d)) != 0) {
-		char *text;
-
+	while (!must_stop(st, file, r.line + 1) && (rc = reader_next(&r, &e, st->d)) != 0) {
 		if (rc == -EBADMSG)
 			continue; /* reported; the reader resyncs at the next entry */
-		if (rc < 0)
+		if (rc < 0) {
+			st->stop = rc; /* reported: the rest cannot be read */
 			break;
-		if (e.text[0] == '$') {
-			if (strncasecmp(e.text, "$INCLUDE", 8) != 0)
-				copy_entry(st, e.text);
-			text = strdup(e.text);
-			if (text == NULL) {
-				rc = -ENOMEM;
-				break;
-			}
-			handle_directive(st, text, file, e.line);
-			free(text);
-		} else {
-			copy_entry(st, e.text);
-			handle_record(st, e.text, file, e.line);
 		}
+		handle_entry(st, &e, file);
 	}
 	reader_fini(&r);
-	return rc;
+	if (st->stop == 0 && ferror(fp)) {
+		/* a read failed part way: what was read is not the zone */
+		diag_add(st->d, file, r.line + 1, "cannot read: %s", strerror(EIO));
+		st->stop = -EIO;
+	}
 }
 
-static int read_file(struct load_state *st, const char *path, unsigned depth)
+/* "a.zone -> b.zone -> a.zone": the stack from the file met again to the one including it. */
+static void include_loop(struct load_state *st, unsigned from, const char *path, const char *file,
+			 unsigned line)
+{
+	char chain[1024];
+	size_t n = 0;
+
+	chain[0] = '\0';
+	for (unsigned i = from; i < st->depth && n < sizeof(chain); i++)
+		n += (size_t)snprintf(chain + n, sizeof(chain) - n, "%s -> ", st->stack[i].name);
+	diag_add(st->d, file, line, "$INCLUDE %s: includes itself through %s%s: remove the loop",
+		 path, chain, st->stack[from].name);
+}
+
+/* Opens `path`, refusing a file already on the $INCLUDE stack; `from`/`line` name the
+ * $INCLUDE (NULL for the zone file itself). Reports its errors; returns 0 or -errno. */
+static int open_file(struct load_state *st, const char *path, const char *from, unsigned line,
+		     FILE **fp, struct stat *sb)
+{
+	const char *kind;
+	char why[160];
+	int rc = reader_open(path, fp, &kind);
+
+	if (rc == 0 && fstat(fileno(*fp), sb) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		const char *fix = rc == -ENOTSUP ? "; zone files must be regular files" : "";
+
+		reader_open_error(rc, kind, why, sizeof(why));
+		if (from != NULL)
+			diag_add(st->d, from, line, "$INCLUDE %s: %s%s", path, why, fix);
+		else
+			diag_add(st->d, path, 0, "cannot read zone file: %s%s", why, fix);
+		if (*fp != NULL && rc < 0)
+			fclose(*fp);
+		return rc;
+	}
+	for (unsigned i = 0; i < st->depth; i++)
+		if (st->stack[i].dev == sb->st_dev && st->stack[i].ino == sb->st_ino) {
+			include_loop(st, i, path, from, line);
+			fclose(*fp);
+			return -ELOOP;
+		}
+	if (st->depth > INCLUDE_DEPTH_MAX) {
+		diag_add(st->d, from, line,
+			 "$INCLUDE %s: nested more than %d deep: include fewer levels", path,
+			 INCLUDE_DEPTH_MAX);
+		fclose(*fp);
+		return -EMLINK;
+	}
+	return 0;
+}
+
+static int read_file(struct load_state *st, const char *path, const char *from, unsigned line)
 {
 	const char *file;
 	struct stat sb;
-	FILE *fp;
-	int rc, saved_depth = (int)st->depth;
+	FILE *fp = NULL;
+	int rc = open_file(st, path, from, line, &fp, &sb);
 
-	if (depth > INCLUDE_DEPTH_MAX)
-		return -ELOOP;
-	fp = fopen(path, "r");
-	if (fp == NULL)
-		return -errno;
-	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		fclose(fp); /* fopen() opens a folder, whose reads then fail */
-		return -EISDIR;
-	}
+	if (rc < 0)
+		return rc;
 	file = remember_file(st->src, path);
 	if (file == NULL) {
 		fclose(fp);
+		diag_add(st->d, from ? from : path, line, "out of memory");
+		st->stop = -ENOMEM;
 		return -ENOMEM;
 	}
-	st->depth = depth;
-	rc = read_stream(st, fp, file);
-	if (rc >= 0 && ferror(fp))
-		rc = -EIO; /* a read failed part way: what was read is not the zone */
-	st->depth = (unsigned)saved_depth;
+	st->stack[st->depth++] = (struct open_file){ sb.st_dev, sb.st_ino, file };
+	read_stream(st, fp, file);
+	st->depth--;
 	fclose(fp);
-	return rc;
+	return 0;
 }
 
 static int start(struct zone_source *src, struct load_state *st, const char *origin, struct diag *d)
@@ -481,6 +621,7 @@ static int start(struct zone_source *src, struct load_state *st, const char *ori
 	memset(st, 0, sizeof(*st));
 	st->src = src;
 	st->d = d;
+	st->errors_before = d->count;
 	st->default_ttl = 3600;
 	if (ldns_str2rdf_dname(&src->origin, origin) != LDNS_STATUS_OK)
 		return -EINVAL;
@@ -488,13 +629,17 @@ static int start(struct zone_source *src, struct load_state *st, const char *ori
 	return st->origin ? 0 : -ENOMEM;
 }
 
-static int finish(struct load_state *st, size_t errors_before, int rc)
+/* -EINVAL when the read added errors but could go on (the caller compiles what it read, to
+ * report every mistake), the reason it stopped when it could not. */
+static int finish(struct load_state *st, int rc)
 {
 	ldns_rdf_deep_free(st->origin);
 	ldns_rdf_deep_free(st->prev);
 	if (rc < 0)
 		return rc;
-	return st->d->count > errors_before ? -EINVAL : 0;
+	if (st->stop < 0)
+		return st->stop;
+	return st->d->count > st->errors_before ? -EINVAL : 0;
 }
 
 int zone_source_read(struct zone_source *src, const char *origin, const char *path, struct diag *d)
@@ -506,34 +651,31 @@ int zone_source_read_copy(struct zone_source *src, const char *origin, const cha
 			  struct diag *d)
 {
 	struct load_state st;
-	size_t before = d->count;
 	int rc = start(src, &st, origin, d);
 
 	st.copy = copy;
 	copy_origin(&st);
 	if (rc < 0) {
 		diag_add(d, path, 0, "zone name '%s' is not a valid domain name", origin);
-		return finish(&st, before, rc);
+		return finish(&st, rc);
 	}
-	rc = read_file(&st, path, 0);
-	if (rc < 0 && rc != -EINVAL)
-		diag_add(d, path, 0, "cannot read zone file: %s", strerror(-rc));
-	return finish(&st, before, rc);
+	return finish(&st, read_file(&st, path, NULL, 0));
 }
 
 int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *fp, const char *name,
 			    struct diag *d)
 {
 	struct load_state st;
-	size_t before = d->count;
 	const char *file;
 	int rc = start(src, &st, origin, d);
 
 	if (rc < 0)
-		return finish(&st, before, rc);
+		return finish(&st, rc);
 	file = remember_file(src, name);
-	rc = file ? read_stream(&st, fp, file) : -ENOMEM;
-	return finish(&st, before, rc);
+	if (file == NULL)
+		return finish(&st, -ENOMEM);
+	read_stream(&st, fp, file);
+	return finish(&st, 0);
 }
 
 void zone_source_fini(struct zone_source *src)

@@ -3,13 +3,67 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "zones/reader.h"
 
-/* An entry longer than this is certainly a missing ')' eating the rest of the file. */
+/* The longest record in presentation format: 65535 bytes of RDATA (RFC 1035 §3.2.1), each
+ * written \DDD, is 262140 bytes; RFC 3597 hex of the same is 131070. An entry (parentheses
+ * joined) or a physical line (comments included) longer than this is a missing ')' eating the
+ * rest of the file, or not a zone file at all, and stops the read. */
 #define ENTRY_MAX (256 * 1024)
+
+/* A record in parentheses spanning more lines than this is a missing ')'. 65535 bytes of
+ * RDATA in hex at 32 bytes a line (as ldns and BIND print keys) take 4096 lines. */
+#define PAREN_LINES_MAX 8192
+
+int reader_open(const char *path, FILE **out, const char **kind)
+{
+	struct stat sb;
+	FILE *fp;
+	/* O_NONBLOCK: opening a FIFO without a writer would wait for one forever. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = 0;
+
+	*kind = NULL;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0)
+		rc = -errno;
+	else if (S_ISDIR(sb.st_mode))
+		rc = -EISDIR;
+	else if (!S_ISREG(sb.st_mode)) {
+		*kind = S_ISFIFO(sb.st_mode)   ? "a FIFO"
+			: S_ISCHR(sb.st_mode)  ? "a character device"
+			: S_ISBLK(sb.st_mode)  ? "a block device"
+			: S_ISSOCK(sb.st_mode) ? "a socket"
+					       : "not a file";
+		rc = -ENOTSUP;
+	} else if (fcntl(fd, F_SETFL, 0) < 0)
+		rc = -errno; /* blocking reads again: a regular file never waits anyway */
+	if (rc == 0 && (fp = fdopen(fd, "r")) == NULL)
+		rc = -errno;
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	*out = fp;
+	return 0;
+}
+
+const char *reader_open_error(int rc, const char *kind, char *buf, size_t size)
+{
+	if (rc == -ENOTSUP)
+		snprintf(buf, size, "not a regular file (%s)", kind ? kind : "?");
+	else if (rc == -ELOOP)
+		snprintf(buf, size, "a loop of symbolic links (or too many of them): fix the link");
+	else
+		snprintf(buf, size, "%s", strerror(-rc));
+	return buf;
+}
 
 void reader_init(struct reader *r, FILE *fp, const char *file)
 {
@@ -51,16 +105,23 @@ static bool is_blank_entry(const char *s)
 /* Reads one logical entry into r->buf; returns 1, 0 at EOF, or a negative errno. */
 static int read_entry(struct reader *r, unsigned *start, unsigned *open_line, int *depth)
 {
-	bool in_quote = false, in_comment = false, escaped = false, any = false;
-	size_t len = 0;
+	bool in_quote = false, in_comment = false, escaped = false, any = false, nul = false;
+	size_t len = 0, line_len = 0;
 	int c, err;
 
 	*depth = 0;
 	*start = r->line + 1;
 	while ((c = getc(r->fp)) != EOF) {
 		any = true;
+		if (c != '\n' && ++line_len > ENTRY_MAX)
+			return -EMSGSIZE;
+		if (c == '\0')
+			nul = true;
 		if (c == '\n') {
 			r->line++;
+			line_len = 0;
+			if (*depth > 0 && r->line + 1 - *open_line > PAREN_LINES_MAX)
+				return -E2BIG;
 			in_comment = false;
 			escaped = false;
 			if (*depth == 0 && !in_quote)
@@ -99,7 +160,7 @@ static int read_entry(struct reader *r, unsigned *start, unsigned *open_line, in
 	r->buf[len] = '\0';
 	if (in_quote)
 		return -EILSEQ;
-	return 1;
+	return nul ? -EBADMSG : 1;
 }
 
 int reader_next(struct reader *r, struct reader_entry *e, struct diag *d)
@@ -116,8 +177,22 @@ int reader_next(struct reader *r, struct reader_entry *e, struct diag *d)
 		}
 		if (rc == -E2BIG) {
 			diag_add(d, r->file, open_line ? open_line : start,
-				 "entry longer than %d bytes: is a ')' missing?", ENTRY_MAX);
-			return -EBADMSG;
+				 "a record longer than %d KiB or %d lines: is a ')' missing? "
+				 "The rest of the file was not read",
+				 ENTRY_MAX / 1024, PAREN_LINES_MAX);
+			return rc;
+		}
+		if (rc == -EMSGSIZE) {
+			diag_add(d, r->file, r->line + 1,
+				 "a line longer than %d KiB: is this a zone file? The rest of the "
+				 "file was not read",
+				 ENTRY_MAX / 1024);
+			return rc;
+		}
+		if (rc == -EBADMSG) {
+			diag_add(d, r->file, start,
+				 "a NUL byte: is this a text file? Write binary data as \\000");
+			return rc;
 		}
 		if (rc < 0) {
 			diag_add(d, r->file, start, "cannot read: %s", strerror(-rc));
