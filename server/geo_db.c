@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "server/geo_db.h"
+#include "zones/reader.h"
 
 static uint32_t hash_offset(uint32_t offset)
 {
@@ -165,14 +166,16 @@ static void close_db(struct geo_db *db, bool opened)
  * rename) would change, or vanish, under the queries reading it. Opening a private copy in a
  * memfd makes the database serving immune to whatever happens to the file. Returns the copy's
  * /proc path in `copy`, its descriptor, or -errno. */
-static int snapshot(const char *path, char *copy, size_t size)
+static int snapshot(const char *path, char *copy, size_t size, const char **kind)
 {
-	int in = open(path, O_RDONLY | O_CLOEXEC), mem = -1, err = 0;
+	FILE *fp;
+	int in, mem = -1, err = reader_open(path, &fp, kind); /* a FIFO would never end */
 	struct stat st;
 	off_t done = 0;
 
-	if (in < 0)
-		return -errno;
+	if (err < 0)
+		return err;
+	in = fileno(fp);
 	if (fstat(in, &st) < 0 || (mem = memfd_create("baton-geoip", MFD_CLOEXEC)) < 0)
 		err = -errno;
 	while (err == 0 && done < st.st_size) {
@@ -183,7 +186,7 @@ static int snapshot(const char *path, char *copy, size_t size)
 		else
 			done += n;
 	}
-	close(in);
+	fclose(fp);
 	if (err < 0) {
 		if (mem >= 0)
 			close(mem);
@@ -196,16 +199,18 @@ static int snapshot(const char *path, char *copy, size_t size)
 int geo_db_open(struct geo_db **out, const char *path, struct diag *d)
 {
 	struct geo_db *db = calloc(1, sizeof(*db));
-	char copy[64];
+	char copy[64], why[96];
+	const char *kind = NULL;
 	int rc, mem;
 
 	if (db == NULL || (db->path = strdup(path)) == NULL) {
 		free(db);
 		return -ENOMEM;
 	}
-	mem = snapshot(path, copy, sizeof(copy));
+	mem = snapshot(path, copy, sizeof(copy), &kind);
 	if (mem < 0) {
-		diag_add(d, path, 0, "cannot read the MaxMind DB: %s", strerror(-mem));
+		diag_add(d, path, 0, "cannot read the MaxMind DB: %s",
+			 reader_open_error(mem, kind, why, sizeof(why)));
 		close_db(db, false);
 		return mem;
 	}

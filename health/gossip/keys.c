@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "health/gossip/keys.h"
+#include "zones/reader.h"
 
 const char *gossip_role_name(enum gossip_role role)
 {
@@ -214,12 +215,14 @@ int gossip_keyring_read(struct gossip_keyring **out, FILE *fp, const char *name,
 
 int gossip_keyring_load(struct gossip_keyring **out, const char *path, struct diag *d)
 {
-	FILE *fp = fopen(path, "r");
-	int rc;
+	FILE *fp;
+	const char *kind = NULL;
+	char why[96];
+	int rc = reader_open(path, &fp, &kind);
 
-	if (fp == NULL) {
-		rc = -errno;
-		diag_add(d, path, 0, "cannot read the trusted keys: %s", strerror(-rc));
+	if (rc < 0) {
+		diag_add(d, path, 0, "cannot read the trusted keys: %s",
+			 reader_open_error(rc, kind, why, sizeof(why)));
 		return rc;
 	}
 	rc = gossip_keyring_read(out, fp, path, d);

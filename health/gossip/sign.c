@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "health/gossip/sign.h"
+#include "zones/reader.h"
 #include "health/gossip/wire.h"
 
 struct gossip_key {
@@ -57,15 +58,16 @@ int gossip_key_generate(struct gossip_key **out)
 
 int gossip_key_load_private(struct gossip_key **out, const char *path, char *why, size_t why_len)
 {
-	FILE *fp = fopen(path, "r");
+	FILE *fp;
+	const char *kind = NULL;
+	char text[96];
 	EVP_PKEY *pkey;
-	int err;
+	int rc = reader_open(path, &fp, &kind);
 
-	if (fp == NULL) {
-		err = errno;
+	if (rc < 0) {
 		snprintf(why, why_len, "%s: %s; give the path of a key baton-keygen wrote", path,
-			 strerror(err));
-		return -err;
+			 reader_open_error(rc, kind, text, sizeof(text)));
+		return rc;
 	}
 	pkey = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
 	fclose(fp);

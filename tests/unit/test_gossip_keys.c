@@ -13,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "health/gossip/keys.h"
+#include "health/gossip/sign.h"
 
 static char pubs[4][GOSSIP_PUB_TEXT_MAX];
 
@@ -122,12 +125,37 @@ static void test_empty_and_missing(void **state)
 	diag_fini(&d);
 }
 
+/* A FIFO would block the open and never end the read: refused at once, by kind, for the
+ * trusted keys and for a member's private key alike. */
+static void test_fifo_refused(void **state)
+{
+	char dir[] = "/tmp/test_gossip_keys.XXXXXX", path[64], why[256];
+	struct gossip_keyring *kr = NULL;
+	struct gossip_key *key = NULL;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	diag_init(&d);
+	assert_int_equal(gossip_keyring_load(&kr, path, &d), -ENOTSUP);
+	assert_int_equal(d.count, 1);
+	assert_non_null(strstr(d.lines[0], "not a regular file (a FIFO)"));
+	assert_int_equal(gossip_key_load_private(&key, path, why, sizeof(why)), -ENOTSUP);
+	assert_non_null(strstr(why, "not a regular file (a FIFO)"));
+	diag_fini(&d);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_members_and_rotation),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_empty_and_missing),
+		cmocka_unit_test(test_fifo_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
