@@ -8,6 +8,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,22 +22,38 @@
 /* A client that stops reading is not allowed to make us buffer without bound. */
 #define TCP_OUTPUT_HIGH (256 * 1024)
 
+/* How long a listener rests after accept() failed (EMFILE, ENFILE, ENOBUFS): the listening
+ * socket stays readable, so libevent would call accept() again at once, in a loop at full CPU
+ * that also starves every other event on the main thread. */
+#define TCP_ACCEPT_PAUSE_MS 100
+
+struct tcp_listener {
+	struct evconnlistener *listener;
+	struct event *resume; /* ends the pause after a failed accept */
+	struct tcp_server *server;
+};
+
 struct tcp_conn {
 	TAILQ_ENTRY(tcp_conn) link;
 	struct bufferevent *bev;
 	struct tcp_server *server;
 	struct sockaddr_storage peer; /* policy=geo answers for it */
+	struct timespec message_start; /* when the unfinished message in the input began */
+	bool partial; /* the input ends in part of a message, begun at message_start */
+	bool deadline_armed; /* the read timeout is what is left until the message's deadline */
+	bool stalled; /* reading stopped until the output drains */
 };
 
 TAILQ_HEAD(tcp_conn_list, tcp_conn);
 
 struct tcp_server {
 	struct server *server;
-	struct evconnlistener *listeners[CONFIG_MAX_ADDRESSES];
+	struct tcp_listener listeners[CONFIG_MAX_ADDRESSES];
 	size_t listener_count;
 	struct tcp_conn_list conns; /* head: idle longest */
 	unsigned conn_count;
 	unsigned long queries;
+	unsigned long accept_errors;
 	struct dns_counters counters;
 	uint8_t response[2 + ANSWER_TCP_MAX];
 	uint8_t query[ANSWER_TCP_MAX];
@@ -50,54 +67,131 @@ static void conn_close(struct tcp_conn *c)
 	free(c);
 }
 
-/* Answers every complete message in the input, in order (RFC 7766 §6.2.1.1 allows out of
- * order, but in order is what every client handles). */
-static void on_read(struct bufferevent *bev, void *arg)
+/* Arms the read timeout: tcp-timeout of silence, or what is left of tcp-timeout since the
+ * first byte of the unfinished message (a byte now and then does not buy more time). The write
+ * timeout stays tcp-timeout: a client that reads nothing for that long is closed too. */
+static void conn_set_timeouts(struct tcp_conn *c, int64_t read_ms)
 {
-	struct tcp_conn *c = arg;
+	struct timeval idle = { .tv_sec = c->server->server->cfg.tcp_timeout_s };
+	struct timeval rd = { .tv_sec = read_ms / 1000, .tv_usec = (read_ms % 1000) * 1000 };
+
+	bufferevent_set_timeouts(c->bev, &rd, &idle);
+}
+
+static int64_t ms_since(const struct timespec *then)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - then->tv_sec) * 1000 +
+	       (now.tv_nsec - then->tv_nsec) / 1000000;
+}
+
+/* Answers the query in t->query into the output. */
+static void answer_one(struct tcp_conn *c, size_t len)
+{
 	struct tcp_server *t = c->server;
-	struct evbuffer *in = bufferevent_get_input(bev);
 	struct answer_source src = { .zones = NULL };
+	size_t out_len;
+
+	rcu_thread_online();
+	src.zones = rcu_dereference(t->server->zones);
+	src.health = rcu_dereference(t->server->health);
+	src.edns_size = (uint16_t)t->server->cfg.edns_buffer_size;
+	src.ecs = t->server->cfg.ecs;
+	src.counters = &t->counters;
+	src.cookies = t->server->cfg.answer_cookie ? &t->server->cookies : NULL;
+	src.now_s = (uint32_t)time(NULL);
+	src.rrl = NULL; /* a TCP client has proved its address */
+	out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src,
+			       (const struct sockaddr *)&c->peer);
+	rcu_thread_offline();
+	t->queries++;
+	if (out_len == 0)
+		return;
+	wire_put_u16(t->response, (uint16_t)out_len);
+	bufferevent_write(c->bev, t->response, 2 + out_len);
+}
+
+/* Answers every complete message in the input, in order (RFC 7766 §6.2.1.1 allows out of
+ * order, but in order is what every client handles). Past TCP_OUTPUT_HIGH of output it stops
+ * reading and returns false: on_write goes on once the client has read the answers. */
+static bool answer_buffered(struct tcp_conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
 	uint8_t prefix[2];
 
-	TAILQ_REMOVE(&t->conns, c, link);
-	TAILQ_INSERT_TAIL(&t->conns, c, link);
 	while (evbuffer_copyout(in, prefix, 2) == 2) {
-		size_t len = wire_get_u16(prefix), out_len;
+		size_t len = wire_get_u16(prefix);
 
 		if (evbuffer_get_length(in) < 2 + len)
 			break;
 		evbuffer_drain(in, 2);
-		evbuffer_remove(in, t->query, len);
-		rcu_thread_online();
-		src.zones = rcu_dereference(t->server->zones);
-		src.health = rcu_dereference(t->server->health);
-		src.edns_size = (uint16_t)t->server->cfg.edns_buffer_size;
-		src.ecs = t->server->cfg.ecs;
-		src.counters = &t->counters;
-		src.cookies = t->server->cfg.answer_cookie ? &t->server->cookies : NULL;
-		src.now_s = (uint32_t)time(NULL);
-		src.rrl = NULL; /* a TCP client has proved its address */
-		out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src,
-				       (const struct sockaddr *)&c->peer);
-		rcu_thread_offline();
-		t->queries++;
-		if (out_len == 0)
-			continue;
-		wire_put_u16(t->response, (uint16_t)out_len);
-		bufferevent_write(bev, t->response, 2 + out_len);
-		if (evbuffer_get_length(bufferevent_get_output(bev)) > TCP_OUTPUT_HIGH) {
-			bufferevent_disable(bev, EV_READ);
-			break;
+		evbuffer_remove(in, c->server->query, len);
+		c->partial = false;
+		answer_one(c, len);
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > TCP_OUTPUT_HIGH) {
+			bufferevent_disable(c->bev, EV_READ);
+			c->stalled = true;
+			return false;
 		}
 	}
+	return true;
 }
 
+/* Answers what is buffered, then holds a part of a message to its deadline: the whole message
+ * must arrive within tcp-timeout of its first byte, or the connection is closed (RFC 7766
+ * §6.2.3 lets a server close connections to manage its resources; a client dripping a byte
+ * at a time would otherwise hold one open forever). May free c. */
+static void conn_serve(struct tcp_conn *c)
+{
+	int64_t timeout_ms = (int64_t)c->server->server->cfg.tcp_timeout_s * 1000, left_ms;
+
+	if (!answer_buffered(c))
+		return;
+	if (evbuffer_get_length(bufferevent_get_input(c->bev)) == 0) {
+		if (c->deadline_armed)
+			conn_set_timeouts(c, timeout_ms);
+		c->partial = c->deadline_armed = false;
+		return;
+	}
+	if (!c->partial) {
+		c->partial = true;
+		clock_gettime(CLOCK_MONOTONIC, &c->message_start);
+	}
+	left_ms = timeout_ms - ms_since(&c->message_start);
+	if (left_ms <= 0) {
+		conn_close(c);
+		return;
+	}
+	/* every read re-arms the timeout at its set value, so it is set again after each one */
+	conn_set_timeouts(c, left_ms);
+	c->deadline_armed = true;
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn *c = arg;
+
+	(void)bev;
+	TAILQ_REMOVE(&c->server->conns, c, link);
+	TAILQ_INSERT_TAIL(&c->server->conns, c, link);
+	conn_serve(c);
+}
+
+/* Called each time the output drains (the low watermark is 0). After a stall the complete
+ * messages already read are answered now: no new byte may ever come to call on_read, as when
+ * a client has sent all its queries and waits for the answers. */
 static void on_write(struct bufferevent *bev, void *arg)
 {
-	(void)arg;
-	/* the low watermark is 0: called once the output drained */
+	struct tcp_conn *c = arg;
+
+	if (!c->stalled)
+		return;
+	c->stalled = false;
+	c->partial = false; /* time spent not reading is ours, not the client's */
 	bufferevent_enable(bev, EV_READ);
+	conn_serve(c);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
@@ -110,9 +204,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		      int socklen, void *arg)
 {
-	struct tcp_server *t = arg;
+	struct tcp_server *t = ((struct tcp_listener *)arg)->server;
 	struct event_base *base = evconnlistener_get_base(l);
-	struct timeval idle = { .tv_sec = t->server->cfg.tcp_timeout_s };
 	struct tcp_conn *c;
 
 	if (t->conn_count >= t->server->cfg.tcp_count && !TAILQ_EMPTY(&t->conns))
@@ -132,23 +225,66 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
-	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	conn_set_timeouts(c, (int64_t)t->server->cfg.tcp_timeout_s * 1000);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&t->conns, c, link);
 	t->conn_count++;
 }
 
-/* EMFILE and the like, which a burst of connections can cause: said, but a few times a minute
- * at most, since a line per failed accept would be a flood of its own. */
+static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_listener *tl = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(tl->listener);
+}
+
+/* EMFILE and the like, which a burst of connections can cause: counted, said a few times a
+ * minute at most (a line per failed accept would be a flood of its own), and the listener
+ * rests TCP_ACCEPT_PAUSE_MS. Connections wait in the backlog meanwhile; UDP is not touched. */
 static void on_accept_error(struct evconnlistener *l, void *arg)
 {
 	static struct log_limit limit = LOG_LIMIT_INIT(5, 60);
+	struct tcp_listener *tl = arg;
+	struct timeval pause = { .tv_usec = TCP_ACCEPT_PAUSE_MS * 1000 };
 	int err = EVUTIL_SOCKET_ERROR();
 
-	(void)l;
-	(void)arg;
-	log_limited(&limit, LOG_LEVEL_WARN, "tcp: cannot accept a connection: %s",
-		    evutil_socket_error_to_string(err));
+	tl->server->accept_errors++;
+	log_limited(&limit, LOG_LEVEL_WARN, "tcp: cannot accept a connection: %s (pausing %d ms)",
+		    evutil_socket_error_to_string(err), TCP_ACCEPT_PAUSE_MS);
+	evconnlistener_disable(l);
+	evtimer_add(tl->resume, &pause);
+}
+
+/* Listens on ss into the next slot of t->listeners. Returns 0 or -errno (logged). */
+static int listener_open(struct tcp_server *t, const struct sockaddr_storage *ss)
+{
+	struct tcp_listener *tl = &t->listeners[t->listener_count];
+	struct event_base *base = t->server->base;
+	int len = ss->ss_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6)
+					    : (int)sizeof(struct sockaddr_in);
+
+	tl->server = t;
+	tl->resume = evtimer_new(base, on_accept_resume, tl);
+	if (tl->resume == NULL)
+		return -ENOMEM;
+	tl->listener = evconnlistener_new_bind(
+		base, on_accept, tl,
+		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC |
+			(ss->ss_family == AF_INET6 ? LEV_OPT_BIND_IPV6ONLY : 0),
+		128, (const struct sockaddr *)ss, len);
+	if (tl->listener == NULL) {
+		int err = errno ? -errno : -EADDRINUSE;
+
+		log_err("tcp port %u: cannot listen: %s", config_address_port(ss), strerror(-err));
+		event_free(tl->resume);
+		tl->resume = NULL;
+		return err;
+	}
+	evconnlistener_set_error_cb(tl->listener, on_accept_error);
+	t->listener_count++;
+	return 0;
 }
 
 int tcp_server_open(struct tcp_server **out, struct server *s)
@@ -160,25 +296,12 @@ int tcp_server_open(struct tcp_server **out, struct server *s)
 	t->server = s;
 	TAILQ_INIT(&t->conns);
 	for (size_t i = 0; i < s->cfg.address_count; i++) {
-		const struct sockaddr_storage *ss = &s->cfg.addresses[i];
-		int len = ss->ss_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6)
-						    : (int)sizeof(struct sockaddr_in);
-		struct evconnlistener *l = evconnlistener_new_bind(
-			s->base, on_accept, t,
-			LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC |
-				(ss->ss_family == AF_INET6 ? LEV_OPT_BIND_IPV6ONLY : 0),
-			128, (const struct sockaddr *)ss, len);
+		int err = listener_open(t, &s->cfg.addresses[i]);
 
-		if (l == NULL) {
-			int err = -errno;
-
-			log_err("tcp port %u: cannot listen: %s", config_address_port(ss),
-				strerror(errno));
+		if (err < 0) {
 			tcp_server_free(t);
-			return err ? err : -EADDRINUSE;
+			return err;
 		}
-		evconnlistener_set_error_cb(l, on_accept_error);
-		t->listeners[t->listener_count++] = l;
 	}
 	*out = t;
 	return 0;
@@ -190,8 +313,10 @@ void tcp_server_free(struct tcp_server *t)
 		return;
 	while (!TAILQ_EMPTY(&t->conns))
 		conn_close(TAILQ_FIRST(&t->conns));
-	for (size_t i = 0; i < t->listener_count; i++)
-		evconnlistener_free(t->listeners[i]);
+	for (size_t i = 0; i < t->listener_count; i++) {
+		evconnlistener_free(t->listeners[i].listener);
+		event_free(t->listeners[i].resume);
+	}
 	free(t);
 }
 
@@ -203,6 +328,11 @@ unsigned tcp_server_connections(const struct tcp_server *t)
 unsigned long tcp_server_queries(const struct tcp_server *t)
 {
 	return t->queries;
+}
+
+unsigned long tcp_server_accept_errors(const struct tcp_server *t)
+{
+	return t->accept_errors;
 }
 
 const struct dns_counters *tcp_server_counters(const struct tcp_server *t)

@@ -127,6 +127,7 @@ EXTRA_DIST += tests/style.sh .clang-format
 TESTS += tests/docs.sh tests/man_keys.sh
 EXTRA_DIST += tests/docs.sh tests/man_keys.sh
 EXTRA_DIST += tests/browser/status_page.py
+EXTRA_DIST += tests/integration/tcpload.py
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone \
