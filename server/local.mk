@@ -14,6 +14,7 @@ server_libserver_a_SOURCES = \
 	server/lookup.c server/lookup.h \
 	server/policy.c server/policy.h \
 	server/answer.c server/answer.h \
+	server/answer_source.c server/answer_source.h \
 	server/reload.c server/reload.h \
 	server/udp.c server/udp.h \
 	server/tcp.c server/tcp.h \

@@ -185,7 +185,10 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 	const struct zoneset *zs = src->zones;
 	struct chain chain = {
 		.length = 0,
-		.policy = { .health = src->health, .geo = zs->geo, .client = client },
+		.policy = { .health = src->health,
+			    .geo = zs->geo,
+			    .client = client,
+			    .now_ms = (int64_t)src->now_ms },
 	};
 	unsigned apex_label;
 	struct zone *z = zoneset_find(zs, &q->qname, 0, &apex_label);

@@ -26,6 +26,18 @@ static const char *rcode_name(unsigned rcode)
 	return rcode == 16 ? "BADVERS" : NULL;
 }
 
+static void udp_errors(struct server *s, struct evbuffer *out)
+{
+	unsigned long recv_errors, send_errors;
+
+	udp_workers_errors(s->udp, &recv_errors, &send_errors);
+	prom_header(out, "baton_udp_errors_total", "counter",
+		    "Failed recvmmsg and sendmmsg calls of the UDP workers (a failed send loses a "
+		    "response).");
+	evbuffer_add_printf(out, "baton_udp_errors_total{call=\"recvmmsg\"} %lu\n", recv_errors);
+	evbuffer_add_printf(out, "baton_udp_errors_total{call=\"sendmmsg\"} %lu\n", send_errors);
+}
+
 /* Prometheus wants each family's lines together, so each family loops over transports. */
 static void dns(struct server *s, struct evbuffer *out)
 {
@@ -76,6 +88,7 @@ static void dns(struct server *s, struct evbuffer *out)
 			    (unsigned long long)counter_read(&udp.rrl_slipped));
 	evbuffer_add_printf(out, "baton_rrl_limited_total{action=\"dropped\"} %llu\n",
 			    (unsigned long long)counter_read(&udp.rrl_dropped));
+	udp_errors(s, out);
 	prom_header(out, "baton_tcp_connections", "gauge", "Open DNS-over-TCP connections.");
 	evbuffer_add_printf(out, "baton_tcp_connections %u\n", tcp_server_connections(s->tcp));
 	prom_header(out, "baton_accept_errors_total", "counter",

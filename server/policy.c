@@ -23,15 +23,6 @@ static uint64_t next_random(void)
 	return pick_rng * 2685821657736338717ull;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	/* the coarse clock is read from the vDSO: no syscall on the query path */
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 uint32_t policy_ttl(const struct zone_failover *f, const struct health_view *view, int64_t now)
 {
 	int64_t soonest = -1;
@@ -134,7 +125,7 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 	const struct zone_site *sites[PICK_MAX];
 	uint8_t picked[PICK_MAX];
 	unsigned n = pick(r, f, ctx, picked);
-	uint32_t ttl = policy_ttl(f, ctx->health, now_ms());
+	uint32_t ttl = policy_ttl(f, ctx->health, ctx->now_ms);
 	uint16_t added = 0;
 
 	/* several workers may answer one name at once: the counters are shared */

@@ -14,6 +14,7 @@ struct policy_context {
 	const struct health_view *health; /* NULL: every verdict unknown */
 	const struct geo_index *geo; /* NULL: geo answers in list order */
 	struct geo_client *client;
+	int64_t now_ms; /* CLOCK_MONOTONIC_COARSE, as the view's next_change_ms */
 };
 
 /* Answers an A or AAAA query at a FAILOVER name of zone `z` into `r`: the addresses of the

@@ -12,7 +12,7 @@
 #include "baton/json.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
-#include "server/answer.h"
+#include "server/answer_source.h"
 #include "server/query.h"
 #include "server/geo_db.h"
 #include "server/member.h"
@@ -303,14 +303,13 @@ static void json_transitions(struct server *s, struct evbuffer *out)
 static void json_answer(struct server *s, const uint8_t *name, uint16_t type,
 			const struct sockaddr *client, struct evbuffer *out)
 {
-	const struct answer_source src = { .zones = s->zones,
-					   .health = s->health,
-					   .edns_size = 1232 };
+	struct answer_source src;
 	uint8_t query[DNS_HEADER_LEN + DNAME_MAX_LEN + 4] = { 0x4a, 0x53, 0, 0, 0, 1 };
 	uint8_t response[1232];
 	size_t name_len = dname_length(name), len;
 	ldns_pkt *pkt = NULL;
 
+	answer_source_fill(&src, s, NULL); /* the main thread: it publishes, so it may read */
 	memcpy(query + DNS_HEADER_LEN, name, name_len);
 	wire_put_u16(query + DNS_HEADER_LEN + name_len, type);
 	wire_put_u16(query + DNS_HEADER_LEN + name_len + 2, LDNS_RR_CLASS_IN);

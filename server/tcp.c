@@ -16,7 +16,7 @@
 #include <urcu-qsbr.h>
 
 #include "baton/log.h"
-#include "server/answer.h"
+#include "server/answer_source.h"
 #include "server/tcp.h"
 
 /* A client that stops reading is not allowed to make us buffer without bound. */
@@ -91,18 +91,12 @@ static int64_t ms_since(const struct timespec *then)
 static void answer_one(struct tcp_conn *c, size_t len)
 {
 	struct tcp_server *t = c->server;
-	struct answer_source src = { .zones = NULL };
+	struct answer_source src;
 	size_t out_len;
 
 	rcu_thread_online();
-	src.zones = rcu_dereference(t->server->zones);
-	src.health = rcu_dereference(t->server->health);
-	src.edns_size = (uint16_t)t->server->cfg.edns_buffer_size;
-	src.ecs = t->server->cfg.ecs;
-	src.counters = &t->counters;
-	src.cookies = t->server->cfg.answer_cookie ? &t->server->cookies : NULL;
-	src.now_s = (uint32_t)time(NULL);
-	src.rrl = NULL; /* a TCP client has proved its address */
+	answer_source_fill(&src, t->server,
+			   &t->counters); /* no rate limit: TCP proved the address */
 	out_len = answer_query(t->response + 2, ANSWER_TCP_MAX, t->query, len, true, &src,
 			       (const struct sockaddr *)&c->peer);
 	rcu_thread_offline();

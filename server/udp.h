@@ -16,6 +16,10 @@ int udp_workers_start(struct udp_workers *u);
 /* Stops the threads, closes the sockets and frees; NULL is a no-op. */
 void udp_workers_free(struct udp_workers *u);
 
+/* The workers' failed recvmmsg and sendmmsg calls, summed (relaxed reads: any thread). */
+void udp_workers_errors(const struct udp_workers *u, unsigned long *recv_errors,
+			unsigned long *send_errors);
+
 /* Adds every worker's counters into `sum`. */
 void udp_workers_counters(const struct udp_workers *u, struct dns_counters *sum);
 

@@ -37,15 +37,8 @@ static const char zone_text[] =
 struct fixture {
 	struct zoneset *zs;
 	struct health_view *view;
+	uint64_t now_ms; /* the answer's clock: the caller's, so TTLs are exact */
 };
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int setup(void **state)
 {
@@ -86,7 +79,8 @@ static ldns_pkt *ask(struct fixture *fx, const char *name, uint16_t qtype)
 {
 	const struct answer_source src = { .zones = fx->zs,
 					   .health = fx->view,
-					   .edns_size = FIXTURE_EDNS_SIZE };
+					   .edns_size = FIXTURE_EDNS_SIZE,
+					   .now_ms = fx->now_ms };
 	struct fixture_query fq = { .name = name, .qtype = qtype };
 	uint8_t query[512], out[1232];
 	size_t qlen = fixture_build_query(&fq, query, sizeof(query));
@@ -242,11 +236,16 @@ static uint32_t answer_ttl(struct fixture *fx, const char *name)
 static void test_ttl_clamp(void **state)
 {
 	struct fixture *fx = *state;
-	int64_t now = monotonic_ms();
+	const int64_t now =
+		86400000; /* the clock is the caller's, as answer_source_fill() reads it */
 
+	fx->now_ms = (uint64_t)now;
 	assert_int_equal(answer_ttl(fx, "floor.example.com."), 60); /* never changes: ceiling */
 	fx->view->sites[FRA].next_change_ms = now + 25000;
-	assert_in_range(answer_ttl(fx, "floor.example.com."), 23, 25);
+	assert_int_equal(answer_ttl(fx, "floor.example.com."), 25);
+	fx->view->sites[FRA].next_change_ms = now + 25999;
+	assert_int_equal(answer_ttl(fx, "floor.example.com."),
+			 25); /* whole seconds, rounded down */
 	fx->view->sites[FRA].next_change_ms = now + 2000;
 	assert_int_equal(answer_ttl(fx, "floor.example.com."), 10); /* ttl-min */
 	fx->view->sites[FRA].next_change_ms = now + 2000;
