@@ -1,5 +1,6 @@
 /* Unit tests for health/history.c: the ring of transitions (newest first, wrap-around at
- * HISTORY_MAX, long names cut, never overrun) and the cumulative latency histogram. */
+ * HISTORY_MAX, long names cut, never overrun; drains told apart from verdicts) and the
+ * cumulative latency histogram. */
 #include "autoconfig.h"
 
 #include <stdarg.h>
@@ -115,6 +116,33 @@ static void test_long_strings_cut(void **state)
 	assert_int_equal(h.count, 1);
 }
 
+/* A drain or undrain is its own kind of change: the timeline says "drained", not the verdict
+ * the drain left alone. */
+static void test_drains(void **state)
+{
+	static struct health_history h;
+	const struct health_transition *t;
+
+	(void)state;
+	history_add(&h, "example.com", "fra", SITE_UNKNOWN, SITE_UP, "tcp connect ok");
+	history_add_drain(&h, "example.com", "fra", SITE_UP, true);
+	history_add_drain(&h, "example.com", "fra", SITE_UP, false);
+	t = history_get(&h, 1);
+	assert_int_equal(t->change, HEALTH_CHANGE_DRAINED);
+	assert_string_equal(history_change_name(t->change), "drained");
+	assert_int_equal(t->from, SITE_UP);
+	assert_int_equal(t->to, SITE_UP);
+	assert_string_equal(t->reason, "drained by the operator");
+	assert_string_equal(t->site, "fra");
+	t = history_get(&h, 0);
+	assert_int_equal(t->change, HEALTH_CHANGE_UNDRAINED);
+	assert_string_equal(history_change_name(t->change), "undrained");
+	assert_string_equal(t->reason, "undrained by the operator");
+	t = history_get(&h, 2);
+	assert_int_equal(t->change, HEALTH_CHANGE_VERDICT);
+	assert_string_equal(history_change_name(t->change), "verdict");
+}
+
 /* Each observation counts in every bucket whose bound it does not exceed (Prometheus's
  * cumulative `le`), a value on a bound counts in that bucket, and past the last bound only
  * count and sum hold it (+Inf). */
@@ -150,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_wraps_around),
 		cmocka_unit_test(test_full_ring_edge),
 		cmocka_unit_test(test_long_strings_cut),
+		cmocka_unit_test(test_drains),
 		cmocka_unit_test(test_latency_histogram),
 	};
 
