@@ -141,6 +141,7 @@ pid_gone() {
 # wait_until SECONDS CMD...: polls CMD every 20 ms until it succeeds (0) or SECONDS pass (1).
 # SECONDS may have a fraction ("0.5"). With WAIT_PID set (WAIT_PID=$pid wait_until ...), it
 # gives up at once when that process has exited: a daemon that died will not start answering.
+# WAIT_POLL sets another poll interval in seconds (a convergence timed to 10 ms).
 wait_until() {
 	local whole=${1%%.*} frac=${1#*.} deadline
 	shift
@@ -150,7 +151,7 @@ wait_until() {
 	until "$@"; do
 		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
 		[ -z "${WAIT_PID:-}" ] || is_running_not_zombie "$WAIT_PID" || return 1
-		sleep 0.02 # poll interval
+		sleep "${WAIT_POLL:-0.02}" # poll interval
 	done
 }
 
