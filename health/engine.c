@@ -434,9 +434,7 @@ int health_engine_drain(struct health_engine *e, const char *name, bool drained)
 		if (s->drained != drained) {
 			log_info("site %s: %s by the operator (zone %s)", s->name,
 				 drained ? "drained" : "undrained", s->zone);
-			history_add(&e->history, s->zone, s->name, s->verdict, s->verdict,
-				    drained ? "drained by the operator"
-					    : "undrained by the operator");
+			history_add_drain(&e->history, s->zone, s->name, s->verdict, drained);
 		}
 		s->drained = drained;
 		n++;

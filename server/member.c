@@ -12,16 +12,17 @@
 #include "server/member.h"
 #include "server/server.h"
 
-struct member {
+/* batond's own membership; health/gossip's `struct member` is one peer as a node sees it. */
+struct batond_member {
 	struct server *s;
 	struct gossip_member g;
 	uint32_t *index; /* engine site (health_id) -> watched site of the node; UINT32_MAX none */
 	uint32_t index_count;
 };
 
-int member_open(struct member **out, struct server *s, struct diag *d)
+int member_open(struct batond_member **out, struct server *s, struct diag *d)
 {
-	struct member *m = calloc(1, sizeof(*m));
+	struct batond_member *m = calloc(1, sizeof(*m));
 	int rc;
 
 	if (m == NULL)
@@ -38,7 +39,7 @@ int member_open(struct member **out, struct server *s, struct diag *d)
 }
 
 /* Every site the engine has is watched; the map grows with the engine's sites. */
-static void watch_sites(struct member *m)
+static void watch_sites(struct batond_member *m)
 {
 	uint32_t count = health_engine_site_count(m->s->engine);
 	struct health_site_info info;
@@ -65,7 +66,7 @@ static void watch_sites(struct member *m)
 	}
 }
 
-void member_evidence(const struct member *m, uint32_t index, char *buf, size_t size)
+void member_evidence(const struct batond_member *m, uint32_t index, char *buf, size_t size)
 {
 	struct gossip_verdict v;
 
@@ -87,7 +88,7 @@ void member_evidence(const struct member *m, uint32_t index, char *buf, size_t s
 }
 
 /* The quorum's verdicts become the engine's, which publishes a new view on a change. */
-static void apply(struct member *m)
+static void apply(struct batond_member *m)
 {
 	struct gossip_verdict v;
 	char why[160];
@@ -102,7 +103,7 @@ static void apply(struct member *m)
 
 static void on_change(void *arg)
 {
-	struct member *m = arg;
+	struct batond_member *m = arg;
 
 	watch_sites(m);
 	if (m->g.role == GOSSIP_ROLE_PROBE)
@@ -116,7 +117,7 @@ static void on_round(void *arg, unsigned changes)
 	apply(arg);
 }
 
-int member_start(struct member *m)
+int member_start(struct batond_member *m)
 {
 	health_engine_use_quorum(m->s->engine, m->g.role == GOSSIP_ROLE_PROBE);
 	health_engine_on_change(m->s->engine, on_change, m);
@@ -125,7 +126,7 @@ int member_start(struct member *m)
 	return gossip_member_start(&m->g, on_round, m);
 }
 
-void member_free(struct member *m)
+void member_free(struct batond_member *m)
 {
 	if (m == NULL)
 		return;
@@ -134,12 +135,12 @@ void member_free(struct member *m)
 	free(m);
 }
 
-const struct gossip_member *member_gossip(const struct member *m)
+const struct gossip_member *member_gossip(const struct batond_member *m)
 {
 	return &m->g;
 }
 
-bool member_site_index(const struct member *m, uint32_t site, uint32_t *index)
+bool member_site_index(const struct batond_member *m, uint32_t site, uint32_t *index)
 {
 	if (m == NULL || site >= m->index_count || m->index[site] == UINT32_MAX)
 		return false;

@@ -13,30 +13,30 @@
 #include "zones/diag.h"
 
 struct server;
-struct member;
+struct batond_member;
 struct gossip_member;
 
 /* Reads the keys and binds the gossip socket on s->base from s->cfg.gossip: before batond
  * daemonises and drops privileges, so the key may be root's alone and the port privileged.
  * Mistakes go to d as file:line and the fix. Returns 0, -EINVAL or -errno; *out untouched on
  * failure. */
-int member_open(struct member **out, struct server *s, struct diag *d);
+int member_open(struct batond_member **out, struct server *s, struct diag *d);
 
 /* Puts s->engine under the quorum and starts the rounds. Call it after the engine is made and
  * before the first zone load. Returns 0 or -ENOMEM. */
-int member_start(struct member *m);
+int member_start(struct batond_member *m);
 
-void member_free(struct member *m);
+void member_free(struct batond_member *m);
 
 /* The membership, for status and metrics. */
-const struct gossip_member *member_gossip(const struct member *m);
+const struct gossip_member *member_gossip(const struct batond_member *m);
 
 /* The gossip node's index for engine site `site` (its health_id). Returns false for a site not
  * watched (yet). */
-bool member_site_index(const struct member *m, uint32_t site, uint32_t *index);
+bool member_site_index(const struct batond_member *m, uint32_t site, uint32_t *index);
 
 /* "held: too few live probers (1 of 2 needed)", or the tally behind the verdict:
  * "quorum: 2 of 3 live probers down, 2 regions (2 needed, from 2 regions)". */
-void member_evidence(const struct member *m, uint32_t index, char *buf, size_t size);
+void member_evidence(const struct batond_member *m, uint32_t index, char *buf, size_t size);
 
 #endif

@@ -20,7 +20,7 @@ struct health_engine;
 struct health_view;
 struct geo_db;
 struct rrl;
-struct member;
+struct batond_member;
 
 struct server {
 	struct config cfg;
@@ -37,7 +37,7 @@ struct server {
 	struct http_server *http; /* NULL without http-listen */
 	struct rrl *rrl; /* NULL while rrl-ratelimit is 0 */
 	struct cookie_secrets cookies; /* used while cfg.answer_cookie */
-	struct member *member; /* NULL without a gossip: section */
+	struct batond_member *member; /* NULL without a gossip: section */
 	time_t started;
 	time_t last_reload;
 	bool stopping; /* a loop exit is scheduled: a second stop schedules none (main thread) */

@@ -292,8 +292,10 @@ static void json_transitions(struct server *s, struct evbuffer *out)
 		json_string(out, t->zone);
 		evbuffer_add_printf(out, ",\"site\":");
 		json_string(out, t->site);
-		evbuffer_add_printf(out, ",\"from\":\"%s\",\"to\":\"%s\",\"reason\":",
-				    health_verdict_name(t->from), health_verdict_name(t->to));
+		evbuffer_add_printf(out,
+				    ",\"change\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"reason\":",
+				    history_change_name(t->change), health_verdict_name(t->from),
+				    health_verdict_name(t->to));
 		json_string(out, t->reason);
 		evbuffer_add(out, "}", 1);
 	}

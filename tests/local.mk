@@ -19,7 +19,9 @@ UNIT_TESTS = \
 	tests/unit/test_geo \
 	tests/unit/test_log \
 	tests/unit/test_cookie \
-	tests/unit/test_rrl
+	tests/unit/test_rrl \
+	tests/unit/test_target \
+	tests/unit/test_history
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -66,6 +68,10 @@ tests_unit_test_log_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_log_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
+tests_unit_test_target_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_target_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_history_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_history_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets: with --enable-fuzzing they link libFuzzer; otherwise a replay driver runs each
 # seed corpus file through the same entry point, so every test run (and the sanitizer build)
@@ -180,7 +186,8 @@ EXTRA_DIST += $(GOSSIP_LAB_TESTS) tests/lab/gossip_lib.sh tests/lab/gossip_delay
 
 # baton-vip (issue 7): unit tests, the VRRP advert fuzz target and its corpus replay, and the
 # lab tests (network namespaces; root, as CI runs).
-VIP_UNIT_TESTS = tests/unit/test_vrrp tests/unit/test_vrrp_fsm tests/unit/test_vrrp_conf
+VIP_UNIT_TESTS = tests/unit/test_vrrp tests/unit/test_vrrp_fsm tests/unit/test_vrrp_conf \
+	tests/unit/test_vip_track
 check_PROGRAMS += $(VIP_UNIT_TESTS)
 TESTS += $(VIP_UNIT_TESTS)
 tests_unit_test_vrrp_CFLAGS = $(UNIT_CFLAGS)
@@ -189,6 +196,8 @@ tests_unit_test_vrrp_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_vrrp_fsm_LDADD = $(VIP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_vrrp_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_vrrp_conf_LDADD = $(VIP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_vip_track_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vip_track_LDADD = $(VIP_LIBS) $(CMOCKA_LIBS)
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_vrrp
 else

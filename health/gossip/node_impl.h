@@ -1,4 +1,4 @@
-/* The inside of a gossip node, shared by node.c (state, receive, verdicts) and round.c
+/* The inside of a gossip node, shared by node.c (state, receive, verdicts) and node_round.c
  * (dissemination). Private to health/gossip/. */
 #ifndef BATON_GOSSIP_NODE_IMPL_H
 #define BATON_GOSSIP_NODE_IMPL_H

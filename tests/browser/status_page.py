@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """status_page.py URL SITE DOWN_COMMAND SCREENSHOT
+   status_page.py timeline URL SITE DRAIN_COMMAND UNDRAIN_COMMAND
 
 Drives Debian's Chromium (headless, over the DevTools protocol with python3-websocket) at
 batond's status page URL: waits for SITE to show as up, runs DOWN_COMMAND (which makes the site
 fail its checks), and waits for the page to show SITE down by itself, without a reload. Then it
 saves a screenshot to SCREENSHOT and reads it back with tesseract, which must find SITE and
-"down" in the picture. Prints one line per step; exits 0 when all of it holds.
+"down" in the picture. With `timeline`: runs DRAIN_COMMAND and waits for the newest row of the
+page's timeline to be SITE's with "drained" in its change column, then the same for
+UNDRAIN_COMMAND and "undrained". Prints one line per step; exits 0 when all of it holds.
 Runs with Debian's Python: /usr/bin/python3.
 """
 import base64
@@ -88,6 +91,42 @@ def wait_for(browser, site, verdict, within):
     return False
 
 
+def newest_change(browser, site):
+    """The change column of the timeline's newest row when that row is SITE's, or None."""
+    return browser.evaluate(
+        "(() => { const r = document.querySelector('#timeline tr');"
+        " if (!r || r.cells.length < 3 || !r.cells[1].textContent.startsWith(%s + ' ('))"
+        " return null; return r.cells[2].textContent; })()" % json.dumps(site))
+
+
+def timeline(url, site, drain_command, undrain_command):
+    profile = tempfile.mkdtemp(prefix="baton-chromium-")
+    browser = None
+    try:
+        browser = Browser(profile)
+        browser.call("Page.enable")
+        browser.call("Page.navigate", url=url)
+        if not wait_for(browser, site, "up", 15):
+            print("the page never showed %s up: %s" % (site, browser.evaluate("document.body.innerText")))
+            return 1
+        for command, want in ((drain_command, "drained"), (undrain_command, "undrained")):
+            subprocess.run(command, shell=True, check=True, stdout=subprocess.DEVNULL)
+            deadline = time.time() + DOWN_WITHIN_S
+            while newest_change(browser, site) != want and time.time() < deadline:
+                time.sleep(0.1)
+            got = newest_change(browser, site)
+            if got != want:
+                print("the timeline's newest row says %r for %s, not %r:\n%s"
+                      % (got, site, want, browser.evaluate("document.body.innerText")))
+                return 1
+            print("the timeline says %s for %s" % (want, site))
+        return 0
+    finally:
+        if browser is not None:
+            browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def main(url, site, down_command, screenshot):
     profile = tempfile.mkdtemp(prefix="baton-chromium-")
     browser = None
@@ -130,6 +169,8 @@ def main(url, site, down_command, screenshot):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "timeline":
+        sys.exit(timeline(*sys.argv[2:]))
     if len(sys.argv) != 5:
         print(__doc__)
         sys.exit(2)

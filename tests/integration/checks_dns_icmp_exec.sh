@@ -36,7 +36,7 @@ start_nsd "$WORKDIR/probe.test.zone" probe.test "$nsd_port" "$WORKDIR/nsd" ||
 # SERVFAIL), then with NOERROR and the question in other case (RFC 4343: names compare
 # case-insensitively).
 start_udp_server() {
-	local mode=$1 portfile=$WORKDIR/$1.port deadline
+	local mode=$1 portfile=$WORKDIR/$1.port
 	"$LIB_PYTHON" - "$mode" "$portfile" <<'EOF' &
 import os, socket, sys
 mode, portfile = sys.argv[1], sys.argv[2]
@@ -60,9 +60,7 @@ while True:
     s.sendto(response(qid, question.swapcase(), 0), peer)
 EOF
 	register_pid $!
-	deadline=$((SECONDS + 10))
-	until [ -s "$portfile" ] || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.1; done
-	[ -s "$portfile" ] || return 1
+	WAIT_PID=$! wait_until 10 test -s "$portfile" || return 1
 	UDP_PORT=$(cat "$portfile")
 }
 start_udp_server silent || tap_bail "the silent UDP server did not start"
@@ -254,9 +252,8 @@ if [ -z "$pids" ]; then
 		"the script never wrote its pids"
 else
 	for pid in $pids; do register_pid "$pid"; done
-	deadline=$((${EPOCHREALTIME/./} + 2000000))
-	until gone $pids || [ "${EPOCHREALTIME/./}" -ge "$deadline" ]; do sleep 0.05; done
-	if gone $pids; then
+	# shellcheck disable=SC2086 # one word per pid
+	if wait_until 2 gone $pids; then
 		tap_ok "exec: the timed-out program and its background child are killed"
 	else
 		tap_fail "exec: the timed-out program and its background child are killed" \

@@ -26,24 +26,8 @@ nsd_port=$(free_port) || tap_bail "no free port"
 start_nsd "$zonefile" diff.test "$nsd_port" "$WORKDIR/nsd" ||
 	tap_bail "nsd did not start on port $nsd_port"
 
-baton_port=$(free_port) || tap_bail "no free port"
-conf=$WORKDIR/batond.conf
-cat >"$conf" <<EOF
-server:
-    ip-address: 127.0.0.1@$baton_port
-    workers: 1
-    control-socket: $WORKDIR/batond.sock
-zone:
-    name: diff.test
-    zonefile: $zonefile
-EOF
-"$BATOND" -c "$conf" -f >"$WORKDIR/batond.log" 2>&1 &
-baton_pid=$!
-register_pid "$baton_pid"
-if ! wait_for_dns 127.0.0.1 "$baton_port" 10 "$baton_pid"; then
-	sed 's/^/# batond: /' "$WORKDIR/batond.log"
-	tap_bail "batond did not answer on port $baton_port"
-fi
+start_batond "workers: 1" "diff.test=$zonefile" || tap_bail "batond did not answer"
+baton_port=$BATOND_PORT
 
 "$LIB_PYTHON" "$here/diffdns.py" \
 	--a "127.0.0.1:$nsd_port" --b "127.0.0.1:$baton_port" \
@@ -51,7 +35,7 @@ fi
 rc=$?
 
 # A daemon that died during the run is a failure even if answers matched.
-for pid in "$NSD_PID" "$baton_pid"; do
+for pid in "$NSD_PID" "$BATOND_PID"; do
 	if ! is_running_not_zombie "$pid"; then
 		echo "# process $pid exited during the run"
 		rc=1

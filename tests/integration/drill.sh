@@ -40,33 +40,23 @@ same 30 IN FAILOVER policy=order sites=ams,twin
 ZONE
 touch "$state/192.0.2.10" "$state/2001:db8::10" "$state/198.51.100.10" "$state/203.0.113.10"
 
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 www() { ask +short www.example.com A; }
-# poll_until SECONDS COMMAND...: run COMMAND every 50 ms until it succeeds or SECONDS pass.
-poll_until() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.05 # poll interval
-	done
-}
 sites_up() { [ "$(ctl status | grep -c ": up since")" = "$1" ]; }
 is_drained() { ctl status | grep -q "^site $1 (zone [^)]*): [a-z]*, drained since"; }
 answers() { [ "$(www)" = "$1" ]; }
 # restart: stop batond by pid and start it again with the same configuration and port.
 restart() {
 	stop_pid "$BATOND_PID"
-	"$BATOND" -c "$BATOND_CONF" -f >>"$BATOND_LOG" 2>&1 &
-	BATOND_PID=$!
-	register_pid "$BATOND_PID"
+	forget_pid "$BATOND_PID"
+	run_batond "$BATOND_CONF" "$BATOND_LOG"
+	BATOND_PID=$BATOND_RUN_PID
 	wait_for_dns 127.0.0.1 "$BATOND_PORT" 10 "$BATOND_PID"
 }
 # drill ARGS...: run `batonctl drill`, output in $out, exit status in $rc (SHOW=1: echo it).
 drill() { out=$(ctl drill "$@" 2>&1); rc=$?; [ -z "${SHOW:-}" ] || printf "%s\n" "$out" >&2; }
 
 start_batond "" "example.com=$com" "example.net=$net" || tap_bail "batond did not start"
-poll_until 10 sites_up 5 || tap_bail "the sites were not checked: $(ctl status)"
+wait_until 10 sites_up 5 || tap_bail "the sites were not checked: $(ctl status)"
 
 # 1. A healthy standby: the drill passes and leaves everything as it was.
 drill fra
@@ -87,7 +77,7 @@ answers 192.0.2.10 && tap_ok "www answers fra again" || tap_fail "www answers fr
 
 # 2. The standby is down: nothing is drained.
 rm "$state/198.51.100.10"
-poll_until 10 sites_up 4 || tap_bail "iad did not go down: $(ctl status)"
+wait_until 10 sites_up 4 || tap_bail "iad did not go down: $(ctl status)"
 drill fra
 [ "$rc" = 1 ] && tap_ok "drill fra with iad down exits 1" || tap_fail "drill fra with iad down exits 1 (got $rc)" "$out"
 grep -q '^www\.example\.com\. standbys: iad (down): none healthy$' <<<"$out" &&
@@ -97,7 +87,7 @@ grep -q '^www\.example\.com\. standbys: iad (down): none healthy$' <<<"$out" &&
 	tap_ok "nothing was drained" || tap_fail "nothing was drained" "$(ctl status)"
 answers 192.0.2.10 && tap_ok "www still answers fra" || tap_fail "www still answers fra" "$(www)"
 touch "$state/198.51.100.10"
-poll_until 10 sites_up 5 || tap_bail "iad did not come back: $(ctl status)"
+wait_until 10 sites_up 5 || tap_bail "iad did not come back: $(ctl status)"
 
 # 3. Nothing to drill.
 drill nosuch
@@ -119,10 +109,9 @@ is_drained ams && tap_fail "ams undrained after the timeout" "$(ctl status)" || 
 # batonctl itself in the background (not the ctl function, which would be a subshell).
 "$BATONCTL" -c "$BATOND_CONF" drill ams --timeout 60 >"$WORKDIR/drill.out" 2>&1 &
 drill_pid=$!
-poll_until 10 is_drained ams || tap_bail "the drill did not drain ams"
+wait_until 10 is_drained ams || tap_bail "the drill did not drain ams"
 kill -INT "$drill_pid"
-deadline=$((SECONDS + 10))
-while is_running_not_zombie "$drill_pid" && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+wait_until 10 pid_gone "$drill_pid"
 wait "$drill_pid"; rc=$?
 [ "$rc" = 1 ] && grep -q '^drill ams: INTERRUPTED after' "$WORKDIR/drill.out" && ! is_drained ams &&
 	tap_ok "Ctrl-C ends the drill and undrains (exit 1)" || tap_fail "Ctrl-C undrains (got $rc)" "$(cat "$WORKDIR/drill.out"; ctl status)"

@@ -27,22 +27,27 @@ ZONE
 touch "$state/192.0.2.10" "$state/198.51.100.10"
 write_zone 300ms
 start_batond "" "example.com=$zone" || tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 www() { ask +short www.example.com A; }
+answers() { [ "$(www)" = "$1" ]; }
 # wait_for VALUE SECONDS: poll www until it answers VALUE; prints the seconds it took
 wait_for() {
-	local start=$EPOCHREALTIME deadline=$((SECONDS + $2))
-	while [ "$(www)" != "$1" ]; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.05 # poll interval
-	done
+	local start=$EPOCHREALTIME
+	wait_until "$2" answers "$1" || return 1
 	awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
 }
+sites_up() { [ "$(ctl status | grep -c '^site .*: up since')" = "$1" ]; }
+# moved_off ADDRESS: www answers another address (an empty reply is a dig timeout on a loaded
+# machine, not an answer from another site).
+moved_off() {
+	local a
+	a=$(www)
+	[ -n "$a" ] && [ "$a" != "$1" ]
+}
+servfails() { ask www.example.com A | grep -q 'status: SERVFAIL'; }
 
 # Unknown sites are answered as up; wait until both are checked so the steps below start
 # from known verdicts.
-deadline=$((SECONDS + 10))
-until [ "$(ctl status | grep -c '^site .*: up since')" = 2 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+wait_until 10 sites_up 2
 t=$(wait_for 192.0.2.10 10) && tap_ok "the first site answers once checked (${t}s)" || tap_fail "the first site answers" "$(www)"
 out=$(ask www.example.com A | grep -E '^www' | awk '{print $2}')
 [ -n "$out" ] && [ "$out" -ge 15 ] && [ "$out" -le 30 ] && tap_ok "TTL $out within [ttl-min 15, ttl 30]" || tap_fail "TTL within [15, 30]" "$out"
@@ -59,13 +64,9 @@ t=$(wait_for 192.0.2.10 10) && tap_ok "site back up after rise: answer returns i
 # Flapping: every other probe fails, so fall=2 is never reached.
 before=$(grep -c "site fra:" "$BATOND_LOG")
 echo flap >"$state/192.0.2.10"
-deadline=$((SECONDS + 3)); flaps=0
-while [ $SECONDS -lt $deadline ]; do
-	# an empty reply is a dig timeout on a loaded machine, not an answer from another site
-	a=$(www)
-	[ -z "$a" ] || [ "$a" = 192.0.2.10 ] || flaps=$((flaps + 1))
-	sleep 0.1 # sampling interval of a 3 s observation
-done
+# a 3 s observation: wait_until succeeding means www moved, which it must not
+flaps=0
+wait_until 3 moved_off 192.0.2.10 && flaps=1
 after=$(grep -c "site fra:" "$BATOND_LOG")
 [ "$flaps" -eq 0 ] && [ "$before" = "$after" ] && [ "$(cat "$state/192.0.2.10.n")" -ge 6 ] &&
 	tap_ok "a flapping check ($(cat "$state/192.0.2.10.n") probes, half failing) moves nothing" ||
@@ -79,9 +80,7 @@ check "undrain puts it back" ctl undrain fra
 
 # Both down: fallback=servfail.
 rm "$state/192.0.2.10" "$state/198.51.100.10"
-deadline=$((SECONDS + 10))
-until ask www.example.com A | grep -q 'status: SERVFAIL' || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
-ask www.example.com A | grep -q 'status: SERVFAIL' && tap_ok "no site up: fallback=servfail" || tap_fail "fallback=servfail" "$(ask www.example.com A)"
+wait_until 10 servfails && tap_ok "no site up: fallback=servfail" || tap_fail "fallback=servfail" "$(ask www.example.com A)"
 
 # A reload that changes the check while probes run: the old ones stop, the new ones answer.
 touch "$state/192.0.2.10" "$state/198.51.100.10"

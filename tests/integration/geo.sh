@@ -50,7 +50,6 @@ touch "$state/192.0.2.10" "$state/2001:db8::10" "$state/198.51.100.10" "$state/2
 
 start_batond "geoip-database: $db" "example.com=$zone" "over.example=$over" ||
 	tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 
 # geo DESC NAME SUBNET ANSWER SCOPE: one point: `dig +subnet=SUBNET NAME` answers ANSWER and
 # echoes SUBNET with scope SCOPE.
@@ -127,17 +126,13 @@ ctl reload >/dev/null 2>&1
 
 # --- the source address, from inside a namespace of this test's own ---
 ns=baton-geo-$$
-if ip netns add "$ns" 2>/dev/null; then
-	register_netns "$ns"
-	ip -n "$ns" link set lo up
+if lab_netns_add "$ns" 2>/dev/null; then
 	ip -n "$ns" addr add 203.0.113.7/32 dev lo
 	ip -n "$ns" addr add 2001:db8:3::7/128 dev lo nodad
 	sed -e "s|$BATOND_SOCK|$WORKDIR/ns.sock|" -e '/ip-address: ::1/d' \
 		-e "s|^\( *\)ip-address: 127.0.0.1@.*|&\n\1ip-address: ::1@$BATOND_PORT|" \
 		"$BATOND_CONF" >"$WORKDIR/ns.conf"
-	ip netns exec "$ns" "$BATOND" -c "$WORKDIR/ns.conf" -f >"$WORKDIR/ns.log" 2>&1 &
-	register_pid $!
-	register_log "$WORKDIR/ns.log"
+	run_batond "$WORKDIR/ns.conf" "$WORKDIR/ns.log" ip netns exec "$ns"
 	# nsdig SERVER ARGS...: dig inside the namespace
 	nsdig() {
 		local server=$1
@@ -167,10 +162,8 @@ port=$(free_port)
 sed -e "s|@$BATOND_PORT|@$port|" -e "s|$BATOND_SOCK|$WORKDIR/noecs.sock|" -e '/ip-address: ::1/d' \
 	"$BATOND_CONF" >"$conf"
 sed -i 's|^server:|server:\n    ecs: no|' "$conf"
-"$BATOND" -c "$conf" -f >"$WORKDIR/noecs.log" 2>&1 &
-register_pid $!
-register_log "$WORKDIR/noecs.log"
-wait_for_dns 127.0.0.1 "$port" 10 $! || tap_bail "batond with ecs: no did not start"
+run_batond "$conf" "$WORKDIR/noecs.log"
+wait_for_dns 127.0.0.1 "$port" 10 "$BATOND_RUN_PID" || tap_bail "batond with ecs: no did not start"
 out=$(dig @127.0.0.1 -p "$port" +norec +time=2 +tries=1 +subnet=203.0.113.0/24 www.example.com A 2>&1)
 printf '%s\n' "$out" | grep -q "CLIENT-SUBNET" && tap_fail "ecs: no neither uses nor echoes the option" "$out" ||
 	{ printf '%s\n' "$out" | grep -Eq "IN[[:space:]]+A[[:space:]]+192.0.2.10$" &&

@@ -64,18 +64,16 @@ field() {
 	awk -v p="$2" -v k="$3" 'index($0, p) == 1 { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$1" 2>/dev/null
 }
 
-# all_say VERDICT SECONDS: poll until every running prober's status says fra is VERDICT.
-all_say() {
-	local deadline=$((SECONDS + $2)) n ok
-	while [ $SECONDS -le $deadline ]; do
-		ok=1
-		for n in "${@:3}"; do
-			[ "$(field "$WORKDIR/$n.status" "site example.com/fra " verdict)" = "$1" ] || ok=0
-		done
-		[ $ok = 1 ] && return 0
-		sleep 0.05 # poll interval
+# say VERDICT NAME...: every named prober's status says fra is VERDICT.
+say() {
+	local n
+	for n in "${@:2}"; do
+		[ "$(field "$WORKDIR/$n.status" "site example.com/fra " verdict)" = "$1" ] || return 1
 	done
-	return 1
+}
+# all_say VERDICT SECONDS NAME...: poll until every named prober's status says fra is VERDICT.
+all_say() {
+	wait_until "$2" say "$1" "${@:3}"
 }
 
 if all_say up 10 "${names[@]}"; then
@@ -107,23 +105,22 @@ $INJECT --to "$to" --key "$WORKDIR/p-us.key" --seq 1
 $INJECT --to "$to" --key "$WORKDIR/p-us.key" --tamper
 $INJECT --to "$to" --key "$WORKDIR/p-us.key" --age-ms 60000
 "$LIB_PYTHON" -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'BG' + bytes(1400), ('127.0.0.1', ${port[p-eu]}))"
-deadline=$((SECONDS + 5))
-want="unknown_key replay bad_signature stale oversized"
-while [ $SECONDS -le $deadline ]; do
+# all_dropped: each kind of drop counted at least once; the ones not yet in $missing.
+all_dropped() {
+	local k
 	missing=""
-	for k in $want; do
+	for k in unknown_key replay bad_signature stale oversized; do
 		[ "$(field "$WORKDIR/p-eu.status" "drops " "$k")" -ge 1 ] 2>/dev/null || missing="$missing $k"
 	done
-	[ -z "$missing" ] && break
-	sleep 0.05 # poll interval
-done
-if [ -z "$missing" ]; then
+	[ -z "$missing" ]
+}
+if wait_until 5 all_dropped; then
 	tap_ok "forged, replayed, tampered, stale and oversized datagrams are each counted"
 else
 	tap_fail "forged, replayed, tampered, stale and oversized datagrams are each counted" \
 		"missing:$missing; $(grep drops "$WORKDIR/p-eu.status")"
 fi
-sleep 0.5 # two rounds, for an accepted forgery to have shown
+observe 0.5 "two rounds, for an accepted forgery to have shown"
 if [ "$(field "$WORKDIR/p-eu.status" "site example.com/fra " verdict)" = down ] &&
 	[ "$(field "$WORKDIR/p-eu.status" "site example.com/fra " up)" = 0 ]; then
 	tap_ok "none of them changed a vote or the verdict"
@@ -139,11 +136,8 @@ else
 fi
 
 stop_pid "$pid_2"
-deadline=$((SECONDS + 5))
-while [ $SECONDS -le $deadline ] && [ "$(field "$WORKDIR/p-eu.status" "member p-ap " live)" != no ]; do
-	sleep 0.05 # poll interval
-done
-if [ "$(field "$WORKDIR/p-eu.status" "member p-ap " live)" = no ]; then
+ap_not_live() { [ "$(field "$WORKDIR/p-eu.status" "member p-ap " live)" = no ]; }
+if wait_until 5 ap_not_live; then
 	tap_ok "p-ap stops: p-eu sees it is no longer live"
 else
 	tap_fail "p-ap stops: p-eu sees it is no longer live" "$(cat "$WORKDIR/p-eu.status")"

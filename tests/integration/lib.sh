@@ -11,7 +11,12 @@
 #     tap_plan 2; tap_ok "..."; tap_fail "..." "detail"; tap_done
 #
 # Every daemon a test starts is recorded with register_pid and stopped by
-# pid in cleanup; nothing is ever killed by name. Only 127.0.0.1 is used.
+# pid in cleanup; nothing is ever killed by name. Only 127.0.0.1 is used, or
+# namespaces made with lab_netns_add (deleted in cleanup).
+#
+# One of each: wait_until for every wait (no hand-rolled deadline loops, no
+# bare sleeps), run_batond to start batond (start_batond writes a conf for
+# it), ctl for batonctl, lab_netns_add for a namespace.
 
 LIB_PYTHON=/usr/bin/python3
 
@@ -41,9 +46,27 @@ register_pid() {
 	LIB_PIDS+=("$1")
 }
 
+# forget_pid PID: cleanup need not stop PID (a test stopped and reaped it), so a later process
+# that reuses the number is never signalled.
+forget_pid() {
+	local i
+	for i in "${!LIB_PIDS[@]}"; do
+		[ "${LIB_PIDS[i]}" = "$1" ] && unset 'LIB_PIDS[i]'
+	done
+	LIB_PIDS=("${LIB_PIDS[@]}")
+}
+
 # register_netns NAME: delete the network namespace NAME in cleanup, after the pids stop.
 register_netns() {
 	LIB_NETNS+=("$1")
+}
+
+# lab_netns_add NAME: a new network namespace with lo up, deleted in cleanup. Returns 1 when
+# it cannot be made (that needs root).
+lab_netns_add() {
+	ip netns add "$1" || return 1
+	register_netns "$1"
+	ip -n "$1" link set lo up
 }
 
 # register_log FILE: cleanup fails the script when FILE holds a sanitizer report, as it does
@@ -101,31 +124,42 @@ lib_on_exit() {
 # stop_pid PID: SIGTERM, wait up to 5 s for it to go, then SIGKILL.
 # Reaps PID when it is a child of this shell. Quiet if PID is already gone.
 stop_pid() {
-	local pid=$1 deadline
+	local pid=$1
 	[ -n "$pid" ] || return 0
 	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
 	kill -TERM "$pid" 2>/dev/null
-	deadline=$((SECONDS + 5))
-	while kill -0 "$pid" 2>/dev/null && is_running_not_zombie "$pid"; do
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			kill -KILL "$pid" 2>/dev/null
-			break
-		fi
-		sleep 0.1 # poll interval
-	done
+	wait_until 5 pid_gone "$pid" || kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	return 0
 }
 
+# pid_gone PID: true once PID has exited (a zombie counts as gone).
+pid_gone() {
+	! is_running_not_zombie "$1"
+}
+
 # wait_until SECONDS CMD...: polls CMD every 20 ms until it succeeds (0) or SECONDS pass (1).
+# SECONDS may have a fraction ("0.5"). With WAIT_PID set (WAIT_PID=$pid wait_until ...), it
+# gives up at once when that process has exited: a daemon that died will not start answering.
+# WAIT_POLL sets another poll interval in seconds (a convergence timed to 10 ms).
 wait_until() {
-	local limit=$1 deadline
+	local whole=${1%%.*} frac=${1#*.} deadline
 	shift
-	deadline=$(($(date +%s%N) + limit * 1000000000))
+	[ "$frac" != "$whole" ] || frac=
+	frac=${frac}000
+	deadline=$(($(date +%s%N) + (${whole:-0} * 1000 + 10#${frac:0:3}) * 1000000))
 	until "$@"; do
 		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.02 # poll interval
+		[ -z "${WAIT_PID:-}" ] || is_running_not_zombie "$WAIT_PID" || return 1
+		sleep "${WAIT_POLL:-0.02}" # poll interval
 	done
+}
+
+# observe SECONDS WHY: lets SECONDS pass on purpose, for something that must NOT happen to
+# have had its chance (a forged datagram accepted, a wrong verdict, a second master). Waiting
+# for something that should happen is wait_until's job, never this. WHY is for the reader.
+observe() {
+	sleep "$1"
 }
 
 # is_running_not_zombie PID: true while PID exists and is not a zombie
@@ -166,19 +200,13 @@ EOF
 # With PID, give up at once if that process has exited.
 # Returns 0 when the server answered, 1 otherwise.
 wait_for_dns() {
-	local host=$1 port=$2 secs=$3 pid=${4:-} deadline
-	deadline=$((SECONDS + secs))
-	while [ "$SECONDS" -lt "$deadline" ]; do
-		if [ -n "$pid" ] && ! is_running_not_zombie "$pid"; then
-			return 1
-		fi
-		# dig exits 0 when any reply arrived, 9 when none did.
-		if dig +time=1 +tries=1 +norec "@$host" -p "$port" . SOA >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.1 # poll interval
-	done
-	return 1
+	WAIT_PID=${4:-} wait_until "$3" dns_answers "$1" "$2"
+}
+
+# dns_answers HOST PORT: any DNS reply from HOST:PORT within a second? (dig exits 0 when a
+# reply arrived, 9 when none did.)
+dns_answers() {
+	dig +time=1 +tries=1 +norec "@$1" -p "$2" . SOA >/dev/null 2>&1
 }
 
 # start_nsd ZONEFILE ORIGIN PORT WORKDIR: run NSD in the foreground (-d) in
@@ -302,13 +330,30 @@ start_batond() {
 			echo "    zonefile: ${z#*=}"
 		done
 	} >"$BATOND_CONF"
-	"$BATOND" -c "$BATOND_CONF" -f >>"$BATOND_LOG" 2>&1 &
-	BATOND_PID=$!
-	register_pid "$BATOND_PID"
+	run_batond "$BATOND_CONF" "$BATOND_LOG"
+	BATOND_PID=$BATOND_RUN_PID
 	if ! wait_for_dns 127.0.0.1 "$BATOND_PORT" 10 "$BATOND_PID"; then
 		sed 's/^/# batond: /' "$BATOND_LOG" >&2
 		return 1
 	fi
+}
+
+# run_batond CONF LOG [WRAPPER...]: starts `WRAPPER... batond -f -c CONF` in the background,
+# appending to LOG, which cleanup checks for sanitizer reports; registers it and sets
+# BATOND_RUN_PID. WRAPPER must exec (ip netns exec, env, setpriv do), so $! is batond itself. It
+# does not wait: the caller knows where batond answers (wait_for_dns, or inside a namespace).
+run_batond() {
+	local conf=$1 log=$2
+	shift 2
+	"$@" "$BATOND" -f -c "$conf" >>"$log" 2>&1 &
+	BATOND_RUN_PID=$!
+	register_pid "$BATOND_RUN_PID"
+	[ "$log" = "${BATOND_LOG:-}" ] || register_log "$log"
+}
+
+# ctl ARGS...: batonctl at the batond of $BATOND_CONF (set BATOND_CONF=... for another).
+ctl() {
+	"$BATONCTL" -c "$BATOND_CONF" "$@"
 }
 
 # ask ARGS...: dig at the running batond, no recursion, one try.

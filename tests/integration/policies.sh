@@ -31,13 +31,11 @@ fb-site 30 IN FAILOVER policy=order sites=a,b fallback=spare
 ZONE
 touch "$state/192.0.2.1" "$state/2001:db8::1" "$state/192.0.2.2"
 start_batond "" "example.com=$zone" || tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 answers() { ask +short "$1.example.com" "${2:-A}" | sort | tr '\n' ' ' | sed 's/ $//'; }
+sites_up() { [ "$(ctl status | grep -cE '^site (a|b) .*: up since')" = "$1" ]; }
 # settle UP_COUNT: poll until that many sites (a, b) are up, the others down
 settle() {
-	local deadline=$((SECONDS + 10))
-	until [ "$(ctl status | grep -cE '^site (a|b) .*: up since')" = "$1" ] ||
-		[ $SECONDS -ge $deadline ]; do sleep 0.05; done
+	wait_until 10 sites_up "$1"
 }
 is() { # DESC EXPECTED ACTUAL
 	[ "$2" = "$3" ] && tap_ok "$1" || tap_fail "$1" "expected '$2', got '$3'"

@@ -31,7 +31,12 @@ raw() { /usr/bin/python3 "$top_srcdir/tests/integration/dnsraw.py" "$@"; }
 raw flood 127.0.0.1 "$BATOND_PORT" 127.66.0 3000 2 www.example.com >"$WORKDIR/flood.out" 2>&1 &
 flood=$!
 register_pid $flood
-sleep 0.5
+# limiting: the flood has used up its bucket, so the other clients ask while it is limited
+limiting() {
+	curl -s --max-time 1 "http://127.0.0.1:$http_port/metrics" |
+		grep -Eq '^baton_rrl_limited_total\{action="(slipped|dropped)"\} [1-9]'
+}
+wait_until 5 limiting || tap_bail "the flood was never rate-limited"
 legit=0
 for _ in $(seq 20); do
 	[ "$(dig @127.0.0.1 -p "$BATOND_PORT" +short +time=1 +tries=1 www.example.com A)" = 192.0.2.80 ] &&

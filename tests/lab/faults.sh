@@ -33,11 +33,10 @@ serial() { dig @127.0.0.1 -p "$BATOND_PORT" +short +time=2 +tries=1 example.com 
 big "$zone" 1
 start_batond "zone-cache: $cache
 state-file: $WORKDIR/drains" "example.com=$zone" || tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 restart() {
-	"$BATOND" -c "$BATOND_CONF" -f >>"$BATOND_LOG" 2>&1 &
-	BATOND_PID=$!
-	register_pid $BATOND_PID
+	forget_pid "$BATOND_PID"
+	run_batond "$BATOND_CONF" "$BATOND_LOG"
+	BATOND_PID=$BATOND_RUN_PID
 	wait_for_dns 127.0.0.1 "$BATOND_PORT" 30 "$BATOND_PID"
 }
 # kill_mid_reload: starts a reload, kills batond with SIGKILL while it compiles

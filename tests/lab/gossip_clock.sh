@@ -51,7 +51,7 @@ skew_is() {
 }
 counters() { echo "stale drops b1 $(stale b1) b2 $(stale b2)"; }
 
-if glab_wait 10 both_tally up "0 of 3" && glab_all_answer "$GLAB_FRA" b1 b2 && skew_is 0; then
+if wait_until 10 both_tally up "0 of 3" && glab_all_answer "$GLAB_FRA" b1 b2 && skew_is 0; then
 	tap_ok "p-ap under libfaketime at +0 s: both batond count three live probers, fra up ($(counters))"
 else
 	tap_fail "three live probers at the start" "$(glab_show_logs)"
@@ -63,8 +63,8 @@ t2=$(glab_transitions b2)
 set_offset +20
 s1=$(stale b1)
 s2=$(stale b2)
-if glab_wait 5 skew_is 20 && glab_wait 5 glab_not_live b1 p-ap && glab_wait 5 glab_not_live b2 p-ap &&
-	glab_wait 3 both_tally up "0 of 2" && [ "$(stale b1)" -gt "$s1" ] && [ "$(stale b2)" -gt "$s2" ] &&
+if wait_until 5 skew_is 20 && wait_until 5 glab_not_live b1 p-ap && wait_until 5 glab_not_live b2 p-ap &&
+	wait_until 3 both_tally up "0 of 2" && [ "$(stale b1)" -gt "$s1" ] && [ "$(stale b2)" -gt "$s2" ] &&
 	glab_all_answer "$GLAB_FRA" b1 b2 && [ "$(glab_transitions b1)" = "$t1" ] && [ "$(glab_transitions b2)" = "$t2" ]; then
 	tap_ok "p-ap 20 s ahead: dropped as stale, not live at b1 and b2, fra still up by 2 live probers, no verdict changed ($(counters))"
 else
@@ -73,7 +73,7 @@ $(glab_show_logs)"
 fi
 start=$(date +%s%N)
 glab_kill_site fra
-if glab_converge "$start" 10 "$GLAB_IAD" b1 b2 && glab_wait 3 both_tally down "2 of 2"; then
+if glab_converge "$start" 10 "$GLAB_IAD" b1 b2 && wait_until 3 both_tally down "2 of 2"; then
 	tap_ok "fra dies meanwhile: both batond move to iad on the two live probers' votes ($GLAB_TIMES)"
 else
 	tap_fail "fra dies while p-ap is out: both batond move" "$(glab_show_logs)"
@@ -81,16 +81,16 @@ fi
 
 # back to +0: in the window again
 set_offset +0
-if glab_wait 5 skew_is 0 && glab_wait 5 glab_live b1 p-ap && glab_wait 5 glab_live b2 p-ap &&
-	glab_wait 3 both_tally down "3 of 3"; then
+if wait_until 5 skew_is 0 && wait_until 5 glab_live b1 p-ap && wait_until 5 glab_live b2 p-ap &&
+	wait_until 3 both_tally down "3 of 3"; then
 	tap_ok "p-ap back at +0 s: live again at both, its vote counts: 3 of 3 live probers down ($(counters))"
 else
 	tap_fail "p-ap back at +0 s: live again" "skew $(skew_s) s; $(glab_show_logs)"
 fi
-sleep 0.5 # a round or two for the last of its out-of-window datagrams to land
+observe 0.5 "a round or two for the last of its out-of-window datagrams to land"
 s1=$(stale b1)
 s2=$(stale b2)
-sleep 1 # five rounds
+observe 1 "five rounds"
 if [ "$(stale b1)" = "$s1" ] && [ "$(stale b2)" = "$s2" ] && glab_live b1 p-ap && glab_live b2 p-ap; then
 	tap_ok "accepted again: the stale counts hold still over five rounds ($(counters))"
 else
@@ -101,8 +101,8 @@ fi
 set_offset -20
 s1=$(stale b1)
 s2=$(stale b2)
-if glab_wait 5 skew_is -20 && glab_wait 5 glab_not_live b1 p-ap && glab_wait 5 glab_not_live b2 p-ap &&
-	glab_wait 3 both_tally down "2 of 2" && [ "$(stale b1)" -gt "$s1" ] && [ "$(stale b2)" -gt "$s2" ] &&
+if wait_until 5 skew_is -20 && wait_until 5 glab_not_live b1 p-ap && wait_until 5 glab_not_live b2 p-ap &&
+	wait_until 3 both_tally down "2 of 2" && [ "$(stale b1)" -gt "$s1" ] && [ "$(stale b2)" -gt "$s2" ] &&
 	glab_all_answer "$GLAB_IAD" b1 b2; then
 	tap_ok "p-ap 20 s behind: dropped as stale, not live, fra still down by 2 live probers ($(counters))"
 else
@@ -111,15 +111,15 @@ $(glab_show_logs)"
 fi
 start=$(date +%s%N)
 glab_site_up fra
-if glab_converge "$start" 10 "$GLAB_FRA" b1 b2 && glab_wait 3 both_tally up "0 of 2"; then
+if glab_converge "$start" 10 "$GLAB_FRA" b1 b2 && wait_until 3 both_tally up "0 of 2"; then
 	tap_ok "fra comes back meanwhile: both batond answer fra on the two live probers ($GLAB_TIMES)"
 else
 	tap_fail "fra comes back while p-ap is out" "$(glab_show_logs)"
 fi
 
 set_offset +0
-if glab_wait 5 skew_is 0 && glab_wait 5 glab_live b1 p-ap && glab_wait 5 glab_live b2 p-ap &&
-	glab_wait 3 both_tally up "0 of 3"; then
+if wait_until 5 skew_is 0 && wait_until 5 glab_live b1 p-ap && wait_until 5 glab_live b2 p-ap &&
+	wait_until 3 both_tally up "0 of 3"; then
 	tap_ok "p-ap back at +0 s again: live, 0 of 3 live probers down ($(counters))"
 else
 	tap_fail "p-ap back at +0 s again" "$(glab_show_logs)"

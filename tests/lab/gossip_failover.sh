@@ -12,7 +12,7 @@ INJECT="$LIB_PYTHON $top_srcdir/tests/integration/gossip_inject.py"
 
 glab_five
 
-if glab_wait 10 glab_quorum_up b1 && glab_wait 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
+if wait_until 10 glab_quorum_up b1 && wait_until 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
 	tap_ok "both batond hear the three probers: fra up by quorum, www answers fra"
 else
 	tap_fail "both batond hear the three probers" "$(glab_show_logs)"
@@ -40,7 +40,7 @@ else
 fi
 
 # scenario 4: bad datagrams at b1, each claiming fra is up, from a namespace of no member
-glab_wait 3 sh -c "grep -q 'vote example.com/fra p-us .*verdict down' '$WORKDIR/p-us.status'"
+wait_until 3 sh -c "grep -q 'vote example.com/fra p-us .*verdict down' '$WORKDIR/p-us.status'"
 to=${GLAB_ADDR[b1]}:$GLAB_PORT
 glab_in site $INJECT --to "$to" --stranger
 glab_in site $INJECT --to "$to" --key "$WORKDIR/p-us.key" --seq 1
@@ -50,7 +50,7 @@ drops() {
 		glab_status b1 | grep '^gossip drops:' | grep -q "replay [1-9]" &&
 		glab_status b1 | grep '^gossip drops:' | grep -q "bad_signature [1-9]"
 }
-if glab_wait 5 drops; then
+if wait_until 5 drops; then
 	tap_ok "forged, replayed and tampered datagrams are each counted by kind"
 else
 	tap_fail "forged, replayed and tampered datagrams are counted" "$(glab_status b1 | grep '^gossip')"
@@ -63,7 +63,7 @@ if printf '%s\n' "$metrics" | grep -Eq '^baton_gossip_dropped_total\{reason="unk
 else
 	tap_fail "/metrics counts the drops" "$(printf '%s\n' "$metrics" | grep gossip_dropped)"
 fi
-sleep 0.6 # three rounds, for a forgery that got through to have shown
+observe 0.6 "three rounds, for a forgery that got through to have shown"
 st=$(glab_status b1)
 fra_votes=$(printf '%s\n' "$st" | awk '/^site / { fra = /^site fra / } fra && /^  vote /')
 if printf '%s\n' "$st" | grep -q '^site fra (zone example.com.): down since' &&

@@ -17,7 +17,7 @@ glab_five
 all_live() { ! glab_status "$1" | grep -q '^  member .*: not live'; }
 silences() { cat "$WORKDIR"/*.log | grep -c ': not live, silent'; }
 
-if glab_wait 10 glab_quorum_up b1 && glab_wait 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
+if wait_until 10 glab_quorum_up b1 && wait_until 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
 	tap_ok "both batond hear the three probers: fra up by quorum, www answers fra"
 else
 	tap_fail "both batond hear the three probers" "$(glab_show_logs)"
@@ -37,9 +37,9 @@ ip netns exec "$(glab_ns p-ap)" "$LIB_PYTHON" "$top_srcdir/tests/lab/gossip_floo
 	--key-id-from "$WORKDIR/p-us.pub" --key-id-from "$WORKDIR/p-ap.pub" \
 	--seconds 5 --count 3000000 >"$WORKDIR/flood.out" 2>&1 &
 flooder=$!
-GLAB_SITE_PID[flooder]=$flooder
+register_pid "$flooder"
 flood_start=$(date +%s%N)
-sleep 1.5 # the flood is in full swing
+observe 1.5 "the flood in full swing before fra dies"
 budget_ms=$((${GLAB_INTERVAL%ms} * GLAB_FALL + ${GLAB_ROUND%ms}))
 start=$(date +%s%N)
 glab_kill_site fra
@@ -51,14 +51,19 @@ $(glab_show_logs)"
 fi
 # b1 answers DNS throughout: ask it every 100 ms until the flood ends
 asked=0 answered=0
-while kill -0 "$flooder" 2>/dev/null && [ "$(glab_ms_since "$flood_start")" -lt 8000 ]; do
+# sample_until_flood_ends: one sample of b1's answer and everyone's liveness; true once the
+# flooder has exited
+sample_until_flood_ends() {
 	asked=$((asked + 1))
 	[ "$(glab_answer b1)" = "$GLAB_IAD" ] && answered=$((answered + 1))
 	all_live b1 && all_live b2 || echo "not all live at $(glab_ms_since "$flood_start") ms" >>"$WORKDIR/liveness"
-	sleep 0.1 # poll interval
-done
+	pid_gone "$flooder"
+}
+left=$((8000 - $(glab_ms_since "$flood_start")))
+[ "$left" -gt 0 ] || left=0
+WAIT_POLL=0.1 wait_until "$((left / 1000)).$(printf '%03d' $((left % 1000)))" sample_until_flood_ends
 wait "$flooder"
-unset 'GLAB_SITE_PID[flooder]'
+forget_pid "$flooder"
 echo "# $(cat "$WORKDIR/flood.out")"
 if [ "$asked" -gt 5 ] && [ "$answered" = "$asked" ]; then
 	tap_ok "b1 answers DNS throughout the flood ($answered of $asked asked every 100 ms, all iad)"
@@ -110,11 +115,9 @@ $want"
 done
 split=$(printf '%s\n' "$metrics" | glab_families_ok)
 # the status file is rewritten once a round: give it a few rounds to show the same count
+same_count() { [ "$(glab_dropped p-eu bad_signature)" = "$(glab_probe_dropped p-eu bad_signature)" ]; }
 same=0
-for _ in $(seq 10); do
-	[ "$(glab_dropped p-eu bad_signature)" = "$(glab_probe_dropped p-eu bad_signature)" ] && { same=1; break; }
-	sleep 0.2 # one round
-done
+wait_until 2 same_count && same=1
 if [ -z "$missing" ] && [ -z "$split" ] && [ $same -eq 1 ]; then
 	tap_ok "p-eu's /metrics: its checks' verdicts and latencies, the gossip families and the quorum, each family one group (bad_signature $(glab_dropped p-eu bad_signature), as its status file)"
 else

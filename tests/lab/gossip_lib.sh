@@ -10,7 +10,7 @@
 #     glab_init                        # lib_init, root check, the switch, the site namespace
 #     glab_member p-eu eu probe 1; glab_member b1 eu server 11 ...
 #     glab_start                       # keys, configurations, every daemon; waits for answers
-#     glab_kill_site fra; glab_wait 10 glab_all_answer 192.0.2.220 ...
+#     glab_kill_site fra; wait_until 10 glab_all_answer 192.0.2.220 ...
 #
 # Everything is bounded: waits poll to a deadline, dig tries once for 1 s, and every process
 # is stopped by pid and every namespace deleted on exit.
@@ -29,41 +29,17 @@ declare -A GLAB_REGION GLAB_ROLE GLAB_ADDR GLAB_PID GLAB_SITE_PID
 # they must end in an exec (env does), so $! is still the daemon's pid
 declare -A GLAB_WRAP
 GLAB_NAMES=()
-GLAB_NETNS=()
 
 glab_ns() { echo "bg$$-$1"; }
 
-glab_cleanup() {
-	local p n status=0
-	for p in "${GLAB_PID[@]}" "${GLAB_SITE_PID[@]}"; do
-		stop_pid "$p"
-	done
-	for n in "${GLAB_NETNS[@]}"; do
-		ip netns del "$n" 2>/dev/null
-	done
-	for n in "${GLAB_NAMES[@]}"; do
-		sanitizer_clean "$WORKDIR/$n.log" || status=1
-	done
-	return $status
-}
-
-glab_on_exit() {
-	local status=$?
-	glab_cleanup || status=1
-	cleanup || status=1
-	exit $status
-}
-
 glab_new_ns() {
-	ip netns add "$1" || tap_bail "cannot create network namespace $1"
-	GLAB_NETNS+=("$1")
-	ip -n "$1" link set lo up
+	lab_netns_add "$1" || tap_bail "cannot create network namespace $1"
 }
 
-# glab_init: work directory, cleanup trap, the switch and the site namespace.
+# glab_init: work directory, cleanup (lib.sh's: every process by pid, then the namespaces and
+# the logs), the switch and the site namespace.
 glab_init() {
 	lib_init
-	trap glab_on_exit EXIT
 	if [ "$(id -u)" != 0 ]; then
 		echo "Bail out! the lab tests need root (network namespaces)"
 		exit 1
@@ -125,10 +101,12 @@ while time.monotonic() < end:
         pass
 ' "$addr" >/dev/null 2>&1 &
 	GLAB_SITE_PID[$1]=$!
+	register_pid "${GLAB_SITE_PID[$1]}"
 }
 glab_kill_site() {
 	kill -KILL "${GLAB_SITE_PID[$1]}" 2>/dev/null
 	wait "${GLAB_SITE_PID[$1]}" 2>/dev/null
+	forget_pid "${GLAB_SITE_PID[$1]}"
 }
 
 glab_zone() {
@@ -178,6 +156,7 @@ glab_delay_relay() {
 	ip netns exec "$(glab_ns "$1")" "$LIB_PYTHON" "$top_srcdir/tests/lab/gossip_delay.py" --delay-ms "$GLAB_DELAY_MS" \
 		--lifetime 600 "${maps[@]}" >>"$WORKDIR/$1.relay.log" 2>&1 &
 	GLAB_SITE_PID[relay-$1]=$!
+	register_pid "${GLAB_SITE_PID[relay-$1]}"
 }
 
 glab_gossip_keys() {
@@ -236,7 +215,7 @@ glab_start() {
 		glab_run "$n"
 	done
 	for n in $(glab_batonds); do
-		glab_wait 10 glab_answers_any "$n" || tap_bail "batond $n did not answer: $(tail -n 5 "$WORKDIR/$n.log")"
+		wait_until 10 glab_answers_any "$n" || tap_bail "batond $n did not answer: $(tail -n 5 "$WORKDIR/$n.log")"
 	done
 }
 
@@ -248,10 +227,13 @@ glab_run() {
 	if [ "${GLAB_ROLE[$n]}" = probe ]; then
 		# shellcheck disable=SC2086 # the wrapper is words on purpose
 		ip netns exec "$ns" ${GLAB_WRAP[$n]:-} "$BATON_PROBE" -c "$WORKDIR/$n.conf" >>"$WORKDIR/$n.log" 2>&1 &
+		GLAB_PID[$n]=$!
+		register_pid "${GLAB_PID[$n]}"
+		register_log "$WORKDIR/$n.log"
 	else
-		ip netns exec "$ns" "$BATOND" -f -c "$WORKDIR/$n.conf" >>"$WORKDIR/$n.log" 2>&1 &
+		run_batond "$WORKDIR/$n.conf" "$WORKDIR/$n.log" ip netns exec "$ns"
+		GLAB_PID[$n]=$BATOND_RUN_PID
 	fi
-	GLAB_PID[$n]=$!
 }
 
 glab_batonds() {
@@ -266,6 +248,7 @@ glab_answer() {
 	glab_in "$1" dig @"${GLAB_ADDR[$1]}" +norec +time=1 +tries=1 +short www.example.com A 2>/dev/null
 }
 glab_answers_any() { [ -n "$(glab_answer "$1")" ]; }
+glab_answers_with() { [ "$(glab_answer "$1")" = "$2" ]; }
 
 # glab_all_answer ADDRESS NAME...: does every named batond answer www with ADDRESS?
 glab_all_answer() {
@@ -280,10 +263,10 @@ glab_all_answer() {
 glab_status() {
 	local name=$1
 	shift
-	"$BATONCTL" -c "$WORKDIR/$name.conf" status "$@"
+	BATOND_CONF=$WORKDIR/$name.conf ctl status "$@"
 }
 
-# glab_wait SECONDS CMD...: polls CMD every 20 ms until it succeeds or SECONDS pass.
+# glab_wait: wait_until, for tools/bench-gossip until it calls wait_until itself.
 glab_wait() {
 	wait_until "$@"
 }
@@ -292,19 +275,16 @@ glab_wait() {
 # until it answers www with ADDRESS; sets GLAB_TIMES ("b1:611 b2:659", ms after START_NS) and
 # GLAB_SLOWEST (ms). Returns 1 when some batond did not within SECONDS.
 glab_converge() {
-	local start=$1 limit=$2 want=$3 n pids=() t
+	local start=$1 limit=$2 want=$3 n pids=() t left
 	shift 3
+	left=$((limit * 1000 - $(glab_ms_since "$start")))
+	[ "$left" -gt 0 ] || left=0
 	for n in "$@"; do
 		rm -f "$WORKDIR/converged.$n"
 		(
-			deadline=$((start + limit * 1000000000))
-			while [ "$(date +%s%N)" -lt "$deadline" ]; do
-				if [ "$(glab_answer "$n")" = "$want" ]; then
-					glab_ms_since "$start" >"$WORKDIR/converged.$n"
-					exit 0
-				fi
-				sleep 0.01 # poll interval
-			done
+			WAIT_POLL=0.01 wait_until "$((left / 1000)).$(printf '%03d' $((left % 1000)))" \
+				glab_answers_with "$n" "$want" &&
+				glab_ms_since "$start" >"$WORKDIR/converged.$n"
 		) &
 		pids+=($!)
 	done

@@ -20,7 +20,7 @@ glab_loss 30
 glab_start
 
 quorum_up() { glab_status "$1" | grep -q '^  quorum: up; quorum: 0 of 3 live probers down'; }
-if glab_wait 15 quorum_up b1 && glab_wait 5 quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
+if wait_until 15 quorum_up b1 && wait_until 5 quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
 	tap_ok "through 30% loss and 100 ms delay both batond hear the probers: fra up by quorum"
 else
 	tap_fail "both batond hear the probers through loss and delay" "$(glab_show_logs)"

@@ -17,7 +17,7 @@ field() {
 	awk -v p="$2" -v k="$3" 'index($0, p) == 1 { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$1" 2>/dev/null
 }
 
-if glab_wait 10 glab_quorum_up b1 && glab_wait 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
+if wait_until 10 glab_quorum_up b1 && wait_until 5 glab_quorum_up b2 && glab_all_answer "$GLAB_FRA" b1 b2; then
 	tap_ok "both batond hear the three probers: fra and iad up by quorum"
 else
 	tap_fail "both batond hear the three probers" "$(glab_show_logs)"
@@ -31,12 +31,12 @@ own_view_held() {
 	[ "$(field "$WORKDIR/p-ap.status" "vote example.com/fra p-ap " verdict)" = down ] &&
 		[ "$(field "$WORKDIR/p-ap.status" "site example.com/fra " held)" = yes ]
 }
-if glab_wait 5 glab_not_live b1 p-ap && glab_wait 5 glab_not_live b2 p-ap && glab_wait 5 own_view_held; then
+if wait_until 5 glab_not_live b1 p-ap && wait_until 5 glab_not_live b2 p-ap && wait_until 5 own_view_held; then
 	tap_ok "p-ap cut off: both batond see it stop being live; its own checks see fra dead"
 else
 	tap_fail "p-ap cut off" "$(cat "$WORKDIR/p-ap.status"; glab_show_logs)"
 fi
-sleep 1 # five more rounds for a wrong verdict to show
+observe 1 "five more rounds for a wrong verdict to show"
 if [ "$(glab_transitions b1)" = "$before1" ] && [ "$(glab_transitions b2)" = "$before2" ] &&
 	glab_all_answer "$GLAB_FRA" b1 b2 &&
 	[ "$(field "$WORKDIR/p-ap.status" "site example.com/fra " verdict)" = up ]; then
@@ -45,11 +45,11 @@ else
 	tap_fail "no site changed verdict" "$(cat "$WORKDIR/p-ap.status"; glab_show_logs)"
 fi
 glab_heal p-ap
-glab_wait 5 glab_live b1 p-ap && glab_wait 5 glab_live b2 p-ap
+wait_until 5 glab_live b1 p-ap && wait_until 5 glab_live b2 p-ap
 
 # scenario 3: b1 is cut off from everyone
 glab_isolate b1
-if glab_wait 5 glab_status_has b1 '^  quorum: up; held: too few live probers \(0 of 2 needed\)'; then
+if wait_until 5 glab_status_has b1 '^  quorum: up; held: too few live probers \(0 of 2 needed\)'; then
 	tap_ok "b1 cut off: its status says each verdict is held: too few live probers (0 of 2 needed)"
 else
 	tap_fail "b1 cut off: status says held" "$(glab_status b1)"
@@ -61,7 +61,7 @@ if glab_converge "$start" 10 "$GLAB_IAD" b2; then
 else
 	tap_fail "fra dies: b2 moves to iad" "$(glab_show_logs)"
 fi
-sleep 1 # five rounds
+observe 1 "five rounds"
 if glab_all_answer "$GLAB_FRA" b1 && glab_status_has b1 '^site fra \(zone example.com.\): up since' &&
 	glab_status_has b1 '^  quorum: up; held: too few live probers'; then
 	tap_ok "cut off, b1 holds its last verdict: fra still answered, status says held"

@@ -19,7 +19,7 @@ vip_conf b 100 "	notify $hook" >"$WORKDIR/b.conf"
 vip_start a "$WORKDIR/a.conf"
 vip_start b "$WORKDIR/b.conf"
 
-if vip_wait 5 vip_has a "$VIP4" && vip_wait 3 vip_ping client "$VIP4" &&
+if wait_until 5 vip_has a "$VIP4" && wait_until 3 vip_ping client "$VIP4" &&
 	[ "$(vip_masters "$VIP4" a b)" = a ]; then
 	tap_ok "a (priority 150) is master and the client reaches the VIP"
 else
@@ -30,7 +30,7 @@ fi
 start=$(date +%s%N)
 vip_kill a
 vip_link a down
-if vip_wait 3 vip_has b "$VIP4" && vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 3 vip_has b "$VIP4" && wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "a crashed: b took the VIP in $((($(date +%s%N) - start) / 1000000)) ms"
 else
 	tap_fail "a crashed: b took the VIP" "$(vip_show_logs)"
@@ -44,9 +44,9 @@ fi
 # a restarts: it removes the VIP the crash left, waits, and preempts b
 vip_link a up
 vip_start a "$WORKDIR/a.conf"
-if vip_wait 5 vip_log_has a 'backup -> master \(preempting a lower priority master' &&
-	vip_wait 3 vip_has a "$VIP4" && vip_wait 3 eval '! vip_has b "$VIP4"' &&
-	vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 5 vip_log_has a 'backup -> master \(preempting a lower priority master' &&
+	wait_until 3 vip_has a "$VIP4" && wait_until 3 eval '! vip_has b "$VIP4"' &&
+	wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "a came back and preempted b; b removed the VIP"
 else
 	tap_fail "a came back and preempted b" "$(vip_show_logs)"
@@ -60,7 +60,7 @@ fi
 # graceful stop: priority 0, so b takes over after Skew_Time rather than Master_Down_Interval
 start=$(date +%s%N)
 vip_stop a
-if vip_wait 3 vip_has b "$VIP4" && ! vip_has a "$VIP4"; then
+if wait_until 3 vip_has b "$VIP4" && ! vip_has a "$VIP4"; then
 	tap_ok "a stopped: the VIP moved to b in $((($(date +%s%N) - start) / 1000000)) ms"
 else
 	tap_fail "a stopped: the VIP moved to b" "$(vip_show_logs)"
@@ -72,7 +72,7 @@ else
 fi
 
 # the hooks saw every transition, with keepalived's arguments
-if vip_wait 3 grep -q '^INSTANCE lab STOP 150$' "$WORKDIR/hooks.txt" &&
+if wait_until 3 grep -q '^INSTANCE lab STOP 150$' "$WORKDIR/hooks.txt" &&
 	grep -q '^INSTANCE lab MASTER 150$' "$WORKDIR/hooks.txt" &&
 	grep -q '^INSTANCE lab BACKUP 100$' "$WORKDIR/hooks.txt"; then
 	tap_ok "notify hooks ran with INSTANCE name STATE priority"
@@ -82,7 +82,7 @@ fi
 
 # the drop counters: nothing was dropped on a clean LAN, and b received adverts
 kill -USR1 "${VIP_PID[b]}"
-if vip_wait 3 vip_log_has b 'received=[1-9][0-9]*, dropped: short=0 ttl=0 version=0 type=0 checksum=0 vrid=0'; then
+if wait_until 3 vip_log_has b 'received=[1-9][0-9]*, dropped: short=0 ttl=0 version=0 type=0 checksum=0 vrid=0'; then
 	tap_ok "counters: adverts received, none dropped"
 else
 	tap_fail "counters" "$(vip_show_logs)"

@@ -62,13 +62,13 @@ counter() {
 	metrics | awk -v want="$2{instance=\"$1\",outcome=\"$3\"}" '$1 == want { print $2 }'
 }
 
-vip_wait 5 vip_has a "$VIP4" && vip_wait 5 vip_has a "$VIP6" || tap_bail "a never became master"
-vip_wait 3 vip_log_has b 'vip six: init -> backup' || tap_bail "b never started"
-sleep 0.3 # the fixture: b hears a for a few intervals before the partition
+wait_until 5 vip_has a "$VIP4" && wait_until 5 vip_has a "$VIP6" || tap_bail "a never became master"
+wait_until 3 vip_log_has b 'vip six: init -> backup' || tap_bail "b never started"
+observe 0.3 "the fixture: b hears a for a few intervals before the partition"
 
 vip_isolate b
-if vip_wait 3 vip_log_has b 'vip lab: not claiming the VIPs: no witness answered' &&
-	vip_wait 3 vip_log_has b 'vip six: not claiming the VIPs: no witness answered' &&
+if wait_until 3 vip_log_has b 'vip lab: not claiming the VIPs: no witness answered' &&
+	wait_until 3 vip_log_has b 'vip six: not claiming the VIPs: no witness answered' &&
 	! vip_has b "$VIP4" && ! vip_has b "$VIP6"; then
 	tap_ok "isolated: no ping witness answers (IPv4, IPv6), b claims neither VIP"
 else
@@ -82,19 +82,19 @@ fi
 vip_heal b
 vip_kill a
 vip_link a down
-if vip_wait 3 vip_has b "$VIP6" && vip_wait 3 vip_ping client "$VIP6" &&
+if wait_until 3 vip_has b "$VIP6" && wait_until 3 vip_ping client "$VIP6" &&
 	vip_log_has b 'vip six: backup -> master \(no advert within Master_Down_Interval; witness 2001:db8::1 answered ping; priority 100\)'; then
 	tap_ok "a crashed: six claimed once IPv6 witness 2001:db8::1 answered ping"
 else
 	tap_fail "a crashed: six claimed" "$(vip_show_logs)"
 fi
-if vip_wait 3 vip_log_has b 'vip lab: not claiming the VIPs: witness 192.0.2.1 answered ping, fence failed: exit 1' &&
+if wait_until 3 vip_log_has b 'vip lab: not claiming the VIPs: witness 192.0.2.1 answered ping, fence failed: exit 1' &&
 	! vip_has b "$VIP4"; then
 	tap_ok "fence fails: lab stays BACKUP though its witness answered"
 else
 	tap_fail "fence fails: lab stays BACKUP" "$(vip_show_logs)"
 fi
-if vip_wait 3 eval '[ "$(grep -c "^fail $VIP4$" "$WORKDIR/fence.log")" -ge 3 ]' && ! vip_has b "$VIP4" &&
+if wait_until 3 eval '[ "$(grep -c "^fail $VIP4$" "$WORKDIR/fence.log")" -ge 3 ]' && ! vip_has b "$VIP4" &&
 	[ "$(counter lab baton_vip_fence_total failed)" -ge 3 ]; then
 	tap_ok "fence fails: retried every Master_Down_Interval, counted in /metrics"
 else
@@ -106,14 +106,14 @@ else
 	tap_fail "fence fails: logged once" "$(vip_show_logs)"
 fi
 echo hang >"$WORKDIR/fence.mode"
-if vip_wait 3 vip_log_has b 'vip lab: not claiming the VIPs: witness 192.0.2.1 answered ping, fence timed out' &&
-	vip_wait 3 eval '[ "$(counter lab baton_vip_fence_total timeout)" -ge 1 ]' && ! vip_has b "$VIP4"; then
+if wait_until 3 vip_log_has b 'vip lab: not claiming the VIPs: witness 192.0.2.1 answered ping, fence timed out' &&
+	wait_until 3 eval '[ "$(counter lab baton_vip_fence_total timeout)" -ge 1 ]' && ! vip_has b "$VIP4"; then
 	tap_ok "fence hangs: killed after fence-timeout, lab stays BACKUP, counted"
 else
 	tap_fail "fence hangs: lab stays BACKUP" "$(vip_show_logs; metrics)"
 fi
 echo ok >"$WORKDIR/fence.mode"
-if vip_wait 3 vip_has b "$VIP4" && vip_wait 3 vip_ping client "$VIP4" &&
+if wait_until 3 vip_has b "$VIP4" && wait_until 3 vip_ping client "$VIP4" &&
 	vip_log_has b 'vip lab: backup -> master \(no advert within Master_Down_Interval; witness 192.0.2.1 answered ping, fence succeeded: exit 0'; then
 	tap_ok "fence succeeds: lab claims, the line names the witness and the fence"
 else

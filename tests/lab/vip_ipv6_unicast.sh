@@ -27,7 +27,7 @@ v6conf 150 >"$WORKDIR/a6.conf"
 v6conf 100 >"$WORKDIR/b6.conf"
 vip_start a "$WORKDIR/a6.conf"
 vip_start b "$WORKDIR/b6.conf"
-if vip_wait 5 vip_has a "$VIP6" && vip_wait 3 vip_ping client "$VIP6" &&
+if wait_until 5 vip_has a "$VIP6" && wait_until 3 vip_ping client "$VIP6" &&
 	[ "$(vip_masters "$VIP6" a b)" = a ] &&
 	! vip_in a ip -o -6 addr show dev eth0 | grep " $VIP6/" | grep -q tentative; then
 	tap_ok "IPv6: a is master, the VIP is usable at once (no DAD) and answers the client"
@@ -37,7 +37,7 @@ fi
 # the client knows a's MAC for the VIP: only the NA can make it switch before the entry ages
 vip_kill a
 vip_link a down
-if vip_wait 3 vip_has b "$VIP6" && vip_wait 3 vip_ping client "$VIP6"; then
+if wait_until 3 vip_has b "$VIP6" && wait_until 3 vip_ping client "$VIP6"; then
 	tap_ok "IPv6: a crashed, b took the VIP and the client follows (unsolicited NA)"
 else
 	tap_fail "IPv6: a crashed, b took the VIP" "$(vip_show_logs; vip_in client ip -6 neigh)"
@@ -48,16 +48,16 @@ preempt_and_stop() {
 	local inst=$1 addr=$2 conf=$3
 	vip_link a up
 	vip_start a "$conf"
-	if vip_wait 5 vip_log_has a "vip $inst: backup -> master \\(preempting a lower priority master" &&
-		vip_wait 3 vip_has a "$addr" && vip_wait 3 eval '! vip_has b "$addr"' &&
-		vip_wait 3 vip_ping client "$addr" &&
+	if wait_until 5 vip_log_has a "vip $inst: backup -> master \\(preempting a lower priority master" &&
+		wait_until 3 vip_has a "$addr" && wait_until 3 eval '! vip_has b "$addr"' &&
+		wait_until 3 vip_ping client "$addr" &&
 		vip_log_has b "vip $inst: master -> backup \\(higher priority master heard"; then
 		tap_ok "$inst: a came back and preempted b"
 	else
 		tap_fail "$inst: a came back and preempted b" "$(vip_show_logs)"
 	fi
 	vip_stop a
-	if vip_wait 3 vip_has b "$addr" && ! vip_has a "$addr" && vip_wait 3 vip_ping client "$addr" &&
+	if wait_until 3 vip_has b "$addr" && ! vip_has a "$addr" && wait_until 3 vip_ping client "$addr" &&
 		vip_log_has b "vip $inst: backup -> master \\(master sent priority 0"; then
 		tap_ok "$inst: a stopped, b took over on its priority 0"
 	else
@@ -87,16 +87,16 @@ ucconf 100 192.0.2.12 192.0.2.11 >"$WORKDIR/bu.conf"
 ucconf 200 192.0.2.13 192.0.2.11 >"$WORKDIR/cu.conf"
 vip_start a "$WORKDIR/au.conf"
 vip_start b "$WORKDIR/bu.conf"
-if vip_wait 5 vip_has a "$VIP4" && vip_wait 3 vip_ping client "$VIP4" &&
+if wait_until 5 vip_has a "$VIP4" && wait_until 3 vip_ping client "$VIP4" &&
 	[ "$(vip_masters "$VIP4" a b)" = a ]; then
 	tap_ok "unicast: a is master"
 else
 	tap_fail "unicast: a is master" "$(vip_show_logs)"
 fi
 vip_start c "$WORKDIR/cu.conf"
-sleep 0.5 # the fixture: c advertises to a for ten intervals
+observe 0.5 "the fixture: c advertises to a for ten intervals"
 kill -USR1 "${VIP_PID[a]}"
-if vip_wait 3 vip_log_has a 'vip uni: master, .* peer=[1-9]' && vip_has a "$VIP4"; then
+if wait_until 3 vip_log_has a 'vip uni: master, .* peer=[1-9]' && vip_has a "$VIP4"; then
 	tap_ok "unicast: adverts from a non-peer are dropped and counted"
 else
 	tap_fail "unicast: adverts from a non-peer are dropped" "$(vip_show_logs)"
@@ -105,7 +105,7 @@ vip_stop c
 vip_in c ip addr del "$VIP4/24" dev eth0 2>/dev/null
 vip_kill a
 vip_link a down
-if vip_wait 3 vip_has b "$VIP4" && vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 3 vip_has b "$VIP4" && wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "unicast: a crashed, b took the VIP"
 else
 	tap_fail "unicast: a crashed, b took the VIP" "$(vip_show_logs)"

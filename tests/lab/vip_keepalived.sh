@@ -14,10 +14,10 @@ vip_node client 50
 vip_conf v 150 >"$WORKDIR/v.conf"
 vip_keepalived_conf 100 0.05 >"$WORKDIR/k.conf"
 vip_start v "$WORKDIR/v.conf"
-vip_wait 5 vip_has v "$VIP4" || tap_bail "baton-vip never became master"
+wait_until 5 vip_has v "$VIP4" || tap_bail "baton-vip never became master"
 vip_keepalived_start k "$WORKDIR/k.conf"
-vip_wait 5 vip_log_has k 'Entering BACKUP STATE' || tap_bail "keepalived did not start"
-sleep 0.5 # the fixture: ten adverts each way
+wait_until 5 vip_log_has k 'Entering BACKUP STATE' || tap_bail "keepalived did not start"
+observe 0.5 "the fixture: ten adverts each way"
 if [ "$(vip_masters "$VIP4" v k)" = v ] && vip_ping client "$VIP4" &&
 	vip_log_has k 'received lower priority \(150\)|Entering BACKUP' &&
 	! vip_log_has k 'Entering MASTER'; then
@@ -27,7 +27,7 @@ else
 fi
 
 vip_stop v
-if vip_wait 3 vip_has k "$VIP4" && vip_wait 3 vip_ping client "$VIP4" &&
+if wait_until 3 vip_has k "$VIP4" && wait_until 3 vip_ping client "$VIP4" &&
 	vip_log_has k 'priority 0'; then
 	tap_ok "baton-vip stopped: keepalived took over on our priority 0"
 else
@@ -35,8 +35,8 @@ else
 fi
 
 vip_start v "$WORKDIR/v.conf"
-if vip_wait 5 vip_has v "$VIP4" && vip_wait 3 eval '! vip_has k "$VIP4"' &&
-	vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 5 vip_has v "$VIP4" && wait_until 3 eval '! vip_has k "$VIP4"' &&
+	wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "baton-vip back: it preempted keepalived, which removed the VIP"
 else
 	tap_fail "baton-vip back: it preempted keepalived" "$(vip_show_logs)"
@@ -44,7 +44,7 @@ fi
 
 vip_kill v
 vip_link v down
-if vip_wait 3 vip_has k "$VIP4" && vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 3 vip_has k "$VIP4" && wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "baton-vip crashed: keepalived took over after Master_Down_Interval"
 else
 	tap_fail "baton-vip crashed: keepalived took over" "$(vip_show_logs)"
@@ -54,7 +54,7 @@ fi
 vip_link v up
 vip_conf v 50 >"$WORKDIR/v50.conf"
 vip_start v "$WORKDIR/v50.conf"
-sleep 0.5 # the fixture: ten adverts each way
+observe 0.5 "the fixture: ten adverts each way"
 if vip_log_has v 'init -> backup' && ! vip_has v "$VIP4" && vip_has k "$VIP4"; then
 	tap_ok "keepalived master, baton-vip (50) backup: one master"
 else
@@ -62,7 +62,7 @@ else
 fi
 vip_keepalived_kill k
 vip_link k down
-if vip_wait 3 vip_has v "$VIP4" && vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 3 vip_has v "$VIP4" && wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "keepalived crashed: baton-vip took over"
 else
 	tap_fail "keepalived crashed: baton-vip took over" "$(vip_show_logs)"

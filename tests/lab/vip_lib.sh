@@ -8,7 +8,7 @@
 #     vip_lab_init                     # lib_init, root check, the switch
 #     vip_node a 11; vip_node client 50
 #     vip_conf a 150 >"$WORKDIR/a.conf"; vip_start a "$WORKDIR/a.conf"
-#     vip_wait 5 vip_has a 192.0.2.100 || ...
+#     wait_until 5 vip_has a 192.0.2.100 || ...
 #
 # Everything is bounded: waits poll to a deadline, pings are single packets with a 1 s limit.
 
@@ -16,46 +16,21 @@ VIP4=192.0.2.100
 VIP6=2001:db8::100
 BATON_VIP=$top_builddir/baton-vip
 declare -A VIP_PID VIP_ADDR
-VIP_NETNS=()
-VIP_LOGS=()
 
 vip_ns() { echo "bv$$-$1"; }
 
-# vip_cleanup: stops the daemons (so a master's VIPs go), deletes the namespaces, and fails
-# when a baton-vip log holds a sanitizer report.
-vip_cleanup() {
-	local p n status=0
-	for p in "${VIP_PID[@]}"; do
-		stop_pid "$p"
-	done
-	for n in "${VIP_NETNS[@]}"; do
-		ip netns del "$n" 2>/dev/null
-	done
-	for n in "${VIP_LOGS[@]}"; do
-		sanitizer_clean "$n" || status=1
-	done
-	return $status
-}
-
-vip_on_exit() {
-	local status=$?
-	vip_cleanup || status=1
-	cleanup || status=1
-	exit $status
-}
-
-# vip_lab_init: the work directory, cleanup, and the switch namespace with its bridge.
+# vip_lab_init: the work directory, cleanup (lib.sh's: it stops the daemons by pid, so a
+# master's VIPs go, then deletes the namespaces and checks the logs), and the switch namespace
+# with its bridge.
 vip_lab_init() {
 	lib_init
-	trap vip_on_exit EXIT
 	if [ "$(id -u)" != 0 ]; then
 		echo "Bail out! the lab tests need root (network namespaces)"
 		exit 1
 	fi
 	[ -x "$BATON_VIP" ] || tap_bail "$BATON_VIP is not built"
 	VIP_SW=$(vip_ns sw)
-	ip netns add "$VIP_SW" || tap_bail "cannot create a network namespace"
-	VIP_NETNS+=("$VIP_SW")
+	lab_netns_add "$VIP_SW" || tap_bail "cannot create a network namespace"
 	ip -n "$VIP_SW" link add br0 type bridge
 	# forward at once: no STP listening/learning delay on new ports
 	ip -n "$VIP_SW" link set br0 type bridge forward_delay 0 stp_state 0
@@ -66,13 +41,11 @@ vip_lab_init() {
 vip_node() {
 	local name=$1 n=$2 ns
 	ns=$(vip_ns "$name")
-	ip netns add "$ns" || tap_bail "cannot create namespace $ns"
-	VIP_NETNS+=("$ns")
+	lab_netns_add "$ns" || tap_bail "cannot create namespace $ns"
 	# DAD would hold fresh addresses tentative for a second; the lab has no duplicates
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	ip -n "$ns" link add eth0 type veth peer name "p$name" netns "$VIP_SW"
 	ip -n "$VIP_SW" link set "p$name" master br0 up
-	ip -n "$ns" link set lo up
 	ip -n "$ns" link set eth0 up
 	ip -n "$ns" addr add "192.0.2.$n/24" dev eth0
 	ip -n "$ns" addr add "2001:db8::$n/64" dev eth0 nodad
@@ -90,20 +63,23 @@ vip_in() {
 # vip_start NAME CONF: baton-vip in NAME's namespace, logging to $WORKDIR/NAME.log.
 vip_start() {
 	local name=$1 conf=$2 log=$WORKDIR/$1.log
-	VIP_LOGS+=("$log")
 	ip netns exec "$(vip_ns "$name")" "$BATON_VIP" -c "$conf" >>"$log" 2>&1 &
 	VIP_PID[$name]=$!
+	register_pid "${VIP_PID[$name]}"
+	register_log "$log"
 }
 
 # vip_kill NAME: SIGKILL, no hand-off, VIPs left behind (the crash case).
 vip_kill() {
 	kill -KILL "${VIP_PID[$1]}" 2>/dev/null
 	wait "${VIP_PID[$1]}" 2>/dev/null
+	forget_pid "${VIP_PID[$1]}"
 }
 
 # vip_stop NAME: SIGTERM and wait (the graceful case).
 vip_stop() {
 	stop_pid "${VIP_PID[$1]}"
+	forget_pid "${VIP_PID[$1]}"
 }
 
 # vip_link NAME up|down: the switch port of NAME, as if its cable were pulled.
@@ -148,7 +124,7 @@ vip_ping() {
 	vip_in "$1" ping -n -q -c 1 -W 1 "$2" >/dev/null 2>&1
 }
 
-# vip_wait SECONDS CMD...: polls CMD every 20 ms until it succeeds or SECONDS pass.
+# vip_wait: wait_until, for tests/lab/privileges.sh until it calls wait_until itself.
 vip_wait() {
 	wait_until "$@"
 }
@@ -210,6 +186,7 @@ vip_keepalived_start() {
 	ip netns exec "$(vip_ns "$name")" keepalived -n -l -D --vrrp -f "$2" \
 		-p "$WORKDIR/$name.pid" -r "$WORKDIR/$name.vrrp.pid" >>"$log" 2>&1 &
 	VIP_PID[$name]=$!
+	register_pid "${VIP_PID[$name]}"
 }
 
 # vip_keepalived_kill NAME: SIGKILL both keepalived processes (the parent would restart its
@@ -221,6 +198,7 @@ vip_keepalived_kill() {
 	[ -n "$child" ] && kill -KILL "$child" 2>/dev/null
 	kill -KILL "${VIP_PID[$1]}" 2>/dev/null
 	wait "${VIP_PID[$1]}" 2>/dev/null
+	forget_pid "${VIP_PID[$1]}"
 	# the orphaned child may stay a zombie for a while, and a restart would take its pid
 	# file for a running daemon ("daemon is already running")
 	rm -f "$WORKDIR/$1.pid" "$WORKDIR/$1.vrrp.pid"

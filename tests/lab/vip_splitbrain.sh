@@ -19,17 +19,17 @@ vip_conf a 150 >"$WORKDIR/a.conf"
 vip_conf b 100 >"$WORKDIR/b.conf"
 vip_start a "$WORKDIR/a.conf"
 vip_start b "$WORKDIR/b.conf"
-vip_wait 5 vip_has a "$VIP4" || tap_bail "a never became master"
-vip_wait 3 vip_log_has b 'init -> backup' || tap_bail "b never started"
+wait_until 5 vip_has a "$VIP4" || tap_bail "a never became master"
+wait_until 3 vip_log_has b 'init -> backup' || tap_bail "b never started"
 
 vip_isolate b
-if vip_wait 3 vip_has b "$VIP4" && vip_has a "$VIP4"; then
+if wait_until 3 vip_has b "$VIP4" && vip_has a "$VIP4"; then
 	tap_ok "no witness: the isolated backup claims the VIP too (split brain)"
 else
 	tap_fail "no witness: the isolated backup claims the VIP too" "$(vip_show_logs)"
 fi
 vip_heal b
-if vip_wait 3 eval '! vip_has b "$VIP4"' && vip_has a "$VIP4" &&
+if wait_until 3 eval '! vip_has b "$VIP4"' && vip_has a "$VIP4" &&
 	vip_log_has b 'master -> backup \(higher priority master heard'; then
 	tap_ok "healed: b hears a's higher priority, steps down and removes the VIP"
 else
@@ -42,16 +42,16 @@ vip_conf b 100 "	witness 192.0.2.1 arp
 	fence $fence
 	fence-timeout 2s" >"$WORKDIR/bw.conf"
 vip_start b "$WORKDIR/bw.conf"
-vip_wait 3 vip_log_has b 'init -> backup' || tap_bail "b never restarted"
-sleep 0.3 # the fixture: b hears a for a few intervals before the partition
+wait_until 3 vip_log_has b 'init -> backup' || tap_bail "b never restarted"
+observe 0.3 "the fixture: b hears a for a few intervals before the partition"
 vip_isolate b
-if vip_wait 3 vip_log_has b 'not claiming the VIPs: no witness answered' &&
+if wait_until 3 vip_log_has b 'not claiming the VIPs: no witness answered' &&
 	! vip_has b "$VIP4" && vip_has a "$VIP4"; then
 	tap_ok "witness: the isolated backup cannot reach the witness and does not claim"
 else
 	tap_fail "witness: the isolated backup does not claim" "$(vip_show_logs)"
 fi
-sleep 0.5 # the fixture: b retries every Master_Down_Interval and must keep refusing
+observe 0.5 "the fixture: b retries every Master_Down_Interval and must keep refusing"
 if ! vip_has b "$VIP4" && [ ! -e "$WORKDIR/fenced" ]; then
 	tap_ok "witness: still no claim and no fencing while partitioned"
 else
@@ -60,7 +60,7 @@ fi
 vip_heal b
 vip_kill a
 vip_link a down
-if vip_wait 5 vip_has b "$VIP4" && vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 5 vip_has b "$VIP4" && wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "a crashed: b reached the witness, fenced a and took the VIP"
 else
 	tap_fail "a crashed: b took the VIP" "$(vip_show_logs)"

@@ -49,8 +49,8 @@ s = json.load(sys.stdin)['instances'][0]
 sys.exit(0 if ($1) else 1)"
 }
 
-if vip_wait 5 vip_has a "$VIP4" && vip_wait 3 vip_ping client "$VIP4" &&
-	vip_wait 3 metric 'baton_vip_state{instance="lab",state="master"} 1'; then
+if wait_until 5 vip_has a "$VIP4" && wait_until 3 vip_ping client "$VIP4" &&
+	wait_until 3 metric 'baton_vip_state{instance="lab",state="master"} 1'; then
 	tap_ok "a (150, tracking) is master; its /metrics says so"
 else
 	tap_fail "a is master" "$(vip_show_logs; scrape /metrics)"
@@ -79,17 +79,17 @@ fi
 
 # the tracked check fails: 150 - 60 = 90 < 100, b preempts
 rm "$WORKDIR/up"
-if vip_wait 3 vip_log_has a 'vip lab: priority 150 -> 90 \(app ' &&
-	vip_wait 3 vip_has b "$VIP4" && vip_wait 3 eval '! vip_has a "$VIP4"' &&
-	vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 3 vip_log_has a 'vip lab: priority 150 -> 90 \(app ' &&
+	wait_until 3 vip_has b "$VIP4" && wait_until 3 eval '! vip_has a "$VIP4"' &&
+	wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "the tracked check failed: a's priority fell to 90 and b took over"
 else
 	tap_fail "the tracked check failed: b took over" "$(vip_show_logs)"
 fi
-if vip_wait 3 metric 'baton_vip_effective_priority{instance="lab"} 90' &&
+if wait_until 3 metric 'baton_vip_effective_priority{instance="lab"} 90' &&
 	metric 'baton_vip_priority{instance="lab"} 150' &&
 	metric 'baton_vip_state{instance="lab",state="backup"} 1' &&
-	vip_wait 3 status "s['state'] == 'backup' and s['master'] == {'address': '192.0.2.12', 'self': False} and s['last_transition']['reason'].startswith('higher priority master heard')"; then
+	wait_until 3 status "s['state'] == 'backup' and s['master'] == {'address': '192.0.2.12', 'self': False} and s['last_transition']['reason'].startswith('higher priority master heard')"; then
 	tap_ok "/metrics and /status.json: backup at 90, master 192.0.2.12, with the reason"
 else
 	tap_fail "metrics after the check failed" "$(scrape /metrics; scrape /status.json)"
@@ -97,14 +97,14 @@ fi
 
 # the check passes again: a is back at 150, but preempt-delay holds it off for 2 s
 touch "$WORKDIR/up"
-vip_wait 3 vip_log_has a 'vip lab: priority 90 -> 150' || tap_bail "a's check never came back"
-sleep 0.5 # the fixture: a quarter of the preempt delay
+wait_until 3 vip_log_has a 'vip lab: priority 90 -> 150' || tap_bail "a's check never came back"
+observe 0.5 "the fixture: a quarter of the preempt delay"
 if vip_has b "$VIP4" && ! vip_has a "$VIP4"; then
 	tap_ok "preempt-delay: 0.5 s after its priority came back, a still waits"
 else
 	tap_fail "preempt-delay: a waits" "$(vip_show_logs)"
 fi
-if vip_wait 4 vip_has a "$VIP4" && vip_wait 3 eval '! vip_has b "$VIP4"' &&
+if wait_until 4 vip_has a "$VIP4" && wait_until 3 eval '! vip_has b "$VIP4"' &&
 	vip_log_has a 'backup -> master \(preempting a lower priority master'; then
 	tap_ok "preempt-delay: then a preempted b"
 else
@@ -113,13 +113,13 @@ fi
 
 # the tracked interface goes down: `fault` forces FAULT whatever the weights
 vip_in a ip link set eth1p down
-if vip_wait 3 vip_log_has a 'vip lab: master -> fault \(eth1 link down' &&
-	vip_wait 3 vip_has b "$VIP4" && ! vip_has a "$VIP4" && vip_wait 3 vip_ping client "$VIP4"; then
+if wait_until 3 vip_log_has a 'vip lab: master -> fault \(eth1 link down' &&
+	wait_until 3 vip_has b "$VIP4" && ! vip_has a "$VIP4" && wait_until 3 vip_ping client "$VIP4"; then
 	tap_ok "fault: the tracked interface went down, a entered FAULT and b took over"
 else
 	tap_fail "fault: a entered FAULT" "$(vip_show_logs)"
 fi
-if vip_wait 3 grep -q '^INSTANCE lab FAULT ' "$WORKDIR/hooks.txt"; then
+if wait_until 3 grep -q '^INSTANCE lab FAULT ' "$WORKDIR/hooks.txt"; then
 	tap_ok "fault: notify-fault ran"
 else
 	tap_fail "fault: notify-fault ran" "$(cat "$WORKDIR/hooks.txt" 2>&1)"
@@ -133,14 +133,14 @@ else
 	tap_fail "/metrics in FAULT" "$body"
 fi
 vip_in a ip link set eth1p up
-if vip_wait 3 vip_log_has a 'vip lab: fault -> backup' && vip_wait 5 vip_has a "$VIP4" &&
-	vip_wait 3 eval '! vip_has b "$VIP4"'; then
+if wait_until 3 vip_log_has a 'vip lab: fault -> backup' && wait_until 5 vip_has a "$VIP4" &&
+	wait_until 3 eval '! vip_has b "$VIP4"'; then
 	tap_ok "fault lifted: a came back as backup and preempted after its delay"
 else
 	tap_fail "fault lifted" "$(vip_show_logs)"
 fi
 kill -USR1 "${VIP_PID[b]}"
-if vip_wait 3 vip_log_has b 'received=[1-9][0-9]*, dropped: short=0 ttl=0 version=0 type=0 checksum=0 vrid=0'; then
+if wait_until 3 vip_log_has b 'received=[1-9][0-9]*, dropped: short=0 ttl=0 version=0 type=0 checksum=0 vrid=0'; then
 	tap_ok "b: adverts received, none dropped"
 else
 	tap_fail "b's counters" "$(vip_show_logs)"

@@ -154,6 +154,34 @@ static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_ty
 	return len;
 }
 
+/* The positive control: the wraps must see an allocation made inside the libraries the query
+ * path links, or the zero below proves nothing (a build that lost -Wl,--wrap, or a library
+ * linked as a shared object, whose calls --wrap never sees). rrl_new() is in libserver, beside
+ * answer_query(); zone_load() in libzones. */
+static void test_wrap_sees_allocations(void **state)
+{
+	struct rrl_config config = {
+		.ratelimit = 10, .slip = 2, .ipv4_prefix = 24, .ipv6_prefix = 64, .size = 64
+	};
+	struct rrl *rrl = NULL;
+	struct zoneset *zs;
+
+	(void)state;
+	allocations = 0;
+	counting = true;
+	assert_int_equal(rrl_new(&rrl, &config), 0);
+	counting = false;
+	assert_true(allocations > 0);
+	rrl_free(rrl);
+	allocations = 0;
+	counting = true;
+	zs = load();
+	counting = false;
+	assert_true(allocations > 0);
+	zoneset_free(zs);
+	allocations = 0;
+}
+
 static void test_no_allocation_per_query(void **state)
 {
 	static const struct {
@@ -252,6 +280,7 @@ static void test_no_allocation_per_query(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wrap_sees_allocations),
 		cmocka_unit_test(test_no_allocation_per_query),
 	};
 

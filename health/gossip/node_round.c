@@ -1,10 +1,11 @@
-/* Dissemination and decisions, once per round. Each round a member signs its state afresh
- * (the heartbeat and its observations in one datagram per part) and sends it to `fanout`
- * random peers; receivers relay each datagram new to them to `relay_fanout` more, once, so a
- * datagram reaches every member that some path of live links reaches (a cut link is bridged
- * by any third member) and costs at most members x relay_fanout sends. Every
- * full_state_every rounds a member sends one random peer the latest datagram of every live
- * member: that repairs what loss took and brings a late joiner up to date. */
+/* The gossip node's second half (node.c holds state, receive and verdicts): dissemination and
+ * decisions, once per round. Each round a member signs its state afresh (the heartbeat and its
+ * observations in one datagram per part) and sends it to `fanout` random peers; receivers relay
+ * each datagram new to them to `relay_fanout` more, once, so a datagram reaches every member
+ * that some path of live links reaches (a cut link is bridged by any third member) and costs at
+ * most members x relay_fanout sends. Every full_state_every rounds a member sends one random
+ * peer the latest datagram of every live member: that repairs what loss took and brings a late
+ * joiner up to date. */
 #include "autoconfig.h"
 
 #include <stdlib.h>
