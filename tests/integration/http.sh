@@ -2,13 +2,15 @@
 # http.sh: the HTTP listener. /metrics is scraped and every documented family is found with its
 # labels (and moves when queries are asked and a site goes down); /status.json parses and holds
 # sites, transitions and the answer for the asking client; / is the status page; unknown paths
-# are 404 and other methods 405. Then `username:` drops root after binding.
+# are 404 and other methods 405 (OPTIONS, TRACE, PATCH, CONNECT and unknown ones too, not 501);
+# HEAD gets the headers alone, and the next request on the connection is answered. Then
+# `username:` drops root after binding.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/integration/lib.sh"
 
 lib_init
-tap_plan 17
+tap_plan 23
 make_state_check
 state=$WORKDIR/state
 zone=$WORKDIR/example.com.zone
@@ -90,6 +92,21 @@ allow=$(curl -s -o /dev/null -D - -X POST "$url/metrics" | tr -d '\r' | grep -i 
 [ "$code" = 405 ] && [ "$allow" = "Allow: GET, HEAD" ] && tap_ok "POST: 405 with Allow: GET, HEAD" ||
 	tap_fail "POST: 405 with Allow: GET, HEAD" "got $code, '$allow'"
 
+# HEAD: headers with the GET's Content-Length and no body, else the body would be read as the
+# start of the next response on a keep-alive connection (issue 14, point 6)
+raw=$top_srcdir/tests/integration/http_client.py
+out=$(/usr/bin/python3 "$raw" head-keepalive 127.0.0.1 "$http_port" /metrics 2>&1)
+printf '%s\n' "$out" | grep -q '^HTTP/1.1 200' && printf '%s\n' "$out" | grep -q "^content-length: \['[1-9]" &&
+	printf '%s\n' "$out" | grep -q '^after-head-bytes: 0$' &&
+	printf '%s\n' "$out" | grep -q '^second: HTTP/1.1 404' &&
+	tap_ok "HEAD: headers only, and the next request on the connection is answered" ||
+	tap_fail "HEAD: headers only, and the next request on the connection is answered" "$out"
+for m in OPTIONS TRACE PATCH CONNECT BREW; do
+	out=$(/usr/bin/python3 "$raw" method 127.0.0.1 "$http_port" "$m" /metrics 2>&1)
+	[ "$out" = "405 GET, HEAD" ] && tap_ok "$m: 405 with Allow: GET, HEAD" ||
+		tap_fail "$m: 405 with Allow: GET, HEAD" "got: $out"
+done
+
 # username: batond binds as root, then runs as nobody; it still answers and reloads.
 if [ "$(id -u)" = 0 ]; then
 	chmod 755 "$WORKDIR"
@@ -121,7 +138,7 @@ else
 	tap_fail "username: nobody runs as nobody after binding" "needs root"
 	tap_fail "as nobody it answers, and reloads" "needs root"
 fi
-out=$(sed -e "s|@$BATOND_PORT|@$(free_port)|" -e 's|^server:|server:\n    username: no-such-user-here|' \
+out=$(sed -e "s|@$BATOND_PORT|@$(free_port)|" -e "s|$BATOND_SOCK|$WORKDIR/bad.sock|" -e 's|^server:|server:\n    username: no-such-user-here|' \
 	-e '/http-listen/d' "$BATOND_CONF" >"$WORKDIR/bad.conf"; timeout 10 "$BATOND" -c "$WORKDIR/bad.conf" -f 2>&1)
 printf '%s\n' "$out" | grep -q "username no-such-user-here: no such user" &&
 	tap_ok "an unknown username stops batond with its name" || tap_fail "an unknown username stops batond" "$out"
