@@ -113,6 +113,8 @@ INTEGRATION_TESTS = \
 	tests/integration/install.sh \
 	tests/integration/geo.sh \
 	tests/integration/http.sh \
+	tests/integration/http_flood.sh \
+	tests/integration/control_socket.sh \
 	tests/integration/rrl.sh \
 	tests/integration/soak.sh \
 	tests/lab/faults.sh \
@@ -120,6 +122,7 @@ INTEGRATION_TESTS = \
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
 EXTRA_DIST += tests/style.sh .clang-format
 EXTRA_DIST += tests/browser/status_page.py
+EXTRA_DIST += tests/integration/http_client.py
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone \

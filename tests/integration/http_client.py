@@ -7,7 +7,8 @@
   flood HOST PORT N SECONDS       N slow clients, each sending a request a byte per second,
                                   reconnecting when closed; prints the counts when done
   trickle HOST PORT|unix:PATH MAX a byte every 0.2 s until the server closes; prints seconds
-  hold unix:PATH N SECONDS        N idle connections for SECONDS; prints how many the server
+  hold HOST PORT|unix:PATH N SECONDS
+                                  N idle connections for SECONDS; prints how many the server
                                   closed
 Every run is bounded in time and connections."""
 import resource
@@ -145,8 +146,10 @@ def trickle(target, rest):
     print(f"{time.monotonic() - start:.1f}")
 
 
-def hold(target, n, seconds):
-    conns = [connect(target) for _ in range(n)]
+def hold(target, rest):
+    port, n, seconds = (None, *rest) if target.startswith("unix:") else rest
+    n, seconds = int(n), float(seconds)
+    conns = [connect(target, port) for _ in range(n)]
     time.sleep(seconds)
     closed = 0
     for s in conns:
@@ -171,7 +174,7 @@ def main():
     elif cmd == "trickle":
         trickle(args[0], args[1:])
     elif cmd == "hold":
-        hold(args[0], int(args[1]), float(args[2]))
+        hold(args[0], args[1:])
 
 
 main()
