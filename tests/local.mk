@@ -17,11 +17,14 @@ UNIT_TESTS = \
 	tests/unit/test_control \
 	tests/unit/test_geo \
 	tests/unit/test_log \
+	tests/unit/test_listen_guard \
 	tests/unit/test_cookie \
 	tests/unit/test_rrl
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_listen_guard_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_listen_guard_LDADD = $(UNIT_LIBS)
 tests_unit_test_wire_LDADD = $(UNIT_LIBS)
 tests_unit_test_dname_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dname_LDADD = $(UNIT_LIBS)

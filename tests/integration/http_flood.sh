@@ -9,7 +9,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/integration/lib.sh"
 
 lib_init
-tap_plan 8
+tap_plan 9
 make_state_check
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
@@ -32,12 +32,13 @@ ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 both_up() { [ "$(ctl status | grep -c ': up since')" = 2 ]; }
 wait_until 5 both_up || tap_bail "the sites did not come up: $(ctl status)"
 
+fds() { find "/proc/$BATOND_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+before=$(fds)
 /usr/bin/python3 "$top_srcdir/tests/integration/http_client.py" flood 127.0.0.1 "$http_port" 3000 12 \
 	>"$WORKDIR/flood.out" 2>&1 &
 flood=$!
 register_pid $flood
 # wait for the flood to reach batond before asking
-fds() { find "/proc/$BATOND_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 flooded() { [ "$(fds)" -gt 60 ]; }
 wait_until 5 flooded
 
@@ -76,12 +77,17 @@ closed=$(sed -n 's/.*closed-by-server \([0-9]*\).*/\1/p' "$WORKDIR/flood.out")
 downs=$(grep -c 'up -> down' "$BATOND_LOG")
 [ "$downs" = 0 ] && both_up && tap_ok "no site went down" ||
 	tap_fail "no site went down" "$(grep 'up -> down' "$BATOND_LOG" | head -n 5)"
-# 64 HTTP connections, the UDP and TCP sockets, the checks: far below the limit
-[ $max_fds -le 200 ] && tap_ok "batond held at most $max_fds descriptors" ||
-	tap_fail "batond held at most 200 descriptors" "up to $max_fds of 1024"
+# 64 HTTP connections, the UDP and TCP sockets, the checks, and up to 16 closed connections whose
+# descriptors libevent has yet to release (more of them under the sanitizers): far below 1024
+[ $max_fds -le 150 ] && tap_ok "batond held at most $max_fds descriptors" ||
+	tap_fail "batond held at most 150 descriptors" "up to $max_fds of 1024"
 lines=$(grep -ciE 'accept|refused' "$BATOND_LOG")
 [ "$lines" -le 12 ] && tap_ok "accept errors and refusals logged $lines times, not per connection" ||
 	tap_fail "accept errors are rate-limited in the log" "$lines lines: $(grep -iE 'accept|refused' "$BATOND_LOG" | sort | uniq -c | sort -rn | head -n 5)"
+# every connection's descriptor and memory go with it: none is left once the clients are gone
+settled() { [ "$(fds)" -le $((before + 4)) ]; }
+wait_until 5 settled && tap_ok "after the flood batond is back to its $before descriptors" ||
+	tap_fail "after the flood batond is back to its descriptors" "$before before, $(fds) now"
 metrics=$(curl -sS --max-time 5 "http://127.0.0.1:$http_port/metrics")
 printf '%s\n' "$metrics" | grep -q '^baton_dns_responses_total' &&
 	tap_ok "/metrics answers after the flood" || tap_fail "/metrics answers after the flood" "$metrics"
