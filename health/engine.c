@@ -14,6 +14,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "health/history.h"
+#include "health/listen_guard.h"
 #include "health/target.h"
 #include "zones/check_spec.h"
 #include "zones/zoneset.h"
@@ -396,6 +397,17 @@ static void drop_unseen(struct health_engine *e)
 	}
 }
 
+/* Each target has at most one probe in flight, so the listeners leave this many descriptors
+ * for the checks (listen_guard.h): a flood of connections never fails a site. */
+static void reserve_fds(const struct health_engine *e)
+{
+	unsigned n = 0;
+
+	for (const struct target *t = e->targets; t; t = t->next)
+		n++;
+	listen_guard_set_check_fds(n);
+}
+
 int health_engine_sync(struct health_engine *e, struct zoneset *zs)
 {
 	int rc = 0;
@@ -413,6 +425,7 @@ int health_engine_sync(struct health_engine *e, struct zoneset *zs)
 		return rc;
 	}
 	drop_unseen(e);
+	reserve_fds(e);
 	for (uint32_t i = 0; i < e->site_count; i++)
 		if (e->sites[i]->in_use)
 			update_site(e, e->sites[i], NULL);

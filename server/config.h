@@ -10,6 +10,7 @@
 
 #include "server/rrl.h"
 #include "health/gossip/conf.h"
+#include "health/http_listen.h"
 #include "zones/diag.h"
 
 #define CONFIG_MAX_ADDRESSES 16
@@ -43,6 +44,7 @@ struct config {
 	char *zone_cache; /* folder of each zone's last good copy; NULL: none. Absolute, or
 	                   * resolved against the config file's folder */
 	struct sockaddr_storage http_listen; /* ss_family 0: no HTTP listener (the default) */
+	struct http_listen_limits http_limits; /* http-connections, http-timeout */
 	char *username; /* switch to this user after binding; NULL: stay who we are */
 	struct rrl_config rrl; /* rrl-*: rate limiting; off while rrl.ratelimit is 0 */
 	bool answer_cookie; /* DNS Cookies (RFC 7873); default yes */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -17,6 +18,7 @@
 
 #include "baton/log.h"
 #include "health/engine.h"
+#include "health/listen_guard.h"
 #include "server/control.h"
 #include "server/drainfile.h"
 #include "server/failovers.h"
@@ -25,12 +27,26 @@
 #include "zones/print.h"
 
 #define CONTROL_LINE_MAX 1024
+/* batonctl sends one line at once and reads the reply: 10 s is ample, and the deadline runs
+ * from the accept (a client trickling a byte at a time gains nothing). 16 at once is more than
+ * any operator's scripts need and bounds what a stuck client holds. */
 #define CONTROL_TIMEOUT_S 10
+#define CONTROL_CONNECTIONS_MAX 16
+
+struct control_conn {
+	TAILQ_ENTRY(control_conn) link; /* oldest first */
+	struct control *owner;
+	struct bufferevent *bev;
+	struct event *deadline;
+};
 
 struct control {
 	struct server *server;
 	struct evconnlistener *listener;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct listen_guard *guard;
+	TAILQ_HEAD(, control_conn) conns;
+	unsigned count;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* set once bound */
 };
 
 static void reply_reload(struct server *s, struct evbuffer *out)
@@ -150,65 +166,175 @@ void control_dispatch(struct server *s, const char *line, struct evbuffer *out)
 	}
 }
 
+static void conn_close(struct control_conn *c)
+{
+	struct control *owner = c->owner;
+
+	TAILQ_REMOVE(&owner->conns, c, link);
+	owner->count--;
+	event_free(c->deadline);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
 static void on_flushed(struct bufferevent *bev, void *arg)
 {
-	(void)arg;
-	bufferevent_free(bev);
+	(void)bev;
+	conn_close(arg);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
+	(void)bev;
 	(void)what;
-	(void)arg;
-	bufferevent_free(bev);
+	conn_close(arg);
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_close(arg);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
-	struct control *c = arg;
+	struct control_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	size_t len;
 	char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF);
 
 	if (line == NULL) {
 		if (evbuffer_get_length(in) > CONTROL_LINE_MAX)
-			bufferevent_free(bev);
+			conn_close(c);
 		return;
 	}
 	bufferevent_disable(bev, EV_READ);
-	control_dispatch(c->server, line, bufferevent_get_output(bev));
+	control_dispatch(c->owner->server, line, bufferevent_get_output(bev));
 	free(line);
 	bufferevent_setcb(bev, NULL, on_flushed, on_event, c);
 }
 
+/* Past the cap the oldest connection goes: a stuck client cannot keep the operator out. */
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		      int socklen, void *arg)
 {
-	struct timeval tv = { .tv_sec = CONTROL_TIMEOUT_S };
-	struct bufferevent *bev =
-		bufferevent_socket_new(evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
+	static struct log_limit limit = LOG_LIMIT_INIT(5, 60);
+	const struct timeval deadline = { .tv_sec = CONTROL_TIMEOUT_S };
+	struct event_base *base = evconnlistener_get_base(l);
+	struct control *owner = arg;
+	struct control_conn *c;
 
 	(void)sa;
 	(void)socklen;
-	if (bev == NULL) {
+	if (listen_guard_fd_is_reserved(fd)) {
+		log_limited(&limit, LOG_LEVEL_WARN,
+			    "control-socket %s: connection refused: the descriptors left are kept "
+			    "for the health checks",
+			    owner->path);
 		evutil_closesocket(fd);
 		return;
 	}
-	bufferevent_setcb(bev, on_read, NULL, on_event, arg);
-	bufferevent_set_timeouts(bev, &tv, &tv);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	if (owner->count >= CONTROL_CONNECTIONS_MAX)
+		conn_close(TAILQ_FIRST(&owner->conns));
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->owner = owner;
+	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->deadline = evtimer_new(base, on_deadline, c);
+	if (c->bev == NULL || c->deadline == NULL) {
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		else
+			evutil_closesocket(fd);
+		if (c->deadline != NULL)
+			event_free(c->deadline);
+		free(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	evtimer_add(c->deadline, &deadline);
+	TAILQ_INSERT_TAIL(&owner->conns, c, link);
+	owner->count++;
+}
+
+/* Only a stale socket, one nobody listens on, may be replaced: a regular file (a typo in
+ * control-socket:) is data, and a live socket is another batond's. */
+static int clear_stale(const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, err;
+
+	if (lstat(sun->sun_path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode)) {
+		log_err("control-socket %s: exists and is not a socket; remove it or choose "
+			"another path",
+			sun->sun_path);
+		return -EEXIST;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	err = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0 ? errno : 0;
+	close(fd);
+	if (err == ECONNREFUSED) {
+		/* a socket left by a killed run */
+		return unlink(sun->sun_path) < 0 && errno != ENOENT ? -errno : 0;
+	}
+	if (err == 0 || err == EAGAIN) {
+		log_err("control-socket %s: another process (a running batond?) listens there; "
+			"stop it or choose another path",
+			sun->sun_path);
+		return -EADDRINUSE;
+	}
+	log_err("control-socket %s: cannot tell whether it is stale: %s", sun->sun_path,
+		strerror(err));
+	return -err;
+}
+
+static int bind_socket(struct control *c, const struct sockaddr_un *sun)
+{
+	mode_t old_mask;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), err;
+
+	if (fd < 0)
+		return -errno;
+	old_mask = umask(0117);
+	err = bind(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0 ? -errno : 0;
+	umask(old_mask);
+	if (err == 0 && listen(fd, 16) < 0)
+		err = -errno;
+	if (err == 0) {
+		c->listener = evconnlistener_new(c->server->base, on_accept, c,
+						 LEV_OPT_CLOSE_ON_FREE, -1, fd);
+		if (c->listener == NULL)
+			err = -ENOMEM;
+	}
+	if (err == 0)
+		err = listen_guard_new(&c->guard, c->listener, LISTEN_CONTROL, "control-socket");
+	if (err < 0) {
+		log_err("control-socket %s: %s", sun->sun_path, strerror(-err));
+		if (c->listener == NULL)
+			close(fd);
+	}
+	return err;
 }
 
 int control_open(struct control **out, struct server *s)
 {
 	struct control *c = calloc(1, sizeof(*c));
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	mode_t old_mask;
-	int fd, err;
+	int err;
 
 	if (c == NULL)
 		return -ENOMEM;
 	c->server = s;
+	TAILQ_INIT(&c->conns);
 	if (strlen(s->cfg.control_socket) >= sizeof(sun.sun_path)) {
 		log_err("control-socket %s: path too long (at most %zu bytes)",
 			s->cfg.control_socket, sizeof(sun.sun_path) - 1);
@@ -216,30 +342,14 @@ int control_open(struct control **out, struct server *s)
 		return -ENAMETOOLONG;
 	}
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", s->cfg.control_socket);
-	snprintf(c->path, sizeof(c->path), "%s", s->cfg.control_socket);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		free(c);
-		return -errno;
-	}
-	unlink(sun.sun_path); /* a stale socket from a killed run */
-	old_mask = umask(0117);
-	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ? -errno : 0;
-	umask(old_mask);
-	if (err == 0 && listen(fd, 16) < 0)
-		err = -errno;
-	if (err == 0) {
-		c->listener =
-			evconnlistener_new(s->base, on_accept, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
-		if (c->listener == NULL)
-			err = -ENOMEM;
-	}
+	err = clear_stale(&sun);
+	if (err == 0)
+		err = bind_socket(c, &sun);
 	if (err < 0) {
-		log_err("control-socket %s: %s", sun.sun_path, strerror(-err));
-		close(fd);
-		free(c);
+		control_free(c);
 		return err;
 	}
+	snprintf(c->path, sizeof(c->path), "%s", s->cfg.control_socket);
 	*out = c;
 	return 0;
 }
@@ -248,7 +358,13 @@ void control_free(struct control *c)
 {
 	if (c == NULL)
 		return;
-	evconnlistener_free(c->listener);
-	unlink(c->path);
+	while (!TAILQ_EMPTY(&c->conns))
+		conn_close(TAILQ_FIRST(&c->conns));
+	listen_guard_free(c->guard);
+	if (c->listener != NULL)
+		evconnlistener_free(c->listener);
+	/* only the socket we bound: a failed open leaves the path as it found it */
+	if (c->path[0] != '\0')
+		unlink(c->path);
 	free(c);
 }

@@ -9,7 +9,10 @@
 struct evbuffer;
 
 /* Creates the socket at cfg.control_socket (mode 0660: root and the daemon's group), replacing
- * a stale one. Returns 0, or -errno with a message logged. */
+ * a stale one (a socket nobody listens on). Anything else at the path is left alone: -EEXIST
+ * for a file that is not a socket, -EADDRINUSE for a socket another process listens on. At most
+ * 16 connections at once (a new one sheds the oldest), each closed 10 s after its accept.
+ * Returns 0, or -errno with a message naming the path logged. */
 int control_open(struct control **out, struct server *s);
 
 /* Answers one command line into `out` (first line `ok` or `error: <why>`). The parser of

@@ -15,7 +15,7 @@
 #include "server/status_page.h"
 
 struct http_server {
-	struct evhttp *http;
+	struct http_listen *listen;
 	struct server *server;
 };
 
@@ -68,11 +68,13 @@ static void on_other(struct evhttp_request *req, void *arg)
 	struct evbuffer *body;
 
 	(void)arg;
+	if (!http_listen_method_ok(req))
+		return;
 	if (path == NULL || (strcmp(path, "/") != 0 && strcmp(path, "/index.html") != 0)) {
-		evhttp_send_error(req, HTTP_NOTFOUND, "Not Found");
+		http_listen_error(req, HTTP_NOTFOUND, "Not Found");
 		return;
 	}
-	if (!http_listen_method_ok(req) || (body = evbuffer_new()) == NULL)
+	if ((body = evbuffer_new()) == NULL)
 		return;
 	evbuffer_add_reference(body, status_page_html, status_page_html_len, NULL, NULL);
 	http_listen_reply(req, "text/html; charset=utf-8", body);
@@ -90,17 +92,17 @@ int http_server_open(struct http_server **out, struct server *s)
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return -ENOMEM;
-	rc = http_listen_open(&h->http, s->base, &s->cfg.http_listen,
+	rc = http_listen_open(&h->listen, s->base, &s->cfg.http_listen, &s->cfg.http_limits,
 			      "/metrics, /status.json and the status page");
 	if (rc < 0) {
 		free(h);
 		return rc;
 	}
 	h->server = s;
-	evhttp_set_cb(h->http, "/metrics", on_metrics, h);
-	evhttp_set_cb(h->http, "/status.json", on_status_json, h);
+	evhttp_set_cb(http_listen_evhttp(h->listen), "/metrics", on_metrics, h);
+	evhttp_set_cb(http_listen_evhttp(h->listen), "/status.json", on_status_json, h);
 	/* batond's own fallback in place of the 404: it also serves the status page at / */
-	evhttp_set_gencb(h->http, on_other, h);
+	evhttp_set_gencb(http_listen_evhttp(h->listen), on_other, h);
 	*out = h;
 	return 0;
 }
@@ -109,6 +111,6 @@ void http_server_free(struct http_server *h)
 {
 	if (h == NULL)
 		return;
-	evhttp_free(h->http);
+	http_listen_free(h->listen);
 	free(h);
 }

@@ -18,6 +18,7 @@ UNIT_TESTS = \
 	tests/unit/test_control \
 	tests/unit/test_geo \
 	tests/unit/test_log \
+	tests/unit/test_listen_guard \
 	tests/unit/test_cookie \
 	tests/unit/test_rrl \
 	tests/unit/test_target \
@@ -25,6 +26,8 @@ UNIT_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_listen_guard_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_listen_guard_LDADD = $(UNIT_LIBS)
 tests_unit_test_wire_LDADD = $(UNIT_LIBS)
 tests_unit_test_dname_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dname_LDADD = $(UNIT_LIBS)
@@ -123,6 +126,8 @@ INTEGRATION_TESTS = \
 	tests/integration/install.sh \
 	tests/integration/geo.sh \
 	tests/integration/http.sh \
+	tests/integration/http_flood.sh \
+	tests/integration/control_socket.sh \
 	tests/integration/rrl.sh \
 	tests/integration/soak.sh \
 	tests/lab/faults.sh \
@@ -134,6 +139,7 @@ TESTS += tests/docs.sh tests/man_keys.sh
 EXTRA_DIST += tests/docs.sh tests/man_keys.sh
 EXTRA_DIST += tests/browser/status_page.py
 EXTRA_DIST += tests/integration/tcpload.py
+EXTRA_DIST += tests/integration/http_client.py
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone \

@@ -43,6 +43,23 @@ static void bad(struct reader *r, const char *key, const char *value, const char
 	diag_add(r->d, r->c->path, r->line, "bad %s '%s': %s", key, value, fix);
 }
 
+/* http-connections and http-timeout: a number in [1, max]. */
+static void set_limit(struct reader *r, const char *key, const char *value, unsigned *field,
+		      unsigned max)
+{
+	char *end, fix[64];
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 || v < 1 || v > max) {
+		snprintf(fix, sizeof(fix), "write a number between 1 and %u", max);
+		bad(r, key, value, fix);
+		return;
+	}
+	*field = (unsigned)v;
+}
+
 /* The keys of the probe program itself, not of its gossip membership. */
 static bool probe_own_key(struct reader *r, const char *key, const char *value)
 {
@@ -55,6 +72,10 @@ static bool probe_own_key(struct reader *r, const char *key, const char *value)
 		seen = &c->http_listen_line;
 	else if (strcmp(key, "username") == 0)
 		seen = &c->username_line;
+	else if (strcmp(key, "http-connections") == 0)
+		seen = &c->http_connections_line;
+	else if (strcmp(key, "http-timeout") == 0)
+		seen = &c->http_timeout_line;
 	else
 		return false;
 	if (*seen != 0) {
@@ -68,6 +89,10 @@ static bool probe_own_key(struct reader *r, const char *key, const char *value)
 	} else if (seen == &c->username_line) {
 		free(c->username);
 		c->username = strdup(value);
+	} else if (seen == &c->http_connections_line) {
+		set_limit(r, key, value, &c->http_limits.connections, HTTP_LISTEN_CONNECTIONS_MAX);
+	} else if (seen == &c->http_timeout_line) {
+		set_limit(r, key, value, &c->http_limits.timeout_s, HTTP_LISTEN_TIMEOUT_MAX_S);
 	} else if (!gossip_conf_parse_address(value, &c->http_listen)) {
 		bad(r, key, value, "write ADDRESS@PORT, e.g. 127.0.0.1@8053 (keep it on loopback)");
 	}
@@ -88,7 +113,7 @@ static void probe_key(struct reader *r, const char *key, const char *value)
 	else if (rc == -ENOENT)
 		diag_add(r->d, c->path, r->line,
 			 "unknown key '%s' in probe: (known: %s, status-file, http-listen, "
-			 "username)",
+			 "http-connections, http-timeout, username)",
 			 key, gossip_conf_key_list());
 }
 
@@ -191,6 +216,8 @@ int probe_conf_load(struct probe_conf *c, const char *path, struct diag *d)
 
 	memset(c, 0, sizeof(*c));
 	gossip_conf_init(&c->gossip);
+	c->http_limits.connections = HTTP_LISTEN_CONNECTIONS_DEFAULT;
+	c->http_limits.timeout_s = HTTP_LISTEN_TIMEOUT_DEFAULT_S;
 	c->path = strdup(path);
 	copy = strdup(path);
 	if (c->path == NULL || copy == NULL) {

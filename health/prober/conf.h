@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "health/gossip/conf.h"
+#include "health/http_listen.h"
 #include "zones/diag.h"
 
 struct probe_zone {
@@ -22,7 +23,9 @@ struct probe_conf {
 	char *status_path; /* resolved like zone files */
 	char *username; /* NULL: keep the uid it started with */
 	struct sockaddr_storage http_listen; /* ss_family 0: no HTTP listener (the default) */
+	struct http_listen_limits http_limits; /* http-connections, http-timeout */
 	unsigned http_listen_line, status_line, username_line;
+	unsigned http_connections_line, http_timeout_line;
 	struct probe_zone *zones;
 	size_t zone_count;
 };

@@ -17,10 +17,11 @@
 #include "health/gossip/member.h"
 #include "health/gossip/metrics.h"
 #include "health/http_listen.h"
+#include "health/listen_guard.h"
 #include "health/prober/http.h"
 
 struct probe_http {
-	struct evhttp *http;
+	struct http_listen *listen;
 	const struct gossip_member *member;
 	const struct health_engine *engine;
 	int64_t start_unix_s;
@@ -219,12 +220,13 @@ static void serve(struct evhttp_request *req, struct probe_http *h, bool metrics
 		return;
 	body = evbuffer_new();
 	if (body == NULL) {
-		evhttp_send_error(req, HTTP_INTERNAL, "Out of memory");
+		http_listen_error(req, HTTP_INTERNAL, "Out of memory");
 		return;
 	}
-	if (metrics)
+	if (metrics) {
 		probe_http_metrics(body, h->member, h->engine, h->start_unix_s);
-	else
+		listen_guard_write_metrics(body);
+	} else
 		probe_http_status_json(body, h->member, h->engine);
 	http_listen_reply(req,
 			  metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
@@ -243,15 +245,15 @@ static void on_status(struct evhttp_request *req, void *arg)
 }
 
 int probe_http_open(struct probe_http **out, struct event_base *base,
-		    const struct sockaddr_storage *addr, const struct gossip_member *m,
-		    const struct health_engine *e)
+		    const struct sockaddr_storage *addr, const struct http_listen_limits *limits,
+		    const struct gossip_member *m, const struct health_engine *e)
 {
 	struct probe_http *h = calloc(1, sizeof(*h));
 	int rc;
 
 	if (h == NULL)
 		return -ENOMEM;
-	rc = http_listen_open(&h->http, base, addr, "/metrics and /status.json");
+	rc = http_listen_open(&h->listen, base, addr, limits, "/metrics and /status.json");
 	if (rc < 0) {
 		free(h);
 		return rc;
@@ -259,8 +261,8 @@ int probe_http_open(struct probe_http **out, struct event_base *base,
 	h->start_unix_s = time(NULL);
 	h->member = m;
 	h->engine = e;
-	evhttp_set_cb(h->http, "/metrics", on_metrics, h);
-	evhttp_set_cb(h->http, "/status.json", on_status, h);
+	evhttp_set_cb(http_listen_evhttp(h->listen), "/metrics", on_metrics, h);
+	evhttp_set_cb(http_listen_evhttp(h->listen), "/status.json", on_status, h);
 	*out = h;
 	return 0;
 }
@@ -269,6 +271,6 @@ void probe_http_free(struct probe_http *h)
 {
 	if (h == NULL)
 		return;
-	evhttp_free(h->http);
+	http_listen_free(h->listen);
 	free(h);
 }

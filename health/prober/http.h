@@ -11,14 +11,15 @@ struct event_base;
 struct evbuffer;
 struct gossip_member;
 struct health_engine;
+struct http_listen_limits;
 struct probe_http;
 
-/* Listens on addr on base's loop. m and e are borrowed and must outlive the listener.
+/* Listens on addr on base's loop with `limits` (http_listen.h). m and e are borrowed and must outlive the listener.
  * Returns 0, -ENOMEM, or -errno when the address cannot be bound (logged); *out untouched on
  * failure. Main thread, before the loop runs. */
 int probe_http_open(struct probe_http **out, struct event_base *base,
-		    const struct sockaddr_storage *addr, const struct gossip_member *m,
-		    const struct health_engine *e);
+		    const struct sockaddr_storage *addr, const struct http_listen_limits *limits,
+		    const struct gossip_member *m, const struct health_engine *e);
 
 /* Closes the listener; NULL is a no-op. */
 void probe_http_free(struct probe_http *h);

@@ -131,7 +131,8 @@ static void start(struct prober *p)
 	health_engine_on_change(p->engine, on_change, p);
 	on_change(p);
 	if (p->conf.http_listen.ss_family != 0 &&
-	    probe_http_open(&p->http, p->base, &p->conf.http_listen, &p->member, p->engine) < 0)
+	    probe_http_open(&p->http, p->base, &p->conf.http_listen, &p->conf.http_limits,
+			    &p->member, p->engine) < 0)
 		fatal("baton-probe: %s:%u: http-listen: cannot listen there (see above); use a "
 		      "free address@port or remove the line",
 		      p->conf.path, p->conf.http_listen_line);

@@ -190,6 +190,25 @@ static void http_listen(struct vip_conf *conf, struct conf_line *l)
 	}
 }
 
+/* `http-connections N` and `http-timeout SECONDS`: the HTTP listener's limits. */
+static void http_limit(struct conf_line *l, const char *key, unsigned *field, unsigned max)
+{
+	const char *v = l->a.count == 2 && l->a.keys[1] == NULL ? l->a.values[1] : "";
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0 || n < 1 || n > max) {
+		stanza_error(l->c, "%s: write a number between 1 and %u, like `%s %u`", key, max,
+			     key,
+			     strcmp(key, "http-timeout") == 0 ? HTTP_LISTEN_TIMEOUT_DEFAULT_S
+							      : HTTP_LISTEN_CONNECTIONS_DEFAULT);
+		return;
+	}
+	*field = (unsigned)n;
+}
+
 /* `username USER`: the user baton-vip runs as once its sockets are open (batond's key). */
 static void username(struct vip_conf *conf, struct conf_line *l)
 {
@@ -210,13 +229,19 @@ static void global_line(struct vip_conf *conf, struct conf_line *l)
 {
 	if (l->a.keys[0] == NULL && strcmp(l->a.values[0], "http-listen") == 0)
 		http_listen(conf, l);
+	else if (l->a.keys[0] == NULL && strcmp(l->a.values[0], "http-connections") == 0)
+		http_limit(l, "http-connections", &conf->http_limits.connections,
+			   HTTP_LISTEN_CONNECTIONS_MAX);
+	else if (l->a.keys[0] == NULL && strcmp(l->a.values[0], "http-timeout") == 0)
+		http_limit(l, "http-timeout", &conf->http_limits.timeout_s,
+			   HTTP_LISTEN_TIMEOUT_MAX_S);
 	else if (l->a.keys[0] == NULL && strcmp(l->a.values[0], "username") == 0)
 		username(conf, l);
 	else
 		stanza_error(l->c,
 			     "global_defs: unknown keyword '%s': it takes `http-listen "
-			     "ADDRESS@PORT` and `username USER`; instance keywords go in a "
-			     "vrrp_instance block",
+			     "ADDRESS@PORT`, `http-connections N`, `http-timeout SECONDS` and "
+			     "`username USER`; instance keywords go in a vrrp_instance block",
 			     l->a.keys[0] ? l->a.keys[0] : l->a.values[0]);
 }
 
@@ -279,6 +304,8 @@ int vip_conf_parse(struct vip_conf **out, const char *text, const char *file, st
 	if (conf == NULL)
 		return -ENOMEM;
 	arena_init(&conf->arena);
+	conf->http_limits.connections = HTTP_LISTEN_CONNECTIONS_DEFAULT;
+	conf->http_limits.timeout_s = HTTP_LISTEN_TIMEOUT_DEFAULT_S;
 	c.arena = &conf->arena;
 	c.file = arena_dup(&conf->arena, file, strlen(file) + 1);
 	if (c.file == NULL) {

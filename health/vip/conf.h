@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "health/http_listen.h"
 #include "health/vip/vrrp.h"
 #include "zones/arena.h"
 #include "zones/diag.h"
@@ -81,6 +82,7 @@ struct vip_instance_conf {
 struct vip_conf {
 	struct arena arena; /* every string and instance */
 	struct sockaddr_storage http_listen; /* global_defs' http-listen; ss_family 0: off */
+	struct http_listen_limits http_limits; /* global_defs' http-connections, http-timeout */
 	const char *username; /* global_defs' username; NULL: keep the uid it started with */
 	unsigned username_line;
 	unsigned count;

@@ -11,11 +11,12 @@
 #include "baton/json.h"
 #include "baton/prom.h"
 #include "health/http_listen.h"
+#include "health/listen_guard.h"
 #include "health/vip/http.h"
 #include "health/vip/instance.h"
 
 struct vip_http {
-	struct evhttp *http;
+	struct http_listen *listen;
 	struct vip_instance *const *instances;
 	unsigned count;
 	int64_t start_unix_s;
@@ -222,12 +223,13 @@ static void serve(struct evhttp_request *req, struct vip_http *h, bool metrics)
 		return;
 	body = evbuffer_new();
 	if (body == NULL) {
-		evhttp_send_error(req, HTTP_INTERNAL, "Out of memory");
+		http_listen_error(req, HTTP_INTERNAL, "Out of memory");
 		return;
 	}
-	if (metrics)
+	if (metrics) {
 		vip_http_metrics(body, h->instances, h->count, h->start_unix_s);
-	else
+		listen_guard_write_metrics(body);
+	} else
 		vip_http_status_json(body, h->instances, h->count);
 	http_listen_reply(req,
 			  metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
@@ -246,8 +248,8 @@ static void on_status(struct evhttp_request *req, void *arg)
 }
 
 int vip_http_open(struct vip_http **out, struct event_base *base,
-		  const struct sockaddr_storage *addr, struct vip_instance *const *instances,
-		  unsigned count)
+		  const struct sockaddr_storage *addr, const struct http_listen_limits *limits,
+		  struct vip_instance *const *instances, unsigned count)
 {
 	struct vip_http *h = calloc(1, sizeof(*h));
 	struct timespec ts;
@@ -255,7 +257,7 @@ int vip_http_open(struct vip_http **out, struct event_base *base,
 
 	if (h == NULL)
 		return -ENOMEM;
-	rc = http_listen_open(&h->http, base, addr, "/metrics and /status.json");
+	rc = http_listen_open(&h->listen, base, addr, limits, "/metrics and /status.json");
 	if (rc < 0) {
 		free(h);
 		return rc;
@@ -264,8 +266,8 @@ int vip_http_open(struct vip_http **out, struct event_base *base,
 	h->start_unix_s = ts.tv_sec;
 	h->instances = instances;
 	h->count = count;
-	evhttp_set_cb(h->http, "/metrics", on_metrics, h);
-	evhttp_set_cb(h->http, "/status.json", on_status, h);
+	evhttp_set_cb(http_listen_evhttp(h->listen), "/metrics", on_metrics, h);
+	evhttp_set_cb(http_listen_evhttp(h->listen), "/status.json", on_status, h);
 	*out = h;
 	return 0;
 }
@@ -274,6 +276,6 @@ void vip_http_free(struct vip_http *h)
 {
 	if (h == NULL)
 		return;
-	evhttp_free(h->http);
+	http_listen_free(h->listen);
 	free(h);
 }

@@ -9,15 +9,16 @@
 
 struct evbuffer;
 struct event_base;
+struct http_listen_limits;
 struct vip_http;
 struct vip_instance;
 
-/* Listens on `addr` (AF_INET or AF_INET6, port set) on `base`, serving the `count` instances
+/* Listens on `addr` (AF_INET or AF_INET6, port set) on `base` with `limits`, serving the `count` instances
  * of `instances` (the caller's array, which must outlive the listener). Errors are logged.
  * Returns 0 or -errno; *out untouched on failure. Before serving only. */
 int vip_http_open(struct vip_http **out, struct event_base *base,
-		  const struct sockaddr_storage *addr, struct vip_instance *const *instances,
-		  unsigned count);
+		  const struct sockaddr_storage *addr, const struct http_listen_limits *limits,
+		  struct vip_instance *const *instances, unsigned count);
 
 /* Closes the listener and its connections; NULL is a no-op. */
 void vip_http_free(struct vip_http *h);

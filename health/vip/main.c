@@ -182,7 +182,8 @@ int main(int argc, char **argv)
 		d.count++;
 	}
 	if (d.conf->http_listen.ss_family != 0 &&
-	    vip_http_open(&d.http, d.base, &d.conf->http_listen, d.instances, d.count) < 0)
+	    vip_http_open(&d.http, d.base, &d.conf->http_listen, &d.conf->http_limits, d.instances,
+			  d.count) < 0)
 		fatal("baton-vip: %s: http-listen cannot listen (see above)", path);
 	drop_privileges(d.conf, path);
 	event_base_dispatch(d.base);

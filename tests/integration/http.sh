@@ -2,13 +2,16 @@
 # http.sh: the HTTP listener. /metrics is scraped and every documented family is found with its
 # labels (and moves when queries are asked and a site goes down); /status.json parses and holds
 # sites, transitions and the answer for the asking client; / is the status page; unknown paths
-# are 404 and other methods 405. Then `username:` drops root after binding.
+# are 404 and other methods 405 (OPTIONS, TRACE, PATCH, CONNECT and unknown ones too, not 501);
+# HEAD gets the headers alone, and the next request on the connection is answered;
+# http-connections and http-timeout bound the connections. Then
+# `username:` drops root after binding.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/integration/lib.sh"
 
 lib_init
-tap_plan 17
+tap_plan 26
 make_state_check
 state=$WORKDIR/state
 zone=$WORKDIR/example.com.zone
@@ -25,7 +28,9 @@ www 30 IN FAILOVER policy=order sites=fra,iad
 ZONE
 touch "$state/192.0.2.10" "$state/198.51.100.10"
 http_port=$(free_port)
-start_batond "http-listen: 127.0.0.1@$http_port" "example.com=$zone" || tap_bail "batond did not start"
+start_batond "http-listen: 127.0.0.1@$http_port
+http-connections: 4
+http-timeout: 3" "example.com=$zone" || tap_bail "batond did not start"
 ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 url=http://127.0.0.1:$http_port
 fetch() { curl -sS --max-time 5 "$@"; }
@@ -90,6 +95,41 @@ allow=$(curl -s -o /dev/null -D - -X POST "$url/metrics" | tr -d '\r' | grep -i 
 [ "$code" = 405 ] && [ "$allow" = "Allow: GET, HEAD" ] && tap_ok "POST: 405 with Allow: GET, HEAD" ||
 	tap_fail "POST: 405 with Allow: GET, HEAD" "got $code, '$allow'"
 
+# HEAD: headers with the GET's Content-Length and no body, else the body would be read as the
+# start of the next response on a keep-alive connection (issue 14, point 6)
+raw=$top_srcdir/tests/integration/http_client.py
+out=$(/usr/bin/python3 "$raw" head-keepalive 127.0.0.1 "$http_port" /metrics 2>&1)
+printf '%s\n' "$out" | grep -q '^HTTP/1.1 200' && printf '%s\n' "$out" | grep -q "^content-length: \['[1-9]" &&
+	printf '%s\n' "$out" | grep -q '^after-head-bytes: 0$' &&
+	printf '%s\n' "$out" | grep -q '^second: HTTP/1.1 404' &&
+	tap_ok "HEAD: headers only, and the next request on the connection is answered" ||
+	tap_fail "HEAD: headers only, and the next request on the connection is answered" "$out"
+for m in OPTIONS TRACE PATCH CONNECT BREW; do
+	out=$(/usr/bin/python3 "$raw" method 127.0.0.1 "$http_port" "$m" /metrics 2>&1)
+	[ "$out" = "405 GET, HEAD" ] && tap_ok "$m: 405 with Allow: GET, HEAD" ||
+		tap_fail "$m: 405 with Allow: GET, HEAD" "got: $out"
+done
+
+# http-timeout: 3 closes a connection 3 s after its accept however it trickles bytes (an idle
+# timer restarted by each byte would not)
+t=$(/usr/bin/python3 "$raw" trickle 127.0.0.1 "$http_port" 8 2>&1)
+awk -v t="$t" 'BEGIN { exit !(t >= 2.5 && t <= 5) }' &&
+	tap_ok "http-timeout: a trickling client is closed 3 s after its accept (${t} s)" ||
+	tap_fail "http-timeout: a trickling client is closed 3 s after its accept" "closed after: $t"
+# http-connections: 4: of 10 idle clients 6 are refused at once, and a scrape gets in once the
+# oldest have had their second
+/usr/bin/python3 "$raw" hold 127.0.0.1 "$http_port" 10 1.5 >"$WORKDIR/hold.out" 2>&1 &
+hold=$!
+register_pid $hold
+scrape() { fetch -o /dev/null "$url/metrics" 2>/dev/null; }
+wait_until 3 scrape && tap_ok "http-connections: a scrape gets in past idle clients" ||
+	tap_fail "http-connections: a scrape gets in past idle clients" "no answer"
+wait $hold
+closed=$(cat "$WORKDIR/hold.out")
+[ "$closed" -ge 6 ] 2>/dev/null && [ "$closed" -le 8 ] &&
+	tap_ok "http-connections: 4 at most ($closed of 10 idle clients closed)" ||
+	tap_fail "http-connections: 4 at most" "closed: $closed"
+
 # username: batond binds as root, then runs as nobody; it still answers and reloads.
 if [ "$(id -u)" = 0 ]; then
 	chmod 755 "$WORKDIR"
@@ -97,7 +137,7 @@ if [ "$(id -u)" = 0 ]; then
 	conf=$WORKDIR/nobody.conf
 	port=$(free_port)
 	sed -e "s|@$BATOND_PORT|@$port|" -e "s|$BATOND_SOCK|$WORKDIR/nobody.sock|" \
-		-e '/http-listen/d' -e 's|^server:|server:\n    username: nobody|' "$BATOND_CONF" >"$conf"
+		-e "/http-/d" -e 's|^server:|server:\n    username: nobody|' "$BATOND_CONF" >"$conf"
 	"$BATOND" -c "$conf" -f >"$WORKDIR/nobody.log" 2>&1 &
 	pid=$!
 	register_pid $pid
@@ -123,8 +163,8 @@ else
 	tap_fail "username: nobody runs as nobody after binding" "needs root"
 	tap_fail "as nobody it answers, and reloads" "needs root"
 fi
-out=$(sed -e "s|@$BATOND_PORT|@$(free_port)|" -e 's|^server:|server:\n    username: no-such-user-here|' \
-	-e '/http-listen/d' "$BATOND_CONF" >"$WORKDIR/bad.conf"; timeout 10 "$BATOND" -c "$WORKDIR/bad.conf" -f 2>&1)
+out=$(sed -e "s|@$BATOND_PORT|@$(free_port)|" -e "s|$BATOND_SOCK|$WORKDIR/bad.sock|" -e 's|^server:|server:\n    username: no-such-user-here|' \
+	-e "/http-/d" "$BATOND_CONF" >"$WORKDIR/bad.conf"; timeout 10 "$BATOND" -c "$WORKDIR/bad.conf" -f 2>&1)
 printf '%s\n' "$out" | grep -q "username no-such-user-here: no such user" &&
 	tap_ok "an unknown username stops batond with its name" || tap_fail "an unknown username stops batond" "$out"
 tap_done

@@ -149,6 +149,8 @@ static void test_defaults(void **state)
 	assert_string_equal(fx->cfg.zonesdir, "/tmp");
 	assert_int_equal(fx->cfg.tcp_count, 100);
 	assert_int_equal(fx->cfg.tcp_timeout_s, 10);
+	assert_int_equal(fx->cfg.http_limits.connections, 64);
+	assert_int_equal(fx->cfg.http_limits.timeout_s, 10);
 	assert_int_equal(fx->cfg.edns_buffer_size, 1232);
 	assert_int_equal(fx->cfg.verbosity, 2);
 	assert_int_equal(fx->cfg.zone_count, 0);
@@ -425,6 +427,28 @@ static void test_edns_buffer_size(void **state)
 		     "edns-buffer-size: must be between 512 and 4096");
 }
 
+static void test_http_limits(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, "server:\n http-listen: 127.0.0.1@8053\n http-connections: 8\n"
+			  " http-timeout: 30\n");
+	assert_int_equal(fx->cfg.http_limits.connections, 8);
+	assert_int_equal(fx->cfg.http_limits.timeout_s, 30);
+}
+
+static void test_http_connections_out_of_range(void **state)
+{
+	expect_error(state, "server:\n http-connections: 0\n", 2,
+		     "http-connections: must be between 1 and 4096");
+}
+
+static void test_http_timeout_out_of_range(void **state)
+{
+	expect_error(state, "server:\n http-timeout: 3601\n", 2,
+		     "http-timeout: must be between 1 and 3600");
+}
+
 static void test_workers(void **state)
 {
 	expect_error(state, "server:\n workers: 65\n", 2, "workers: must be between 1 and 64");
@@ -679,6 +703,9 @@ int main(void)
 		T(test_bad_address),
 		T(test_bad_address_port),
 		T(test_edns_buffer_size),
+		T(test_http_limits),
+		T(test_http_connections_out_of_range),
+		T(test_http_timeout_out_of_range),
 		T(test_workers),
 		T(test_too_many_addresses),
 		T(test_max_addresses),

@@ -74,6 +74,8 @@ static const char full[] = "# a prober in eu\n"
 			   "    status-file: p-eu.status\n"
 			   "    http-listen: 127.0.0.1@8054\n"
 			   "    username: baton\n"
+			   "    http-connections: 8\n"
+			   "    http-timeout: 30\n"
 			   "zone:\n"
 			   "    name: example.com\n"
 			   "    zonefile: db.example.com\n";
@@ -128,6 +130,8 @@ static void test_full(void **state)
 	assert_int_equal(c.http_listen_line, 20);
 	assert_string_equal(c.username, "baton");
 	assert_int_equal(c.username_line, 21);
+	assert_int_equal(c.http_limits.connections, 8);
+	assert_int_equal(c.http_limits.timeout_s, 30);
 	assert_int_equal(c.zone_count, 1);
 	assert_string_equal(c.zones[0].name, "example.com");
 	snprintf(want, sizeof(want), "%s/db.example.com", dir);
@@ -243,6 +247,12 @@ static const struct bad bads[] = {
 	  "8: bad http-listen 'localhost@8053': write ADDRESS@PORT, e.g. 127.0.0.1@8053" },
 	{ "probe:\n" KEYS "    http-listen: 127.0.0.1@8053\n    http-listen: 127.0.0.1@8054\n",
 	  "9: http-listen: given twice (first at line 8); keep one" },
+	{ "probe:\n" KEYS "    http-connections: 0\n",
+	  "8: bad http-connections '0': write a number between 1 and 4096" },
+	{ "probe:\n" KEYS "    http-timeout: 10s\n",
+	  "8: bad http-timeout '10s': write a number between 1 and 3600" },
+	{ "probe:\n" KEYS "    http-timeout: 5\n    http-timeout: 6\n",
+	  "9: http-timeout: given twice (first at line 8); keep one" },
 	{ "probe:\n" KEYS "    status-file: a\n    status-file: b\n",
 	  "9: status-file: given twice (first at line 8); keep one" },
 	{ "probe:\n" KEYS "    username: a\n    username: b\n",

@@ -127,12 +127,15 @@ static void test_global_defs(void **state)
 					"v.conf", &d),
 			 0);
 	assert_int_equal(c->http_listen.ss_family, 0);
+	assert_int_equal(c->http_limits.connections, 64);
+	assert_int_equal(c->http_limits.timeout_s, 10);
 	assert_null(c->username);
 	vip_conf_free(c);
 	c = NULL;
 	assert_int_equal(vip_conf_parse(&c,
 					"global_defs {\n http-listen ::1@8053  # loopback\n"
-					" username baton\n}\n"
+					" username baton\n http-connections 8\n"
+					" http-timeout 30\n}\n"
 					"vrrp_instance a {\n interface eth0\n vrid 1\n"
 					" vip 192.0.2.1\n}\n",
 					"v.conf", &d),
@@ -145,6 +148,8 @@ static void test_global_defs(void **state)
 	assert_true(IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
 	assert_string_equal(c->username, "baton");
 	assert_int_equal(c->username_line, 3);
+	assert_int_equal(c->http_limits.connections, 8);
+	assert_int_equal(c->http_limits.timeout_s, 30);
 	vip_conf_free(c);
 	diag_fini(&d);
 }
@@ -222,8 +227,14 @@ static void test_errors(void **state)
 		     "127.0.0.1@8053 (keep it on loopback: it has no authentication)");
 	expect_error("global_defs {\n priority 100\n}\n" HEAD "}\n",
 		     "vip.conf:2: global_defs: unknown keyword 'priority': it takes `http-listen "
-		     "ADDRESS@PORT` and `username USER`; instance keywords go in a vrrp_instance "
-		     "block");
+		     "ADDRESS@PORT`, `http-connections N`, `http-timeout SECONDS` and `username "
+		     "USER`; instance keywords go in a vrrp_instance block");
+	expect_error("global_defs {\n http-connections 0\n}\n" HEAD "}\n",
+		     "vip.conf:2: http-connections: write a number between 1 and 4096, like "
+		     "`http-connections 64`");
+	expect_error("global_defs {\n http-timeout 10s\n}\n" HEAD "}\n",
+		     "vip.conf:2: http-timeout: write a number between 1 and 3600, like "
+		     "`http-timeout 10`");
 	expect_error("global_defs {\n username\n}\n" HEAD "}\n",
 		     "vip.conf:2: username: write `username USER`, like `username baton`");
 	expect_error("global_defs {\n}\nglobal_defs {\n}\n" HEAD "}\n",
