@@ -93,23 +93,39 @@ static void on_resume(evutil_socket_t fd, short what, void *arg)
 	evconnlistener_enable(g->listener);
 }
 
-static void on_error(struct evconnlistener *l, void *arg)
+/* A connection that could not be had: counted, said a few times a minute, and the listener
+ * rests, since its socket stays readable and libevent would accept again at once. */
+static void refuse(struct listen_guard *g, const char *why)
 {
 	const struct timeval pause = { .tv_usec = PAUSE_MS * 1000 };
+
+	listen_guard_count_error(g->kind);
+	log_limited(&g->limit, LOG_LEVEL_WARN,
+		    "%s: cannot accept a connection: %s; pausing the listener for %d ms", g->name,
+		    why, PAUSE_MS);
+	evconnlistener_disable(g->listener);
+	event_add(g->resume, &pause);
+}
+
+static void on_error(struct evconnlistener *l, void *arg)
+{
 	int err = EVUTIL_SOCKET_ERROR();
 	struct listen_guard *g = guards;
 
 	(void)arg;
 	while (g != NULL && g->listener != l)
 		g = g->next;
-	if (g == NULL)
-		return;
-	listen_guard_count_error(g->kind);
-	log_limited(&g->limit, LOG_LEVEL_WARN,
-		    "%s: cannot accept a connection: %s; pausing the listener for %d ms", g->name,
-		    evutil_socket_error_to_string(err), PAUSE_MS);
-	evconnlistener_disable(l);
-	event_add(g->resume, &pause);
+	if (g != NULL)
+		refuse(g, evutil_socket_error_to_string(err));
+}
+
+bool listen_guard_refuse_reserved(struct listen_guard *g, int fd)
+{
+	if (!listen_guard_fd_is_reserved(fd))
+		return false;
+	evutil_closesocket(fd);
+	refuse(g, "the descriptors left are kept for the health checks");
+	return true;
 }
 
 int listen_guard_new(struct listen_guard **out, struct evconnlistener *l, enum listen_kind kind,

@@ -43,4 +43,8 @@ void listen_guard_set_check_fds(unsigned fds);
  * checks, which then always find a descriptor. Thread-safe. */
 bool listen_guard_fd_is_reserved(int fd);
 
+/* For an accept callback: when `fd` lies in the reserve, closes it and treats it as a failed
+ * accept of g's listener (counted, logged, the pause) and returns true; else false. */
+bool listen_guard_refuse_reserved(struct listen_guard *g, int fd);
+
 #endif

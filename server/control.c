@@ -219,7 +219,6 @@ static void on_read(struct bufferevent *bev, void *arg)
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		      int socklen, void *arg)
 {
-	static struct log_limit limit = LOG_LIMIT_INIT(5, 60);
 	const struct timeval deadline = { .tv_sec = CONTROL_TIMEOUT_S };
 	struct event_base *base = evconnlistener_get_base(l);
 	struct control *owner = arg;
@@ -227,14 +226,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 
 	(void)sa;
 	(void)socklen;
-	if (listen_guard_fd_is_reserved(fd)) {
-		log_limited(&limit, LOG_LEVEL_WARN,
-			    "control-socket %s: connection refused: the descriptors left are kept "
-			    "for the health checks",
-			    owner->path);
-		evutil_closesocket(fd);
-		return;
-	}
+	if (listen_guard_refuse_reserved(owner->guard, fd))
+		return; /* the checks' descriptors */
 	if (owner->count >= CONTROL_CONNECTIONS_MAX)
 		conn_close(TAILQ_FIRST(&owner->conns));
 	c = calloc(1, sizeof(*c));

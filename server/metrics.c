@@ -92,10 +92,6 @@ static void dns(struct server *s, struct evbuffer *out)
 	udp_errors(s, out);
 	prom_header(out, "baton_tcp_connections", "gauge", "Open DNS-over-TCP connections.");
 	evbuffer_add_printf(out, "baton_tcp_connections %u\n", tcp_server_connections(s->tcp));
-	prom_header(out, "baton_accept_errors_total", "counter",
-		    "Connections a listener failed to accept (EMFILE and the like).");
-	evbuffer_add_printf(out, "baton_accept_errors_total{listener=\"tcp\"} %lu\n",
-			    tcp_server_accept_errors(s->tcp));
 }
 
 /* One family of FAILOVER answer counters: per site, or (fallback) the fallback's. */

@@ -16,20 +16,16 @@
 #include <urcu-qsbr.h>
 
 #include "baton/log.h"
+#include "health/listen_guard.h"
 #include "server/answer_source.h"
 #include "server/tcp.h"
 
 /* A client that stops reading is not allowed to make us buffer without bound. */
 #define TCP_OUTPUT_HIGH (256 * 1024)
 
-/* How long a listener rests after accept() failed (EMFILE, ENFILE, ENOBUFS): the listening
- * socket stays readable, so libevent would call accept() again at once, in a loop at full CPU
- * that also starves every other event on the main thread. */
-#define TCP_ACCEPT_PAUSE_MS 100
-
 struct tcp_listener {
 	struct evconnlistener *listener;
-	struct event *resume; /* ends the pause after a failed accept */
+	struct listen_guard *guard; /* failed accepts: counted, logged, a pause */
 	struct tcp_server *server;
 };
 
@@ -53,7 +49,6 @@ struct tcp_server {
 	struct tcp_conn_list conns; /* head: idle longest */
 	unsigned conn_count;
 	unsigned long queries;
-	unsigned long accept_errors;
 	struct dns_counters counters;
 	uint8_t response[2 + ANSWER_TCP_MAX];
 	uint8_t query[ANSWER_TCP_MAX];
@@ -202,6 +197,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	struct event_base *base = evconnlistener_get_base(l);
 	struct tcp_conn *c;
 
+	if (listen_guard_refuse_reserved(((struct tcp_listener *)arg)->guard, fd))
+		return; /* the checks' descriptors */
 	if (t->conn_count >= t->server->cfg.tcp_count && !TAILQ_EMPTY(&t->conns))
 		conn_close(TAILQ_FIRST(&t->conns));
 	c = calloc(1, sizeof(*c));
@@ -225,32 +222,6 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	t->conn_count++;
 }
 
-static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
-{
-	struct tcp_listener *tl = arg;
-
-	(void)fd;
-	(void)what;
-	evconnlistener_enable(tl->listener);
-}
-
-/* EMFILE and the like, which a burst of connections can cause: counted, said a few times a
- * minute at most (a line per failed accept would be a flood of its own), and the listener
- * rests TCP_ACCEPT_PAUSE_MS. Connections wait in the backlog meanwhile; UDP is not touched. */
-static void on_accept_error(struct evconnlistener *l, void *arg)
-{
-	static struct log_limit limit = LOG_LIMIT_INIT(5, 60);
-	struct tcp_listener *tl = arg;
-	struct timeval pause = { .tv_usec = TCP_ACCEPT_PAUSE_MS * 1000 };
-	int err = EVUTIL_SOCKET_ERROR();
-
-	tl->server->accept_errors++;
-	log_limited(&limit, LOG_LEVEL_WARN, "tcp: cannot accept a connection: %s (pausing %d ms)",
-		    evutil_socket_error_to_string(err), TCP_ACCEPT_PAUSE_MS);
-	evconnlistener_disable(l);
-	evtimer_add(tl->resume, &pause);
-}
-
 /* Listens on ss into the next slot of t->listeners. Returns 0 or -errno (logged). */
 static int listener_open(struct tcp_server *t, const struct sockaddr_storage *ss)
 {
@@ -259,24 +230,24 @@ static int listener_open(struct tcp_server *t, const struct sockaddr_storage *ss
 	int len = ss->ss_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6)
 					    : (int)sizeof(struct sockaddr_in);
 
+	int err;
+
 	tl->server = t;
-	tl->resume = evtimer_new(base, on_accept_resume, tl);
-	if (tl->resume == NULL)
-		return -ENOMEM;
 	tl->listener = evconnlistener_new_bind(
 		base, on_accept, tl,
 		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC |
 			(ss->ss_family == AF_INET6 ? LEV_OPT_BIND_IPV6ONLY : 0),
 		128, (const struct sockaddr *)ss, len);
 	if (tl->listener == NULL) {
-		int err = errno ? -errno : -EADDRINUSE;
-
+		err = errno ? -errno : -EADDRINUSE;
 		log_err("tcp port %u: cannot listen: %s", config_address_port(ss), strerror(-err));
-		event_free(tl->resume);
-		tl->resume = NULL;
 		return err;
 	}
-	evconnlistener_set_error_cb(tl->listener, on_accept_error);
+	err = listen_guard_new(&tl->guard, tl->listener, LISTEN_TCP, "tcp");
+	if (err < 0) {
+		evconnlistener_free(tl->listener);
+		return err;
+	}
 	t->listener_count++;
 	return 0;
 }
@@ -308,8 +279,8 @@ void tcp_server_free(struct tcp_server *t)
 	while (!TAILQ_EMPTY(&t->conns))
 		conn_close(TAILQ_FIRST(&t->conns));
 	for (size_t i = 0; i < t->listener_count; i++) {
+		listen_guard_free(t->listeners[i].guard);
 		evconnlistener_free(t->listeners[i].listener);
-		event_free(t->listeners[i].resume);
 	}
 	free(t);
 }
@@ -322,11 +293,6 @@ unsigned tcp_server_connections(const struct tcp_server *t)
 unsigned long tcp_server_queries(const struct tcp_server *t)
 {
 	return t->queries;
-}
-
-unsigned long tcp_server_accept_errors(const struct tcp_server *t)
-{
-	return t->accept_errors;
 }
 
 const struct dns_counters *tcp_server_counters(const struct tcp_server *t)

@@ -18,9 +18,6 @@ void tcp_server_free(struct tcp_server *t);
 unsigned tcp_server_connections(const struct tcp_server *t);
 unsigned long tcp_server_queries(const struct tcp_server *t);
 
-/* accept() failures so far (EMFILE and the like; each pauses the listener 100 ms). */
-unsigned long tcp_server_accept_errors(const struct tcp_server *t);
-
 /* What TCP answered, by rcode and type (the main thread's own counters). */
 const struct dns_counters *tcp_server_counters(const struct tcp_server *t);
 

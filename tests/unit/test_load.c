@@ -195,7 +195,7 @@ static void test_include_errors(void **state)
 	assert_int_equal(fx->d.count, 4);
 	expect_diag(fx, 0, inc, 2, "192.0.2");
 	expect_diag(fx, 1, inc, 3, "");
-	expect_diag(fx, 2, zone, 3, "AAAA");
+	expect_diag(fx, 2, zone, 3, "192.0.2.1");
 	expect_diag(fx, 3, zone, 5, "missing.db");
 	expect_at(rr_at(fx, "ok.example.com.", LDNS_RR_TYPE_A, 0), inc, 1);
 	expect_at(rr_at(fx, "fine.example.com.", LDNS_RR_TYPE_A, 0), zone, 4);
