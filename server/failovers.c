@@ -48,13 +48,14 @@ static void zone_failovers(const struct server *s, const struct zone *z,
 {
 	char owner[DNAME_STR_MAX];
 
-	for (uint32_t i = 0; i < z->node_count; i++) {
-		const struct zone_failover *f = z->nodes[i].failover;
+	for (uint32_t i = 0; i < z->failover_count; i++) {
+		const struct zone_node *n = z->failovers[i];
+		const struct zone_failover *f = n->failover;
 
-		if (f == NULL || !lists_site(f, site))
+		if (!lists_site(f, site))
 			continue;
 		evbuffer_add_printf(out, "failover %s\n",
-				    dname_to_str(z->nodes[i].name, owner, sizeof(owner)));
+				    dname_to_str(n->name, owner, sizeof(owner)));
 		site_line(s, "site", site, out);
 		for (uint16_t j = 0; j < f->site_count; j++)
 			if (f->sites[j] != site)

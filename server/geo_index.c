@@ -248,11 +248,8 @@ static int count_geo_records(const struct zoneset *zs)
 	int count = 0;
 
 	for (size_t i = 0; zs != NULL && i < zs->count; i++)
-		for (uint32_t n = 0; n < zs->zones[i]->node_count; n++) {
-			const struct zone_failover *f = zs->zones[i]->nodes[n].failover;
-
-			count += f != NULL && f->policy == POLICY_GEO;
-		}
+		for (uint32_t n = 0; n < zs->zones[i]->failover_count; n++)
+			count += zs->zones[i]->failovers[n]->failover->policy == POLICY_GEO;
 	return count;
 }
 
@@ -261,12 +258,12 @@ static int index_records(struct geo_index *gi, const struct zoneset *zs)
 	for (size_t i = 0; zs != NULL && i < zs->count; i++) {
 		const struct zone *z = zs->zones[i];
 
-		for (uint32_t n = 0; n < z->node_count; n++) {
-			const struct zone_failover *f = z->nodes[n].failover;
+		for (uint32_t n = 0; n < z->failover_count; n++) {
+			const struct zone_failover *f = z->failovers[n]->failover;
 			struct geo_table *t;
 			uint32_t slot;
 
-			if (f == NULL || f->policy != POLICY_GEO)
+			if (f->policy != POLICY_GEO)
 				continue;
 			if (table_for(gi, z, f, &t) < 0)
 				return -ENOMEM;

@@ -104,12 +104,10 @@ static void failover_family(struct server *s, struct evbuffer *out, bool fallbac
 	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
 		const struct zone *z = s->zones->zones[i];
 
-		for (uint32_t n = 0; n < z->node_count; n++) {
-			const struct zone_failover *f = z->nodes[n].failover;
+		for (uint32_t n = 0; n < z->failover_count; n++) {
+			const struct zone_failover *f = z->failovers[n]->failover;
 
-			if (f == NULL)
-				continue;
-			dname_to_str(z->nodes[n].name, name, sizeof(name));
+			dname_to_str(z->failovers[n]->name, name, sizeof(name));
 			for (uint16_t k = fallback ? f->site_count : 0; k <= f->site_count; k++) {
 				if (!fallback && k == f->site_count)
 					break;

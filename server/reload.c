@@ -24,10 +24,10 @@ static bool lacks_geo_db(const struct server *s, const struct zone *z, struct di
 {
 	bool found = false;
 
-	for (uint32_t i = 0; s->geo_db == NULL && i < z->node_count; i++) {
-		const struct zone_failover *f = z->nodes[i].failover;
+	for (uint32_t i = 0; s->geo_db == NULL && i < z->failover_count; i++) {
+		const struct zone_failover *f = z->failovers[i]->failover;
 
-		if (f != NULL && f->policy == POLICY_GEO) {
+		if (f->policy == POLICY_GEO) {
 			diag_add(d, f->file, f->line,
 				 s->cfg.geoip_database
 					 ? "policy=geo: the geoip-database %s could not be opened "

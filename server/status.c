@@ -349,12 +349,11 @@ static void json_failovers(struct server *s, struct evbuffer *out, const struct 
 	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
 		const struct zone *z = s->zones->zones[i];
 
-		for (uint32_t n = 0; n < z->node_count; n++) {
-			const struct zone_failover *f = z->nodes[n].failover;
+		for (uint32_t n = 0; n < z->failover_count; n++) {
+			const struct zone_node *node = z->failovers[n];
+			const struct zone_failover *f = node->failover;
 
-			if (f == NULL)
-				continue;
-			dname_to_str(z->nodes[n].name, name, sizeof(name));
+			dname_to_str(node->name, name, sizeof(name));
 			evbuffer_add_printf(out, "%s{\"zone\":", first ? "" : ",");
 			first = false;
 			json_string(out, z->name_str);
@@ -367,9 +366,9 @@ static void json_failovers(struct server *s, struct evbuffer *out, const struct 
 				json_string(out, f->sites[k]->name);
 			}
 			evbuffer_add_printf(out, "],\"a\":");
-			json_answer(s, z->nodes[n].name, LDNS_RR_TYPE_A, client, out);
+			json_answer(s, node->name, LDNS_RR_TYPE_A, client, out);
 			evbuffer_add_printf(out, ",\"aaaa\":");
-			json_answer(s, z->nodes[n].name, LDNS_RR_TYPE_AAAA, client, out);
+			json_answer(s, node->name, LDNS_RR_TYPE_AAAA, client, out);
 			evbuffer_add(out, "}", 1);
 		}
 	}

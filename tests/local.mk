@@ -251,3 +251,8 @@ tests_unit_test_print_LDADD = $(UNIT_LIBS)
 ZONES_UNIT_TESTS += tests/unit/test_keep
 tests_unit_test_keep_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_keep_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
+ZONES_UNIT_TESTS += tests/unit/test_failover_list
+tests_unit_test_failover_list_SOURCES = tests/unit/test_failover_list.c tests/unit/zone_fixture.c \
+	tests/unit/zone_fixture.h
+tests_unit_test_failover_list_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_failover_list_LDADD = $(UNIT_LIBS)

@@ -533,6 +533,25 @@ static int compile_stanzas(struct zone *z, const struct zone_source *src, struct
 	return rc;
 }
 
+/* The FAILOVER nodes in canonical order, once the stanzas have attached them: what every walk
+ * over a zone's FAILOVER records reads instead of all its nodes. */
+static int list_failovers(struct zone *z)
+{
+	uint32_t count = 0;
+
+	for (uint32_t i = 0; i < z->node_count; i++)
+		count += z->nodes[i].failover != NULL;
+	if (count == 0)
+		return 0;
+	z->failovers = arena_alloc(&z->arena, sizeof(*z->failovers) * count);
+	if (z->failovers == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < z->node_count; i++)
+		if (z->nodes[i].failover != NULL)
+			z->failovers[z->failover_count++] = &z->nodes[i];
+	return 0;
+}
+
 /* An abandoned load (its deadline passed, batond stopping) ends between the phases, each one
  * pass or one sort over the records: about a second for a million names. */
 static int stopped(const struct zone_source *src, struct diag *d)
@@ -572,6 +591,8 @@ static int build(struct zone *z, const struct zone_source *src, const struct fla
 		rc = build_negative_soa(z);
 	if (rc == 0)
 		rc = compile_stanzas(z, src, d);
+	if (rc == 0)
+		rc = list_failovers(z);
 	return rc;
 }
 

@@ -81,6 +81,11 @@ struct zone {
 	uint32_t geo_net_count;
 	struct zone_geo_map *geo_maps; /* $GEO-MAP */
 	uint32_t geo_map_count;
+	/* The nodes with a FAILOVER, in canonical order (as a walk of `nodes` meets them): what
+	 * metrics, the status page, drills, the geo index and reloads walk, so ten FAILOVERs
+	 * among a million names cost ten steps. NULL when failover_count is 0. */
+	struct zone_node **failovers;
+	uint32_t failover_count;
 	unsigned refs; /* zonesets holding it; changed only by the thread that reloads */
 };
 
