@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "baton/addr_text.h"
 #include "health/probe.h"
 
 /* The part of the first output line kept for the reason: "exit 255: " and this fit in
@@ -78,14 +79,11 @@ static bool is_ours(const char *var)
  * check's. One allocation: the pointer array, then the text of our variables. */
 static char **make_env(const struct zone_check *check, const struct sockaddr_storage *addr)
 {
-	const void *in = addr->ss_family == AF_INET6
-				 ? (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr
-				 : (const void *)&((const struct sockaddr_in *)addr)->sin_addr;
-	char text[INET6_ADDRSTRLEN] = "";
+	char text[ADDR_TEXT_MAX];
 	size_t n = 0, k = 0, text_size;
 	char **env, *s;
 
-	inet_ntop(addr->ss_family, in, text, sizeof(text));
+	addr_text(addr, text);
 	while (environ[n] != NULL)
 		n++;
 	/* The names, '=', the values (a port has at most 5 digits) and three NULs. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baton/addr_text.h"
 #include "health/probe.h"
 
 /* A health page is small; reading more would only cost memory per probe in flight. */
@@ -188,10 +189,10 @@ static bool is_ip_literal(const char *s)
 }
 
 /* The SSL of one probe: SNI and the name or address the certificate must match. */
-static SSL *tls_new(const struct zone_check *check, const char *addr_text, const char **why)
+static SSL *tls_new(const struct zone_check *check, const char *addr_name, const char **why)
 {
 	SSL_CTX *ctx = tls_ctx_get(check, why);
-	const char *name = check->host ? check->host : addr_text;
+	const char *name = check->host ? check->host : addr_name;
 	X509_VERIFY_PARAM *param;
 	SSL *ssl;
 	int ok = 1;
@@ -388,10 +389,10 @@ static void on_response(struct evhttp_request *req, void *arg)
 /* The Host header (RFC 9110 section 7.2): host= or the address (IPv6 in brackets), with the
  * port when it is not the scheme's default, as the target URI would carry it. */
 static int host_header(char *buf, size_t size, const struct zone_check *check,
-		       const char *addr_text, bool tls)
+		       const char *addr_name, bool tls)
 {
-	const char *host = check->host ? check->host : addr_text;
-	bool brackets = check->host == NULL && strchr(addr_text, ':') != NULL;
+	const char *host = check->host ? check->host : addr_name;
+	bool brackets = check->host == NULL && strchr(addr_name, ':') != NULL;
 	int n;
 
 	if (check->port == (tls ? 443 : 80))
@@ -402,13 +403,13 @@ static int host_header(char *buf, size_t size, const struct zone_check *check,
 	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }
 
-static int send_request(struct http_probe *p, const char *addr_text, bool tls)
+static int send_request(struct http_probe *p, const char *addr_name, bool tls)
 {
 	struct evhttp_request *req;
 	struct evkeyvalq *headers;
 	char host[300]; /* a DNS name (253) in brackets with a port */
 
-	if (host_header(host, sizeof(host), p->check, addr_text, tls) < 0)
+	if (host_header(host, sizeof(host), p->check, addr_name, tls) < 0)
 		return -ENAMETOOLONG;
 	req = evhttp_request_new(on_response, p);
 	if (req == NULL)
@@ -433,7 +434,7 @@ static int send_request(struct http_probe *p, const char *addr_text, bool tls)
 }
 
 static struct bufferevent *new_bufferevent(struct http_probe *p, struct event_base *base,
-					   const char *addr_text, bool tls, const char **why)
+					   const char *addr_name, bool tls, const char **why)
 {
 	/* Deferred callbacks: a connect that fails at once is reported from the loop, not
 	 * from inside evhttp_make_request(). */
@@ -443,7 +444,7 @@ static struct bufferevent *new_bufferevent(struct http_probe *p, struct event_ba
 
 	if (!tls)
 		return bufferevent_socket_new(base, -1, options);
-	ssl = tls_new(p->check, addr_text, why);
+	ssl = tls_new(p->check, addr_name, why);
 	if (ssl == NULL)
 		return NULL;
 	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, options);
@@ -463,14 +464,11 @@ static void *start(struct event_base *base, const struct zone_check *check,
 		   const struct sockaddr_storage *addr, probe_done_fn *done, void *arg,
 		   const char **why, bool tls)
 {
-	const void *raw = addr->ss_family == AF_INET6
-				  ? (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr
-				  : (const void *)&((const struct sockaddr_in *)addr)->sin_addr;
 	/* evhttp's own timeouts (45 s by default) must never cut a longer check short; the
 	 * engine's timer, a second earlier, is the one that ends a probe. */
 	struct timeval tv = { .tv_sec = check->timeout_ms / 1000 + 1,
 			      .tv_usec = (check->timeout_ms % 1000) * 1000 };
-	char addr_text[INET6_ADDRSTRLEN];
+	char text[ADDR_TEXT_MAX];
 	struct http_probe *p = calloc(1, sizeof(*p));
 	int rc;
 
@@ -483,18 +481,17 @@ static void *start(struct event_base *base, const struct zone_check *check,
 	p->finish = event_new(base, -1, 0, on_finish, p);
 	if (p->finish == NULL || (wants_body(check) && (p->body = malloc(BODY_MAX)) == NULL))
 		goto fail;
-	inet_ntop(addr->ss_family, raw, addr_text, sizeof(addr_text));
-	p->bev = new_bufferevent(p, base, addr_text, tls, why);
+	addr_text(addr, text);
+	p->bev = new_bufferevent(p, base, text, tls, why);
 	if (p->bev == NULL)
 		goto fail;
-	p->conn =
-		evhttp_connection_base_bufferevent_new(base, NULL, p->bev, addr_text, check->port);
+	p->conn = evhttp_connection_base_bufferevent_new(base, NULL, p->bev, text, check->port);
 	if (p->conn == NULL)
 		goto fail;
 	evhttp_connection_set_family(p->conn, addr->ss_family);
 	evhttp_connection_set_timeout_tv(p->conn, &tv);
 	evhttp_connection_set_max_headers_size(p->conn, HEADERS_MAX);
-	rc = send_request(p, addr_text, tls);
+	rc = send_request(p, text, tls);
 	if (rc < 0) {
 		*why = rc == -ENAMETOOLONG ? "host= is too long" : "cannot send the request";
 		goto fail;

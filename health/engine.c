@@ -14,7 +14,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "health/history.h"
-#include "health/listen_guard.h"
+#include "baton/listen_guard.h"
 #include "health/target.h"
 #include "zones/check_spec.h"
 #include "zones/zoneset.h"

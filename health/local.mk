@@ -6,9 +6,6 @@ health_libhealth_a_SOURCES = \
 	health/target.c health/target.h \
 	health/engine.c health/engine.h \
 	health/history.c health/history.h \
-	health/privileges.c health/privileges.h \
-	health/http_listen.c health/http_listen.h \
-	health/listen_guard.c health/listen_guard.h \
 	health/check_tcp.c \
 	health/check_http.c \
 	health/check_dns.c \

@@ -8,15 +8,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "baton/addr_text.h"
+#include "baton/clock.h"
 #include "health/target.h"
 #include "zones/zone.h"
 
 int64_t target_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_monotonic_ms();
 }
 
 static void arm(struct target *t, int64_t at_ms)
@@ -116,9 +115,6 @@ struct target *target_new(struct event_base *base, struct zone *zone,
 			  uint32_t phase_ms)
 {
 	struct target *t = calloc(1, sizeof(*t));
-	const void *raw = addr->ss_family == AF_INET6
-				  ? (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr
-				  : (const void *)&((const struct sockaddr_in *)addr)->sin_addr;
 
 	if (t == NULL)
 		return NULL;
@@ -133,7 +129,7 @@ struct target *target_new(struct event_base *base, struct zone *zone,
 	t->check = check;
 	t->kind = probe_kind_for(check->kind);
 	t->addr = *addr;
-	inet_ntop(addr->ss_family, raw, t->addr_text, sizeof(t->addr_text));
+	addr_text(addr, t->addr_text);
 	t->state = SITE_UNKNOWN;
 	probe_result_set(&t->last, false, "not checked yet");
 	t->next_ms = target_now_ms() + phase_ms;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "baton/addr_text.h"
 #include "baton/health.h"
 #include "health/probe.h"
 
@@ -23,7 +24,7 @@ struct target {
 	const struct zone_check *check;
 	const struct probe_kind *kind;
 	struct sockaddr_storage addr;
-	char addr_text[INET6_ADDRSTRLEN];
+	char addr_text[ADDR_TEXT_MAX];
 	struct event *timer; /* the next probe, or the running probe's timeout */
 	void *probe; /* the running probe's state, or NULL */
 	int64_t started_ms; /* when the running (or last) probe started */

@@ -739,12 +739,3 @@ void config_free(struct config *cfg)
 	free(cfg->gossip);
 	memset(cfg, 0, sizeof(*cfg));
 }
-
-unsigned config_address_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}

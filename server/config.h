@@ -10,8 +10,8 @@
 
 #include "server/rrl.h"
 #include "health/gossip/conf.h"
-#include "health/http_listen.h"
-#include "zones/diag.h"
+#include "baton/http_listen.h"
+#include "baton/diag.h"
 
 #define CONFIG_MAX_ADDRESSES 16
 
@@ -63,8 +63,5 @@ int config_load(struct config *out, const char *path, struct diag *diag);
 
 /* Frees what config_load() allocated; a zeroed struct is fine. */
 void config_free(struct config *cfg);
-
-/* The port an address listens on (from addr@port or the default). */
-unsigned config_address_port(const struct sockaddr_storage *ss);
 
 #endif

@@ -3,7 +3,7 @@
 #define BATON_CONFIG_FINISH_H
 
 #include "server/config.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 /* Makes zonesdir, state-file, geoip-database, zone-cache, pidfile, the gossip paths and every
  * zonefile absolute, relative ones taken from conf_path's folder (zonefiles from zonesdir), and

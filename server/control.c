@@ -18,7 +18,7 @@
 
 #include "baton/log.h"
 #include "health/engine.h"
-#include "health/listen_guard.h"
+#include "baton/listen_guard.h"
 #include "server/control.h"
 #include "server/drainfile.h"
 #include "server/failovers.h"

@@ -14,7 +14,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "server/drainfile.h"
-#include "zones/file_replace.h"
+#include "baton/file_replace.h"
 #include "zones/stanza_args.h"
 
 /* A site name is at most 63 bytes (stanza_is_identifier); a longer line is garbage, and is

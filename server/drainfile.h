@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 struct health_engine;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baton/addr_text.h"
 #include "health/engine.h"
 #include "server/failovers.h"
 #include "zones/site.h"
@@ -68,22 +69,14 @@ static void zone_failovers(const struct server *s, const struct zone *z,
 static void server_line(const struct server *s, struct evbuffer *out)
 {
 	const struct sockaddr_storage *ss = &s->cfg.addresses[0];
-	char text[INET6_ADDRSTRLEN] = "127.0.0.1";
+	char text[ADDR_TEXT_MAX];
 
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		if (sin->sin_addr.s_addr != htonl(INADDR_ANY))
-			inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-		if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
-			snprintf(text, sizeof(text), "::1");
-		else
-			inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof(text));
-	}
-	evbuffer_add_printf(out, "server %s %u\n", text, config_address_port(ss));
+	addr_text(ss, text);
+	if (strcmp(text, "0.0.0.0") == 0 || strcmp(text, "?") == 0)
+		strcpy(text, "127.0.0.1");
+	else if (strcmp(text, "::") == 0)
+		strcpy(text, "::1");
+	evbuffer_add_printf(out, "server %s %u\n", text, addr_port(ss));
 }
 
 void failovers_reply(struct server *s, const char *site, struct evbuffer *out)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 #define GEO_LOCATION_NONE UINT32_MAX
 

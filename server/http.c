@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "health/http_listen.h"
+#include "baton/http_listen.h"
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/status.h"
@@ -19,47 +19,20 @@ struct http_server {
 	struct server *server;
 };
 
-static void on_metrics(struct evhttp_request *req, void *arg)
+static void page_metrics(struct evbuffer *out, const struct sockaddr *peer, void *arg)
 {
 	struct http_server *h = arg;
-	struct evbuffer *body = evbuffer_new();
 
-	if (body == NULL || !http_listen_method_ok(req)) {
-		evbuffer_free(body);
-		return;
-	}
-	metrics_write(h->server, body);
-	http_listen_reply(req, "text/plain; version=0.0.4; charset=utf-8", body);
-	evbuffer_free(body);
+	(void)peer;
+	metrics_write(h->server, out);
 }
 
-/* The client's own address, so FAILOVER answers are shown as batond gives them to it. */
-static bool peer_address(struct evhttp_request *req, struct sockaddr_storage *ss)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(req);
-	const struct sockaddr *sa = conn ? evhttp_connection_get_addr(conn) : NULL;
-
-	if (sa == NULL || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
-		return false;
-	memcpy(ss, sa,
-	       sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
-	return true;
-}
-
-static void on_status_json(struct evhttp_request *req, void *arg)
+/* FAILOVER answers are shown as batond gives them to the client asking. */
+static void page_status_json(struct evbuffer *out, const struct sockaddr *peer, void *arg)
 {
 	struct http_server *h = arg;
-	struct evbuffer *body = evbuffer_new();
-	struct sockaddr_storage peer;
 
-	if (body == NULL || !http_listen_method_ok(req)) {
-		evbuffer_free(body);
-		return;
-	}
-	status_json(h->server, body,
-		    peer_address(req, &peer) ? (const struct sockaddr *)&peer : NULL);
-	http_listen_reply(req, "application/json", body);
-	evbuffer_free(body);
+	status_json(h->server, out, peer);
 }
 
 static void on_other(struct evhttp_request *req, void *arg)
@@ -99,8 +72,7 @@ int http_server_open(struct http_server **out, struct server *s)
 		return rc;
 	}
 	h->server = s;
-	evhttp_set_cb(http_listen_evhttp(h->listen), "/metrics", on_metrics, h);
-	evhttp_set_cb(http_listen_evhttp(h->listen), "/status.json", on_status_json, h);
+	http_listen_pages(h->listen, page_metrics, page_status_json, h);
 	/* batond's own fallback in place of the 404: it also serves the status page at / */
 	evhttp_set_gencb(http_listen_evhttp(h->listen), on_other, h);
 	*out = h;

@@ -22,13 +22,13 @@
 #include "server/geo.h"
 #include "server/http.h"
 #include "server/member.h"
-#include "health/privileges.h"
+#include "baton/privileges.h"
 #include "server/reload.h"
 #include "server/rrl.h"
 #include "server/server.h"
 #include "server/tcp.h"
 #include "server/udp.h"
-#include "zones/file_replace.h"
+#include "baton/file_replace.h"
 
 static void usage(FILE *out)
 {

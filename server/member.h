@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 struct server;
 struct batond_member;

@@ -10,7 +10,6 @@
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "health/gossip/metrics.h"
-#include "health/listen_guard.h"
 #include "server/geo_db.h"
 #include "server/member.h"
 #include "server/metrics.h"
@@ -302,5 +301,4 @@ void metrics_write(struct server *s, struct evbuffer *out)
 	check_latency(s, out);
 	reloads(s, out);
 	gossip(s, out);
-	listen_guard_write_metrics(out);
 }

@@ -5,7 +5,7 @@
 #include <signal.h>
 
 #include "server/server.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 /* Set (to the signal's number) by batond's SIGTERM and SIGINT handler: the reload in progress,
  * which runs on the event loop and so cannot see libevent's signal events, stops at its next

@@ -15,8 +15,9 @@
 #include <sys/queue.h>
 #include <urcu-qsbr.h>
 
+#include "baton/addr_text.h"
 #include "baton/log.h"
-#include "health/listen_guard.h"
+#include "baton/listen_guard.h"
 #include "server/answer_source.h"
 #include "server/tcp.h"
 
@@ -240,7 +241,9 @@ static int listener_open(struct tcp_server *t, const struct sockaddr_storage *ss
 		128, (const struct sockaddr *)ss, len);
 	if (tl->listener == NULL) {
 		err = errno ? -errno : -EADDRINUSE;
-		log_err("tcp port %u: cannot listen: %s", config_address_port(ss), strerror(-err));
+		char text[ADDR_TEXT_MAX];
+
+		log_err("tcp %s: cannot listen: %s", addr_text_port(ss, text), strerror(-err));
 		return err;
 	}
 	err = listen_guard_new(&tl->guard, tl->listener, LISTEN_TCP, "tcp");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
+#include "baton/addr_text.h"
 #include "baton/log.h"
 #include "server/answer_source.h"
 #include "server/udp.h"
@@ -78,17 +79,6 @@ static int open_socket(const struct sockaddr_storage *addr)
 	return fd;
 }
 
-static void describe(const struct sockaddr_storage *ss, char *buf, size_t size)
-{
-	char host[INET6_ADDRSTRLEN] = "?";
-	const void *a = ss->ss_family == AF_INET6
-				? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-				: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-
-	inet_ntop(ss->ss_family, a, host, sizeof(host));
-	snprintf(buf, size, "%s@%u", host, config_address_port(ss));
-}
-
 int udp_workers_open(struct udp_workers **out, struct server *s)
 {
 	struct udp_workers *u = calloc(1, sizeof(*u));
@@ -101,7 +91,7 @@ int udp_workers_open(struct udp_workers **out, struct server *s)
 	for (size_t a = 0; a < s->cfg.address_count; a++) {
 		for (unsigned i = 0; i < s->cfg.workers; i++) {
 			struct udp_worker *w = calloc(1, sizeof(*w));
-			char where[INET6_ADDRSTRLEN + 8];
+			char where[ADDR_TEXT_MAX];
 
 			if (w == NULL) {
 				udp_workers_free(u);
@@ -114,8 +104,9 @@ int udp_workers_open(struct udp_workers **out, struct server *s)
 			if (w->fd < 0) {
 				int err = w->fd;
 
-				describe(&s->cfg.addresses[a], where, sizeof(where));
-				log_err("udp %s: cannot listen: %s", where, strerror(-err));
+				log_err("udp %s: cannot listen: %s",
+					addr_text_port(&s->cfg.addresses[a], where),
+					strerror(-err));
 				udp_workers_free(u);
 				return err;
 			}

@@ -12,9 +12,9 @@ layout=$(awk '/^## Source layout/ { on = 1; next } /^## / { on = 0 } on' README.
 # Tracked files when this is a git checkout, else what the tarball holds; a generated source
 # (server/status_page.c, made from the HTML by make in an in-tree build) is not in the tour.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	sources=$(git ls-files -- include zones server health tools | grep '\.[ch]$')
+	sources=$(git ls-files -- include lib zones server health tools | grep '\.[ch]$')
 else
-	sources=$(find include zones server health tools -name '*.[ch]' ! -name status_page.c | sort)
+	sources=$(find include lib zones server health tools -name '*.[ch]' ! -name status_page.c | sort)
 fi
 
 missing=""

@@ -11,7 +11,7 @@
 #include "server/config.h"
 #include "tools/control_client.h"
 #include "tools/drill.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 #define DEFAULT_SOCKET "/run/batond.sock" /* batond.conf's default */
 

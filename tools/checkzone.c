@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 #include "zones/print.h"
 #include "zones/zone.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "zones/file_replace.h"
+#include "baton/file_replace.h"
 #include "zones/keep.h"
 #include "zones/load.h"
 

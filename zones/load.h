@@ -6,7 +6,7 @@
 #include <ldns/ldns.h>
 #include <stdio.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 struct zone_source_rr {
 	ldns_rr *rr;

@@ -1,11 +1,8 @@
-# libzones: names, diagnostics, logging and the zone compiler. Every program links it.
+# libzones: names and the zone compiler. Every program links it.
 noinst_LIBRARIES += zones/libzones.a
 zones_libzones_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 zones_libzones_a_SOURCES = \
-	zones/log.c \
-	zones/diag.c zones/diag.h \
 	zones/dname.c zones/dname.h \
-	zones/arena.c zones/arena.h \
 	zones/reader.c zones/reader.h \
 	zones/load.c zones/load.h \
 	zones/compile.c zones/zone.h \
@@ -17,8 +14,7 @@ zones_libzones_a_SOURCES = \
 	zones/geo_stanza.c \
 	zones/site.c zones/site.h \
 	zones/keep.c zones/keep.h \
-	zones/file_replace.c zones/file_replace.h \
 	zones/check_spec.c zones/check_spec.h \
 	zones/print.c zones/print.h
-ZONES_LIBS = zones/libzones.a $(LDNS_LIBS)
+ZONES_LIBS = zones/libzones.a $(BATON_LIBS) $(LDNS_LIBS)
 EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone

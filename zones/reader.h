@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 struct reader {
 	FILE *fp;

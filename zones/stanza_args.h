@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "baton/compiler.h"
-#include "zones/arena.h"
-#include "zones/diag.h"
+#include "baton/arena.h"
+#include "baton/diag.h"
 
 /* Where errors go while one stanza compiles. */
 struct stanza_ctx {

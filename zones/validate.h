@@ -2,7 +2,7 @@
 #ifndef BATON_VALIDATE_H
 #define BATON_VALIDATE_H
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 struct zone;
 struct zone_source;

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "zones/arena.h"
-#include "zones/diag.h"
+#include "baton/arena.h"
+#include "baton/diag.h"
 #include "zones/dname.h"
 #include "zones/failover.h"
 

@@ -12,7 +12,7 @@
 
 #include "health/gossip/keys.h"
 #include "health/gossip/quorum.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 struct gossip_conf_peer {
 	char name[GOSSIP_NAME_MAX + 1];

@@ -11,7 +11,7 @@
 
 #include "health/gossip/sign.h"
 #include "health/gossip/wire.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 #define GOSSIP_NAME_MAX 63
 

@@ -10,7 +10,7 @@
 #include "health/gossip/conf.h"
 #include "health/gossip/node.h"
 #include "health/gossip/udp.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 struct event_base;
 struct health_engine;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baton/clock.h"
 #include "baton/log.h"
 #include "health/gossip/udp.h"
 
@@ -31,14 +32,6 @@ struct gossip_udp {
 	gossip_round_fn *on_round;
 	void *arg;
 };
-
-static int64_t clock_ms(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int64_t gossip_now_ms(void)
 {

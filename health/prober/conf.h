@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 
 #include "health/gossip/conf.h"
-#include "health/http_listen.h"
-#include "zones/diag.h"
+#include "baton/http_listen.h"
+#include "baton/diag.h"
 
 struct probe_zone {
 	char *name;

@@ -16,8 +16,7 @@
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "health/gossip/metrics.h"
-#include "health/http_listen.h"
-#include "health/listen_guard.h"
+#include "baton/http_listen.h"
 #include "health/prober/http.h"
 
 struct probe_http {
@@ -212,36 +211,20 @@ void probe_http_status_json(struct evbuffer *out, const struct gossip_member *m,
 	evbuffer_add_printf(out, "}\n");
 }
 
-static void serve(struct evhttp_request *req, struct probe_http *h, bool metrics)
+static void page_metrics(struct evbuffer *out, const struct sockaddr *peer, void *arg)
 {
-	struct evbuffer *body;
+	const struct probe_http *h = arg;
 
-	if (!http_listen_method_ok(req))
-		return;
-	body = evbuffer_new();
-	if (body == NULL) {
-		http_listen_error(req, HTTP_INTERNAL, "Out of memory");
-		return;
-	}
-	if (metrics) {
-		probe_http_metrics(body, h->member, h->engine, h->start_unix_s);
-		listen_guard_write_metrics(body);
-	} else
-		probe_http_status_json(body, h->member, h->engine);
-	http_listen_reply(req,
-			  metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
-			  body);
-	evbuffer_free(body);
+	(void)peer;
+	probe_http_metrics(out, h->member, h->engine, h->start_unix_s);
 }
 
-static void on_metrics(struct evhttp_request *req, void *arg)
+static void page_status_json(struct evbuffer *out, const struct sockaddr *peer, void *arg)
 {
-	serve(req, arg, true);
-}
+	const struct probe_http *h = arg;
 
-static void on_status(struct evhttp_request *req, void *arg)
-{
-	serve(req, arg, false);
+	(void)peer;
+	probe_http_status_json(out, h->member, h->engine);
 }
 
 int probe_http_open(struct probe_http **out, struct event_base *base,
@@ -261,8 +244,7 @@ int probe_http_open(struct probe_http **out, struct event_base *base,
 	h->start_unix_s = time(NULL);
 	h->member = m;
 	h->engine = e;
-	evhttp_set_cb(http_listen_evhttp(h->listen), "/metrics", on_metrics, h);
-	evhttp_set_cb(http_listen_evhttp(h->listen), "/status.json", on_status, h);
+	http_listen_pages(h->listen, page_metrics, page_status_json, h);
 	*out = h;
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
-#include "health/privileges.h"
+#include "baton/privileges.h"
 #include "health/prober/conf.h"
 #include "health/prober/http.h"
 #include "health/prober/status.h"

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "health/prober/status.h"
-#include "zones/file_replace.h"
+#include "baton/file_replace.h"
 
 static const char *verdict_name(enum site_verdict v)
 {

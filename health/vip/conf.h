@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "health/http_listen.h"
+#include "baton/http_listen.h"
 #include "health/vip/vrrp.h"
-#include "zones/arena.h"
-#include "zones/diag.h"
+#include "baton/arena.h"
+#include "baton/diag.h"
 #include "zones/failover.h"
 
 #define VIP_INSTANCES_MAX 32

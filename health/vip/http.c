@@ -10,8 +10,7 @@
 
 #include "baton/json.h"
 #include "baton/prom.h"
-#include "health/http_listen.h"
-#include "health/listen_guard.h"
+#include "baton/http_listen.h"
 #include "health/vip/http.h"
 #include "health/vip/instance.h"
 
@@ -215,36 +214,20 @@ void vip_http_status_json(struct evbuffer *out, struct vip_instance *const *inst
 	evbuffer_add_printf(out, "]}\n");
 }
 
-static void serve(struct evhttp_request *req, struct vip_http *h, bool metrics)
+static void page_metrics(struct evbuffer *out, const struct sockaddr *peer, void *arg)
 {
-	struct evbuffer *body;
+	const struct vip_http *h = arg;
 
-	if (!http_listen_method_ok(req))
-		return;
-	body = evbuffer_new();
-	if (body == NULL) {
-		http_listen_error(req, HTTP_INTERNAL, "Out of memory");
-		return;
-	}
-	if (metrics) {
-		vip_http_metrics(body, h->instances, h->count, h->start_unix_s);
-		listen_guard_write_metrics(body);
-	} else
-		vip_http_status_json(body, h->instances, h->count);
-	http_listen_reply(req,
-			  metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
-			  body);
-	evbuffer_free(body);
+	(void)peer;
+	vip_http_metrics(out, h->instances, h->count, h->start_unix_s);
 }
 
-static void on_metrics(struct evhttp_request *req, void *arg)
+static void page_status_json(struct evbuffer *out, const struct sockaddr *peer, void *arg)
 {
-	serve(req, arg, true);
-}
+	const struct vip_http *h = arg;
 
-static void on_status(struct evhttp_request *req, void *arg)
-{
-	serve(req, arg, false);
+	(void)peer;
+	vip_http_status_json(out, h->instances, h->count);
 }
 
 int vip_http_open(struct vip_http **out, struct event_base *base,
@@ -266,8 +249,7 @@ int vip_http_open(struct vip_http **out, struct event_base *base,
 	h->start_unix_s = ts.tv_sec;
 	h->instances = instances;
 	h->count = count;
-	evhttp_set_cb(http_listen_evhttp(h->listen), "/metrics", on_metrics, h);
-	evhttp_set_cb(http_listen_evhttp(h->listen), "/status.json", on_status, h);
+	http_listen_pages(h->listen, page_metrics, page_status_json, h);
 	*out = h;
 	return 0;
 }

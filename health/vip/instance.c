@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "baton/clock.h"
 #include "baton/log.h"
 #include "health/vip/announce.h"
 #include "health/vip/fsm.h"
@@ -171,7 +172,6 @@ static void transition(struct vip_instance *inst, enum vrrp_state before, const 
 			       : after == VRRP_BACKUP ? c->notify_backup
 			       : after == VRRP_FAULT  ? c->notify_fault
 						      : c->notify_stop;
-	struct timespec ts;
 
 	if (after == before)
 		return;
@@ -181,8 +181,7 @@ static void transition(struct vip_instance *inst, enum vrrp_state before, const 
 	inst->has_transition = true;
 	inst->last_from = before;
 	inst->last_to = after;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	inst->last_unix_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	inst->last_unix_ms = clock_wall_ms();
 	snprintf(inst->last_reason, sizeof(inst->last_reason), "%s", why ? why : inst->fsm.reason);
 	if (after != VRRP_BACKUP)
 		inst->has_master = false;

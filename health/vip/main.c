@@ -10,8 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baton/clock.h"
 #include "baton/log.h"
-#include "health/privileges.h"
+#include "baton/privileges.h"
 #include "health/vip/conf.h"
 #include "health/vip/http.h"
 #include "health/vip/instance.h"
@@ -45,13 +46,10 @@ static void usage(void)
 static void on_wait_hooks(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
-	struct timespec ts;
 
 	(void)fd;
 	(void)what;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (vip_notifier_pending(d->notifier) == 0 ||
-	    (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 >= d->hooks_deadline_ms)
+	if (vip_notifier_pending(d->notifier) == 0 || clock_monotonic_ms() >= d->hooks_deadline_ms)
 		event_base_loopbreak(d->base);
 }
 
@@ -59,7 +57,6 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 	struct timeval poll = { 0, 20000 };
-	struct timespec ts;
 
 	(void)what;
 	if (sig == SIGUSR1) {
@@ -76,8 +73,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 		vip_instance_stop(d->instances[i]);
 	}
 	/* the stop hooks run on this loop: keep it turning until they end, or at most 5 s */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	d->hooks_deadline_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + STOP_HOOKS_MS;
+	d->hooks_deadline_ms = clock_monotonic_ms() + STOP_HOOKS_MS;
 	event_add(d->wait_hooks, &poll);
 }
 

@@ -12,7 +12,7 @@
 
 #include "baton/compiler.h"
 #include "tests/fuzz/fuzz_check.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 #include "zones/load.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baton/addr_text.h"
 #include "server/config.h"
 
 struct fixture {
@@ -124,7 +125,7 @@ static void expect_address(const struct sockaddr_storage *ss, int family, const 
 	assert_int_equal(ss->ss_family, family);
 	assert_non_null(inet_ntop(family, addr, buf, sizeof(buf)));
 	assert_string_equal(buf, text);
-	assert_int_equal(config_address_port(ss), port);
+	assert_int_equal(addr_port(ss), port);
 	/* Network order in the socket address itself, ready for bind(). */
 	if (family == AF_INET)
 		assert_int_equal(((const struct sockaddr_in *)ss)->sin_port, htons(wire_port));

@@ -518,8 +518,8 @@ static void test_geo_net_not_a_network(void **state)
 {
 	struct fixture *fx = *state;
 
-	expect_errors(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0 sin\n$GEO-NET 198.51.100.0/33 sin\n", 2,
-		      HEAD_LINES + GEO_SITES_LINES + 1, "write a network as ADDRESS/LENGTH");
+	expect_errors(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0 sin\n$GEO-NET 198.51.100.0/33 sin\n",
+		      2, HEAD_LINES + GEO_SITES_LINES + 1, "write a network as ADDRESS/LENGTH");
 	expect_diag(fx, HEAD_LINES + GEO_SITES_LINES + 2, "198.51.100.0/33");
 }
 

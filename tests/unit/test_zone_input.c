@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "server/config.h"
-#include "zones/diag.h"
+#include "baton/diag.h"
 #include "zones/zone.h"
 
 #define ORIGIN "example.com"

@@ -9,7 +9,7 @@
 
 #include <ldns/ldns.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
 

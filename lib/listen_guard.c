@@ -10,7 +10,7 @@
 #include <sys/resource.h>
 
 #include "baton/log.h"
-#include "health/listen_guard.h"
+#include "baton/listen_guard.h"
 
 /* libevent calls the error callback again as soon as the listener is readable, and with no
  * descriptor left accept() fails at once: the 4.1M "Error from accept()" lines of issue 14.

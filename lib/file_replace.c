@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "zones/file_replace.h"
+#include "baton/file_replace.h"
 
 #define TEMP_SUFFIX ".tmp.XXXXXX" /* mkostemp's template: six letters it replaces */
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "baton/log.h"
-#include "health/privileges.h"
+#include "baton/privileges.h"
 
 struct cap_sets {
 	uint64_t effective, permitted, inheritable;

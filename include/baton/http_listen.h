@@ -41,6 +41,16 @@ int http_listen_open(struct http_listen **out, struct event_base *base,
 		     const struct sockaddr_storage *addr, const struct http_listen_limits *limits,
 		     const char *pages);
 
+/* Writes one page into `out`. `peer` is the client's address (NULL when unknown), `arg` what
+ * was given to http_listen_pages. */
+typedef void http_page_fn(struct evbuffer *out, const struct sockaddr *peer, void *arg);
+
+/* Serves /metrics (the Prometheus text format, with the listeners' accept-error family added)
+ * from `metrics` and /status.json from `status_json`, both GET and HEAD only, each a fresh
+ * snapshot. `arg` must outlive h. Main thread, before the loop runs. */
+void http_listen_pages(struct http_listen *h, http_page_fn *metrics, http_page_fn *status_json,
+		       void *arg);
+
 /* The evhttp to add paths to; the listener's. */
 struct evhttp *http_listen_evhttp(struct http_listen *h);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zones/diag.h"
+#include "baton/diag.h"
 
 /* More than this many errors in one file are summarised: the first ones are the useful ones. */
 #define DIAG_MAX 100

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zones/arena.h"
+#include "baton/arena.h"
 
 #define ARENA_BLOCK_SIZE (64 * 1024)
 

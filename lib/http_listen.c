@@ -22,9 +22,11 @@
 #include <sys/queue.h>
 #include <time.h>
 
+#include "baton/addr_text.h"
+#include "baton/clock.h"
 #include "baton/log.h"
-#include "health/http_listen.h"
-#include "health/listen_guard.h"
+#include "baton/http_listen.h"
+#include "baton/listen_guard.h"
 
 /* Every connection gets this long before a newcomer may shed it: a loopback request is read
  * in well under a millisecond. */
@@ -54,6 +56,8 @@ struct http_listen {
 	struct http_listen_limits limits;
 	struct log_limit shed_limit;
 	char name[INET6_ADDRSTRLEN + 16]; /* "http ADDRESS@PORT", for the log */
+	http_page_fn *metrics, *status_json; /* http_listen_pages */
+	void *pages_arg;
 };
 
 bool http_listen_method_ok(struct evhttp_request *req)
@@ -201,14 +205,6 @@ static void on_attach(evutil_socket_t unused, short what, void *arg)
 	}
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* evhttp asks for a bufferevent for each accepted connection: the one place we see it. At
  * the cap the oldest connection is shed, so a slow client cannot keep the others out; but
  * never one younger than SHED_AGE_MS, or a fast flood would shed every connection before its
@@ -226,7 +222,7 @@ static struct bufferevent *on_new_conn(struct event_base *base, void *arg)
 	on_attach(-1, 0, h);
 	oldest = TAILQ_FIRST(&h->conns);
 	if (h->count >= h->limits.connections && oldest != NULL) {
-		if (now_ms() - oldest->accepted_ms >= SHED_AGE_MS)
+		if (clock_monotonic_ms() - oldest->accepted_ms >= SHED_AGE_MS)
 			conn_close(oldest);
 		else
 			refuse = true;
@@ -240,7 +236,7 @@ static struct bufferevent *on_new_conn(struct event_base *base, void *arg)
 		return NULL;
 	c->owner = h;
 	c->refused = refuse;
-	c->accepted_ms = now_ms();
+	c->accepted_ms = clock_monotonic_ms();
 	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	c->deadline = evtimer_new(base, on_deadline, c);
 	if (c->bev == NULL || c->deadline == NULL) {
@@ -292,15 +288,9 @@ static int listen_on(struct http_listen *h, struct event_base *base,
 
 static void describe(struct http_listen *h, const struct sockaddr_storage *addr)
 {
-	const bool v4 = addr->ss_family == AF_INET;
-	const void *ip = v4 ? (const void *)&((const struct sockaddr_in *)addr)->sin_addr
-			    : (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr;
-	unsigned port = ntohs(v4 ? ((const struct sockaddr_in *)addr)->sin_port
-				 : ((const struct sockaddr_in6 *)addr)->sin6_port);
-	char host[INET6_ADDRSTRLEN] = "";
+	char text[ADDR_TEXT_MAX];
 
-	inet_ntop(addr->ss_family, ip, host, sizeof(host));
-	snprintf(h->name, sizeof(h->name), "http %s@%u", host, port);
+	snprintf(h->name, sizeof(h->name), "http %s", addr_text_port(addr, text));
 }
 
 int http_listen_open(struct http_listen **out, struct event_base *base,
@@ -367,4 +357,58 @@ void http_listen_free(struct http_listen *h)
 	if (h->attach != NULL)
 		event_free(h->attach);
 	free(h);
+}
+
+/* The client's own address, so a page can show what that client would be answered. */
+static const struct sockaddr *peer_address(struct evhttp_request *req, struct sockaddr_storage *ss)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	const struct sockaddr *sa = conn ? evhttp_connection_get_addr(conn) : NULL;
+
+	if (sa == NULL || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
+		return NULL;
+	memcpy(ss, sa,
+	       sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	return (const struct sockaddr *)ss;
+}
+
+static void serve_page(struct evhttp_request *req, struct http_listen *h, bool metrics)
+{
+	struct sockaddr_storage peer;
+	struct evbuffer *body;
+
+	if (!http_listen_method_ok(req))
+		return;
+	body = evbuffer_new();
+	if (body == NULL) {
+		http_listen_error(req, HTTP_INTERNAL, "Out of memory");
+		return;
+	}
+	(metrics ? h->metrics : h->status_json)(body, peer_address(req, &peer), h->pages_arg);
+	if (metrics)
+		listen_guard_write_metrics(body);
+	http_listen_reply(req,
+			  metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
+			  body);
+	evbuffer_free(body);
+}
+
+static void on_metrics(struct evhttp_request *req, void *arg)
+{
+	serve_page(req, arg, true);
+}
+
+static void on_status_json(struct evhttp_request *req, void *arg)
+{
+	serve_page(req, arg, false);
+}
+
+void http_listen_pages(struct http_listen *h, http_page_fn *metrics, http_page_fn *status_json,
+		       void *arg)
+{
+	h->metrics = metrics;
+	h->status_json = status_json;
+	h->pages_arg = arg;
+	evhttp_set_cb(h->http, "/metrics", on_metrics, h);
+	evhttp_set_cb(h->http, "/status.json", on_status_json, h);
 }
