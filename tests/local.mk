@@ -248,6 +248,9 @@ tests_unit_test_print_SOURCES = tests/unit/test_print.c tests/unit/zone_fixture.
 	tests/unit/zone_fixture.h
 tests_unit_test_print_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_print_LDADD = $(UNIT_LIBS)
+ZONES_UNIT_TESTS += tests/unit/test_name_set
+tests_unit_test_name_set_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_name_set_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)
 ZONES_UNIT_TESTS += tests/unit/test_keep
 tests_unit_test_keep_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_keep_LDADD = $(ZONES_LIBS) $(CMOCKA_LIBS)

@@ -8,179 +8,29 @@
 #include <string.h>
 
 #include "zones/load.h"
+#include "zones/name_set.h"
 #include "zones/stanza.h"
 #include "zones/validate.h"
 #include "zones/zone.h"
 
-/* One record flattened to wire form, sorted before nodes are built. */
+/* One record to place, sorted by node, type and data before RRsets are built. */
 struct flat_rr {
-	uint8_t owner[DNAME_MAX_LEN]; /* lowercased */
-	uint8_t owner_len;
-	uint16_t type;
-	uint32_t ttl;
-	uint16_t rdlen;
-	uint8_t name_count;
-	uint16_t name_off[2];
-	uint8_t *rdata; /* malloc'd */
-	const ldns_rr *src;
-	const char *file;
-	unsigned line;
-	size_t order; /* position in the source: which RR of a set came first */
+	const struct zone_source_rr *rr;
+	uint32_t node; /* a name_set id, then the node's index once the names are ordered */
+	uint32_t order; /* position in the source: which RR of a set came first */
 };
-
-/* RFC 3597 §4: only names in the RDATA of types RFC 1035 defined may be compressed. */
-static bool type_compresses_names(uint16_t type)
-{
-	switch (type) {
-	case LDNS_RR_TYPE_NS:
-	case LDNS_RR_TYPE_MD:
-	case LDNS_RR_TYPE_MF:
-	case LDNS_RR_TYPE_CNAME:
-	case LDNS_RR_TYPE_SOA:
-	case LDNS_RR_TYPE_MB:
-	case LDNS_RR_TYPE_MG:
-	case LDNS_RR_TYPE_MR:
-	case LDNS_RR_TYPE_PTR:
-	case LDNS_RR_TYPE_MINFO:
-	case LDNS_RR_TYPE_MX: return true;
-	default: return false;
-	}
-}
-
-/* The offset of each label of a valid wire name, leftmost first; returns how many. */
-static int label_offsets(const uint8_t *name, uint8_t off[DNAME_MAX_LABELS])
-{
-	int n = 0;
-
-	for (unsigned pos = 0; name[pos] != 0; pos += 1u + name[pos])
-		off[n++] = (uint8_t)pos;
-	return n;
-}
-
-/* RFC 4034 §6.1 canonical order of two lowercased wire names: label by label from the right.
- * The sorts of a zone's records call this some 20 million times for a million names and
- * cannot stop part way (an abandoned reload waits for them), so it reads the names as they
- * are: no lowering, no hashing. */
-static int canonical_compare(const uint8_t *a, const uint8_t *b)
-{
-	uint8_t oa[DNAME_MAX_LABELS], ob[DNAME_MAX_LABELS];
-	int i = label_offsets(a, oa) - 1, j = label_offsets(b, ob) - 1;
-
-	for (; i >= 0 && j >= 0; i--, j--) {
-		const uint8_t *la = a + oa[i], *lb = b + ob[j];
-		size_t n = la[0] < lb[0] ? la[0] : lb[0];
-		int c = memcmp(la + 1, lb + 1, n);
-
-		if (c != 0)
-			return c;
-		if (la[0] != lb[0])
-			return la[0] < lb[0] ? -1 : 1;
-	}
-	return (i >= 0) - (j >= 0);
-}
 
 static int flat_compare(const void *pa, const void *pb)
 {
 	const struct flat_rr *a = pa, *b = pb;
-	int c = canonical_compare(a->owner, b->owner);
 
-	if (c != 0)
-		return c;
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	if (a->rdlen != b->rdlen)
-		return a->rdlen < b->rdlen ? -1 : 1;
-	return memcmp(a->rdata, b->rdata, a->rdlen);
-}
-
-static int flatten(struct flat_rr *f, const struct zone_source_rr *in, struct diag *d)
-{
-	const ldns_rr *rr = in->rr;
-	const ldns_rdf *owner = ldns_rr_owner(rr);
-	size_t rdlen = 0, pos = 0;
-	bool compress = type_compresses_names(ldns_rr_get_type(rr));
-
-	memset(f, 0, sizeof(*f));
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
-		rdlen += ldns_rdf_size(ldns_rr_rdf(rr, i));
-	if (rdlen > 65535 - 512) {
-		diag_add(d, in->file, in->line, "record data of %zu bytes cannot fit in a message",
-			 rdlen);
-		return -EINVAL;
-	}
-	f->rdata = malloc(rdlen ? rdlen : 1);
-	if (f->rdata == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
-
-		if (compress && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME && f->name_count < 2)
-			f->name_off[f->name_count++] = (uint16_t)pos;
-		if (ldns_rdf_size(rdf) > 0) /* an empty field ("CAA 0 issue \"\"") has no data */
-			memcpy(f->rdata + pos, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-		pos += ldns_rdf_size(rdf);
-	}
-	f->owner_len = (uint8_t)ldns_rdf_size(owner);
-	dname_lower(f->owner, ldns_rdf_data(owner), f->owner_len);
-	f->type = ldns_rr_get_type(rr);
-	f->ttl = ldns_rr_ttl(rr);
-	f->rdlen = (uint16_t)rdlen;
-	f->src = rr;
-	f->file = in->file;
-	f->line = in->line;
-	return 0;
-}
-
-/* Every distinct owner and every ancestor of it down to the apex: the ancestors that own no
- * data are the empty non-terminals that RFC 4592 §2.2.2 says exist. */
-struct name_list {
-	uint8_t (*names)[DNAME_MAX_LEN];
-	size_t count;
-	size_t cap;
-};
-
-static int names_add(struct name_list *l, const uint8_t *name, size_t len)
-{
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *p = realloc(l->names, cap * sizeof(*l->names));
-
-		if (p == NULL)
-			return -ENOMEM;
-		l->names = p;
-		l->cap = cap;
-	}
-	memcpy(l->names[l->count++], name, len);
-	return 0;
-}
-
-static int name_compare(const void *a, const void *b)
-{
-	return canonical_compare(a, b);
-}
-
-static int collect_names(struct name_list *l, const struct flat_rr *rrs, size_t n,
-			 const uint8_t *apex)
-{
-	unsigned apex_labels = dname_label_count(apex);
-
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *name = rrs[i].owner;
-		unsigned labels = dname_label_count(name);
-
-		if (i > 0 && rrs[i - 1].owner_len == rrs[i].owner_len &&
-		    memcmp(rrs[i - 1].owner, name, rrs[i].owner_len) == 0)
-			continue;
-		for (;;) {
-			if (names_add(l, name, dname_length(name)) < 0)
-				return -ENOMEM;
-			if (labels-- == apex_labels)
-				break; /* also ends the walk at the root zone's apex */
-			name += 1u + name[0];
-		}
-	}
-	qsort(l->names, l->count, sizeof(*l->names), name_compare);
-	return 0;
+	if (a->node != b->node)
+		return a->node < b->node ? -1 : 1;
+	if (a->rr->type != b->rr->type)
+		return a->rr->type < b->rr->type ? -1 : 1;
+	if (a->rr->rdlen != b->rr->rdlen)
+		return a->rr->rdlen < b->rr->rdlen ? -1 : 1;
+	return memcmp(a->rr->rdata, b->rr->rdata, a->rr->rdlen);
 }
 
 static void table_insert(struct zone *z, struct zone_node *n)
@@ -199,36 +49,34 @@ static struct zone_node *find_name(const struct zone *z, const uint8_t *lower)
 	return zone_find(z, lower, (uint8_t)len, dname_hash(lower, len));
 }
 
-static int build_nodes(struct zone *z, const struct name_list *l)
+/* The nodes in canonical order, each name's parent set: it comes before its children. */
+static int build_nodes(struct zone *z, const struct name_set *names, const uint32_t *order)
 {
 	uint32_t size = 16;
 
-	z->nodes = arena_alloc(&z->arena, sizeof(*z->nodes) * (l->count ? l->count : 1));
-	while (size < l->count * 2)
+	z->nodes = arena_alloc(&z->arena, sizeof(*z->nodes) * names->count);
+	while (size < names->count * 2)
 		size *= 2;
 	z->table = arena_alloc(&z->arena, sizeof(*z->table) * size);
 	if (z->nodes == NULL || z->table == NULL)
 		return -ENOMEM;
 	z->table_mask = size - 1;
-	for (size_t i = 0; i < l->count; i++) {
-		struct zone_node *n = &z->nodes[z->node_count];
-		size_t len = dname_length(l->names[i]);
+	for (uint32_t i = 0; i < names->count; i++) {
+		const struct name_set_entry *e = &names->names[order[i]];
+		struct zone_node *n = &z->nodes[i];
 
-		if (z->node_count > 0 &&
-		    dname_equal(z->nodes[z->node_count - 1].lower, l->names[i]))
-			continue;
-		n->lower = arena_dup(&z->arena, l->names[i], len);
-		if (n->lower == NULL)
-			return -ENOMEM;
-		n->name = n->lower; /* replaced by the zone file's spelling when it owns data */
-		n->name_len = (uint8_t)len;
-		n->labels = (uint8_t)dname_label_count(n->lower);
-		n->hash = dname_hash(n->lower, len);
+		n->lower = e->lower;
+		n->name = n->lower; /* replaced by the zone file's spelling when it differs */
+		n->name_len = e->len;
+		n->labels = e->labels;
+		n->hash = e->hash;
+		if (e->parent != NAME_SET_NONE)
+			n->parent = &z->nodes[names->names[e->parent].rank];
 		if (n->lower[0] == 1 && n->lower[1] == '*')
 			n->flags |= ZONE_NODE_WILDCARD;
 		table_insert(z, n);
-		z->node_count++;
 	}
+	z->node_count = names->count;
 	z->apex = &z->nodes[0];
 	z->apex->flags |= ZONE_NODE_APEX;
 	return 0;
@@ -241,19 +89,20 @@ static struct zone_rr *encode_rrs(struct zone *z, const struct flat_rr *rrs, siz
 	if (out == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		uint8_t *w = arena_alloc(&z->arena, 10u + rrs[i].rdlen);
+		const struct zone_source_rr *rr = rrs[i].rr;
+		uint8_t *w = arena_alloc_bytes(&z->arena, 10u + rr->rdlen);
 
 		if (w == NULL)
 			return NULL;
-		wire_put_u16(w, rrs[i].type);
+		wire_put_u16(w, rr->type);
 		wire_put_u16(w + 2, LDNS_RR_CLASS_IN);
 		/* TTL patched once the RRset's lowest TTL is known */
-		wire_put_u16(w + 8, rrs[i].rdlen);
-		memcpy(w + 10, rrs[i].rdata, rrs[i].rdlen);
+		wire_put_u16(w + 8, (uint16_t)rr->rdlen);
+		memcpy(w + 10, rr->rdata, rr->rdlen);
 		out[i].wire = w;
-		out[i].len = (uint16_t)(10u + rrs[i].rdlen);
-		out[i].name_count = rrs[i].name_count;
-		memcpy(out[i].name_off, rrs[i].name_off, sizeof(out[i].name_off));
+		out[i].len = (uint16_t)(10u + rr->rdlen);
+		out[i].name_count = rr->name_count;
+		memcpy(out[i].name_off, rr->name_off, sizeof(out[i].name_off));
 	}
 	return out;
 }
@@ -269,36 +118,53 @@ static void set_ttl(struct zone_rrset *set, uint32_t ttl)
 	}
 }
 
-/* Attaches the sorted records [first, end) of one owner to its node as RRsets. */
-static int attach_rrsets(struct zone *z, struct zone_node *n, const struct flat_rr *rrs,
-			 size_t count)
+/* The zone's copy of a file name the source points to (intern_files() made them). */
+static const char *zone_file(const struct zone *z, const struct zone_source *src, const char *file)
+{
+	for (size_t f = 0; f < src->file_count; f++)
+		if (src->files[f] == file)
+			return z->files[f];
+	return file;
+}
+
+/* The owner as the zone file wrote it: shares the lowercased bytes when they are the same. */
+static const uint8_t *spelling(struct zone *z, const struct zone_node *n, const uint8_t *owner)
+{
+	if (memcmp(owner, n->lower, n->name_len) == 0)
+		return n->lower;
+	return arena_dup_bytes(&z->arena, owner, n->name_len);
+}
+
+/* Attaches the sorted records of one owner to its node as RRsets. */
+static int attach_rrsets(struct zone *z, const struct zone_source *src, struct zone_node *n,
+			 const struct flat_rr *rrs, size_t count)
 {
 	size_t sets = 0;
 
 	for (size_t i = 0; i < count; i++)
-		if (i == 0 || rrs[i].type != rrs[i - 1].type)
+		if (i == 0 || rrs[i].rr->type != rrs[i - 1].rr->type)
 			sets++;
 	n->rrsets = arena_alloc(&z->arena, sizeof(*n->rrsets) * sets);
-	n->name = arena_dup(&z->arena, ldns_rdf_data(ldns_rr_owner(rrs[0].src)), n->name_len);
+	n->name = spelling(z, n, rrs[0].rr->owner);
 	if (n->rrsets == NULL || n->name == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < count;) {
 		struct zone_rrset *set = &n->rrsets[n->rrset_count++];
 		size_t j = i, first = i;
-		uint32_t ttl = rrs[i].ttl;
+		uint32_t ttl = rrs[i].rr->ttl;
 
-		while (j < count && rrs[j].type == rrs[i].type) {
-			if (rrs[j].ttl < ttl)
-				ttl = rrs[j].ttl;
+		while (j < count && rrs[j].rr->type == rrs[i].rr->type) {
+			if (rrs[j].rr->ttl < ttl)
+				ttl = rrs[j].rr->ttl;
 			if (rrs[j].order < rrs[first].order)
 				first = j;
 			j++;
 		}
-		set->type = rrs[i].type;
+		set->type = rrs[i].rr->type;
 		set->rr_count = (uint16_t)(j - i);
-		set->file = rrs[first].file;
-		set->line = rrs[first].line;
-		set->order = (uint32_t)rrs[first].order;
+		set->file = zone_file(z, src, rrs[first].rr->file);
+		set->line = rrs[first].rr->line;
+		set->order = rrs[first].order;
 		set->rrs = encode_rrs(z, rrs + i, j - i);
 		if (set->rrs == NULL)
 			return -ENOMEM;
@@ -308,19 +174,16 @@ static int attach_rrsets(struct zone *z, struct zone_node *n, const struct flat_
 	return 0;
 }
 
-static int attach_all(struct zone *z, const struct flat_rr *rrs, size_t n)
+static int attach_all(struct zone *z, const struct zone_source *src, const struct flat_rr *rrs,
+		      size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		struct zone_node *node = find_name(z, rrs[i].owner);
 		int rc;
 
-		while (j < n && rrs[j].owner_len == rrs[i].owner_len &&
-		       memcmp(rrs[j].owner, rrs[i].owner, rrs[i].owner_len) == 0)
+		while (j < n && rrs[j].node == rrs[i].node)
 			j++;
-		if (node == NULL)
-			return -EINVAL; /* cannot happen: every owner became a node */
-		rc = attach_rrsets(z, node, rrs + i, j - i);
+		rc = attach_rrsets(z, src, &z->nodes[rrs[i].node], rrs + i, j - i);
 		if (rc < 0)
 			return rc;
 		i = j;
@@ -337,8 +200,7 @@ static void link_nodes(struct zone *z)
 			n->flags |= ZONE_NODE_DELEGATION;
 		if (n->flags & ZONE_NODE_APEX)
 			continue;
-		/* canonical order puts every parent before its children */
-		n->parent = find_name(z, n->lower + 1 + n->lower[0]);
+		/* canonical order puts every parent (build_nodes() set it) before its children */
 		if (n->parent == NULL)
 			continue;
 		n->cut = n->parent->cut;
@@ -411,54 +273,69 @@ static int build_negative_soa(struct zone *z)
 	return 0;
 }
 
-/* Flattens, drops duplicates (RFC 2181 §5) and reports data outside the zone. */
+/* Every record's owner into the name set, reporting data outside the zone and data too long
+ * to send; the records that stay go to *out in source order. */
 static int flatten_all(struct flat_rr **out, size_t *count, const struct zone_source *src,
-		       struct diag *d)
+		       struct name_set *names, struct diag *d)
 {
-	struct flat_rr *rrs = calloc(src->count ? src->count : 1, sizeof(*rrs));
-	const uint8_t *apex = ldns_rdf_data(src->origin);
-	size_t n = 0, kept = 0;
+	struct flat_rr *rrs = malloc((src->count ? src->count : 1) * sizeof(*rrs));
+	const uint8_t *apex = ldns_rdf_data(src->origin), *prev = NULL;
 	char name[DNAME_STR_MAX], zname[DNAME_STR_MAX];
+	uint32_t id = 0;
+	size_t n = 0;
 
+	*out = rrs;
+	*count = 0;
 	if (rrs == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < src->count; i++) {
-		int rc = flatten(&rrs[n], &src->rrs[i], d);
+		const struct zone_source_rr *rr = &src->rrs[i];
+		uint8_t lower[DNAME_MAX_LEN];
 
-		if (rc == -ENOMEM) {
-			*out = rrs;
-			*count = n;
-			return rc;
-		}
-		if (rc < 0)
+		if (rr->rdlen > 65535 - 512) {
+			diag_add(d, rr->file, rr->line,
+				 "record data of %u bytes cannot fit in a message", rr->rdlen);
 			continue;
-		rrs[n].order = i;
-		if (!dname_is_subdomain(rrs[n].owner, apex)) {
-			diag_add(d, rrs[n].file, rrs[n].line,
+		}
+		/* records in a row with one owner share its bytes (zone_source_rr) */
+		if (rr->owner != prev && !dname_is_subdomain(rr->owner, apex)) {
+			dname_lower(lower, rr->owner, rr->owner_len);
+			diag_add(d, rr->file, rr->line,
 				 "%s is outside the zone %s: fix the name or its $ORIGIN",
-				 dname_to_str(rrs[n].owner, name, sizeof(name)),
+				 dname_to_str(lower, name, sizeof(name)),
 				 dname_to_str(apex, zname, sizeof(zname)));
-			free(rrs[n].rdata);
 			continue;
 		}
-		n++;
-	}
-	qsort(rrs, n, sizeof(*rrs), flat_compare);
-	for (size_t i = 0; i < n; i++) {
-		if (kept > 0 && flat_compare(&rrs[kept - 1], &rrs[i]) == 0) {
-			free(rrs[i].rdata);
-			continue;
+		if (rr->owner != prev) {
+			int rc = name_set_add(names, rr->owner, &id);
+
+			if (rc < 0)
+				return rc;
+			prev = rr->owner;
 		}
-		rrs[kept++] = rrs[i];
+		rrs[n++] = (struct flat_rr){ rr, id, (uint32_t)i };
 	}
-	*out = rrs;
-	*count = kept;
+	*count = n;
 	return 0;
 }
 
+/* Once the names are in order: each record's node, then the records sorted by node, type and
+ * data, duplicates dropped (RFC 2181 §5). */
+static void sort_records(struct flat_rr *rrs, size_t *count, const struct name_set *names)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *count; i++)
+		rrs[i].node = names->names[rrs[i].node].rank;
+	qsort(rrs, *count, sizeof(*rrs), flat_compare);
+	for (size_t i = 0; i < *count; i++)
+		if (kept == 0 || flat_compare(&rrs[kept - 1], &rrs[i]) != 0)
+			rrs[kept++] = rrs[i];
+	*count = kept;
+}
+
 /* File names live in the zone source, which zone_load() frees: the zone keeps its own copies. */
-static int intern_files(struct zone *z, const struct zone_source *src, struct flat_rr *rrs,
-			size_t n)
+static int intern_files(struct zone *z, const struct zone_source *src)
 {
 	const char **copies = arena_alloc(&z->arena, sizeof(*copies) * (src->file_count + 1));
 
@@ -469,12 +346,6 @@ static int intern_files(struct zone *z, const struct zone_source *src, struct fl
 		if (copies[f] == NULL)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t f = 0; f < src->file_count; f++)
-			if (rrs[i].file == src->files[f]) {
-				rrs[i].file = copies[f];
-				break;
-			}
 	z->file = src->file_count ? copies[0] : "";
 	z->files = copies;
 	z->file_count = src->file_count;
@@ -483,17 +354,15 @@ static int intern_files(struct zone *z, const struct zone_source *src, struct fl
 
 /* FAILOVER owners are names of the zone even with no other data; owners outside the zone are
  * reported here, as records outside it are. */
-static int collect_failover_names(struct name_list *l, const struct zone_source *src,
+static int collect_failover_names(struct name_set *names, const struct zone_source *src,
 				  const uint8_t *apex, struct diag *d)
 {
-	unsigned apex_labels = dname_label_count(apex);
 	char name[DNAME_STR_MAX];
 
 	for (size_t i = 0; i < src->stanza_count; i++) {
 		const struct zone_source_stanza *st = &src->stanzas[i];
 		uint8_t lower[DNAME_MAX_LEN];
-		const uint8_t *p = lower;
-		unsigned labels;
+		uint32_t id;
 
 		if (st->kind != STANZA_FAILOVER || st->owner == NULL)
 			continue;
@@ -503,15 +372,9 @@ static int collect_failover_names(struct name_list *l, const struct zone_source 
 				 dname_to_str(lower, name, sizeof(name)));
 			continue;
 		}
-		for (labels = dname_label_count(lower); labels >= apex_labels; labels--) {
-			if (names_add(l, p, dname_length(p)) < 0)
-				return -ENOMEM;
-			if (labels == 0)
-				break;
-			p += 1u + p[0];
-		}
+		if (name_set_add(names, lower, &id) < 0)
+			return -ENOMEM;
 	}
-	qsort(l->names, l->count, sizeof(*l->names), name_compare);
 	return 0;
 }
 
@@ -559,28 +422,25 @@ static int stopped(const struct zone_source *src, struct diag *d)
 	return diag_should_stop(d, src->file_count ? src->files[0] : "?", 0) ? d->stopped : 0;
 }
 
-static int build(struct zone *z, const struct zone_source *src, const struct flat_rr *rrs, size_t n,
-		 struct diag *d)
+/* The nodes, then the records on them; the names' set is freed before the records are sorted,
+ * so that the peak stays near the zone's own size. */
+static int build(struct zone *z, const struct zone_source *src, struct name_set *names,
+		 struct flat_rr *rrs, size_t n, struct diag *d)
 {
-	struct name_list names = { 0 };
-	const uint8_t *apex = ldns_rdf_data(src->origin);
-	int rc;
+	uint32_t *order = malloc((size_t)names->count * sizeof(*order));
+	int rc = order ? name_set_order(names, order) : -ENOMEM;
 
-	dname_to_str(apex, z->name_str, sizeof(z->name_str));
-	rc = names_add(&names, apex, dname_length(apex));
+	dname_to_str(ldns_rdf_data(src->origin), z->name_str, sizeof(z->name_str));
 	if (rc == 0)
-		rc = collect_names(&names, rrs, n, apex);
+		rc = build_nodes(z, names, order);
+	free(order);
 	if (rc == 0)
-		rc = collect_failover_names(&names, src, apex, d);
-	if (rc == 0)
-		rc = stopped(src, d);
-	if (rc == 0)
-		rc = build_nodes(z, &names);
-	free(names.names);
+		sort_records(rrs, &n, names);
+	name_set_fini(names);
 	if (rc == 0)
 		rc = stopped(src, d);
 	if (rc == 0)
-		rc = attach_all(z, rrs, n);
+		rc = attach_all(z, src, rrs, n);
 	if (rc == 0)
 		rc = stopped(src, d);
 	if (rc == 0) {
@@ -596,29 +456,45 @@ static int build(struct zone *z, const struct zone_source *src, const struct fla
 	return rc;
 }
 
-int zone_compile(struct zone **out, const struct zone_source *src, struct diag *d)
+/* Reads every owner into a set of names, then builds: the phases between which an abandoned
+ * load stops. */
+static int compile_into(struct zone *z, const struct zone_source *src, struct diag *d)
 {
+	const uint8_t *apex = ldns_rdf_data(src->origin);
+	struct name_set names;
 	struct flat_rr *rrs = NULL;
-	struct zone *z;
-	size_t n = 0, errors = d->count;
-	int rc;
+	size_t n = 0;
+	int rc = stopped(src, d);
 
-	z = calloc(1, sizeof(*z));
-	if (z == NULL)
-		return -ENOMEM;
-	arena_init(&z->arena);
-	rc = stopped(src, d);
 	if (rc == 0)
-		rc = flatten_all(&rrs, &n, src, d);
+		rc = intern_files(z, src);
+	if (rc == 0)
+		rc = name_set_init(&names, &z->arena, apex, src->count + src->stanza_count);
+	else
+		memset(&names, 0, sizeof(names));
+	if (rc == 0)
+		rc = flatten_all(&rrs, &n, src, &names, d);
+	if (rc == 0)
+		rc = collect_failover_names(&names, src, apex, d);
 	if (rc == 0)
 		rc = stopped(src, d);
 	if (rc == 0)
-		rc = intern_files(z, src, rrs, n);
-	if (rc == 0)
-		rc = build(z, src, rrs, n, d);
-	for (size_t i = 0; i < n; i++)
-		free(rrs[i].rdata);
+		rc = build(z, src, &names, rrs, n, d);
+	name_set_fini(&names);
 	free(rrs);
+	return rc;
+}
+
+int zone_compile(struct zone **out, const struct zone_source *src, struct diag *d)
+{
+	size_t errors = d->count;
+	struct zone *z = calloc(1, sizeof(*z));
+	int rc;
+
+	if (z == NULL)
+		return -ENOMEM;
+	arena_init(&z->arena);
+	rc = compile_into(z, src, d);
 	if (rc == 0)
 		zone_validate(z, src, d);
 	if (rc == 0 && d->count > errors)

@@ -89,8 +89,76 @@ static const char *remember_file(struct zone_source *src, const char *name)
 	return copy;
 }
 
-static int add_rr(struct zone_source *src, ldns_rr *rr, const char *file, unsigned line)
+/* RFC 3597 §4: only names in the RDATA of types RFC 1035 defined may be compressed. */
+static bool type_compresses_names(uint16_t type)
 {
+	switch (type) {
+	case LDNS_RR_TYPE_NS:
+	case LDNS_RR_TYPE_MD:
+	case LDNS_RR_TYPE_MF:
+	case LDNS_RR_TYPE_CNAME:
+	case LDNS_RR_TYPE_SOA:
+	case LDNS_RR_TYPE_MB:
+	case LDNS_RR_TYPE_MG:
+	case LDNS_RR_TYPE_MR:
+	case LDNS_RR_TYPE_PTR:
+	case LDNS_RR_TYPE_MINFO:
+	case LDNS_RR_TYPE_MX: return true;
+	default: return false;
+	}
+}
+
+/* The owner of the record before, when `rr` has the same one (as written): most records of a
+ * zone follow another of their owner, and share its bytes. */
+static const uint8_t *same_owner(const struct zone_source *src, const ldns_rdf *owner)
+{
+	const struct zone_source_rr *prev = src->count ? &src->rrs[src->count - 1] : NULL;
+
+	if (prev == NULL || prev->owner_len != ldns_rdf_size(owner) ||
+	    memcmp(prev->owner, ldns_rdf_data(owner), prev->owner_len) != 0)
+		return NULL;
+	return prev->owner;
+}
+
+/* Copies `rr` into `out` in wire form, its bytes into the pool. */
+static int flatten(struct zone_source *src, struct zone_source_rr *out, const ldns_rr *rr)
+{
+	const ldns_rdf *owner = ldns_rr_owner(rr);
+	bool compress = type_compresses_names(ldns_rr_get_type(rr));
+	size_t rdlen = 0, pos = 0;
+	uint8_t *rdata;
+
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
+		rdlen += ldns_rdf_size(ldns_rr_rdf(rr, i));
+	out->owner = same_owner(src, owner);
+	if (out->owner == NULL)
+		out->owner =
+			arena_dup_bytes(&src->pool, ldns_rdf_data(owner), ldns_rdf_size(owner));
+	out->rdata = rdata = arena_alloc_bytes(&src->pool, rdlen ? rdlen : 1);
+	if (out->owner == NULL || rdata == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
+
+		if (compress && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME &&
+		    out->name_count < 2)
+			out->name_off[out->name_count++] = (uint16_t)pos;
+		if (ldns_rdf_size(rdf) > 0) /* an empty field ("CAA 0 issue \"\"") has no data */
+			memcpy(rdata + pos, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+		pos += ldns_rdf_size(rdf);
+	}
+	out->owner_len = (uint8_t)ldns_rdf_size(owner);
+	out->rdlen = (uint32_t)rdlen;
+	out->ttl = ldns_rr_ttl(rr);
+	out->type = ldns_rr_get_type(rr);
+	return 0;
+}
+
+static int add_rr(struct zone_source *src, const ldns_rr *rr, const char *file, unsigned line)
+{
+	struct zone_source_rr *out;
+	int rc;
+
 	if (src->count == src->cap) {
 		size_t cap = src->cap ? src->cap * 2 : 64;
 		struct zone_source_rr *rrs = realloc(src->rrs, cap * sizeof(*rrs));
@@ -100,7 +168,14 @@ static int add_rr(struct zone_source *src, ldns_rr *rr, const char *file, unsign
 		src->rrs = rrs;
 		src->cap = cap;
 	}
-	src->rrs[src->count++] = (struct zone_source_rr){ rr, file, line };
+	out = &src->rrs[src->count];
+	memset(out, 0, sizeof(*out));
+	rc = flatten(src, out, rr);
+	if (rc < 0)
+		return rc;
+	out->file = file;
+	out->line = line;
+	src->count++;
 	return 0;
 }
 
@@ -473,10 +548,9 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	}
 	ldns_rdf_deep_free(st->prev);
 	st->prev = ldns_rdf_clone(ldns_rr_owner(rr));
-	if (add_rr(st->src, rr, file, line) < 0) {
+	if (add_rr(st->src, rr, file, line) < 0)
 		diag_add(st->d, file, line, "out of memory");
-		ldns_rr_free(rr);
-	}
+	ldns_rr_free(rr);
 }
 
 /* Whether the whole read must stop before the next entry: too many errors, a deadline, a
@@ -618,6 +692,7 @@ static int read_file(struct load_state *st, const char *path, const char *from, 
 static int start(struct zone_source *src, struct load_state *st, const char *origin, struct diag *d)
 {
 	memset(src, 0, sizeof(*src));
+	arena_init(&src->pool);
 	memset(st, 0, sizeof(*st));
 	st->src = src;
 	st->d = d;
@@ -680,9 +755,8 @@ int zone_source_read_stream(struct zone_source *src, const char *origin, FILE *f
 
 void zone_source_fini(struct zone_source *src)
 {
-	for (size_t i = 0; i < src->count; i++)
-		ldns_rr_free(src->rrs[i].rr);
 	free(src->rrs);
+	arena_fini(&src->pool);
 	for (size_t i = 0; i < src->stanza_count; i++) {
 		free(src->stanzas[i].args);
 		ldns_rdf_deep_free(src->stanzas[i].owner);

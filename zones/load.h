@@ -6,12 +6,23 @@
 #include <ldns/ldns.h>
 #include <stdio.h>
 
+#include "baton/arena.h"
 #include "baton/diag.h"
 
+/* One record as ldns read it, in wire form: the ldns_rr itself is freed at once, since a
+ * million of them (some ten allocations each) were most of a large zone's load-time memory. */
 struct zone_source_rr {
-	ldns_rr *rr;
-	const char *file; /* points into zone_source.files */
+	const uint8_t *owner; /* wire form as written, in zone_source.pool; records in a row with
+	                       * the same owner share it */
+	const uint8_t *rdata; /* in zone_source.pool */
+	uint32_t rdlen;
+	uint32_t ttl;
+	uint16_t type;
+	uint8_t owner_len;
+	uint8_t name_count; /* names of RDATA that may be compressed (RFC 3597 §4): at most 2 */
+	uint16_t name_off[2]; /* from the start of RDATA */
 	unsigned line;
+	const char *file; /* points into zone_source.files */
 };
 
 /* A failover stanza, kept as text for zones/stanza.c to compile. */
@@ -35,6 +46,7 @@ struct zone_source {
 	size_t stanza_count;
 	char **files; /* the zone file and each $INCLUDE, owned */
 	size_t file_count;
+	struct arena pool; /* owners and RDATA of `rrs` */
 };
 
 /* Reads `path` (and what it includes) for the zone `origin` ("example.com" or "example.com.").

@@ -6,6 +6,7 @@ zones_libzones_a_SOURCES = \
 	zones/reader.c zones/reader.h \
 	zones/load.c zones/load.h \
 	zones/compile.c zones/zone.h \
+	zones/name_set.c zones/name_set.h \
 	zones/validate.c zones/validate.h \
 	zones/zoneset.c zones/zoneset.h \
 	zones/failover.h \

@@ -111,7 +111,9 @@ static int read_entry(struct reader *r, unsigned *start, unsigned *open_line, in
 
 	*depth = 0;
 	*start = r->line + 1;
-	while ((c = getc(r->fp)) != EOF) {
+	/* getc_unlocked: one thread reads a stream, and getc's lock per byte was 4% of loading
+	 * a million-name zone */
+	while ((c = getc_unlocked(r->fp)) != EOF) {
 		any = true;
 		if (c != '\n' && ++line_len > ENTRY_MAX)
 			return -EMSGSIZE;
@@ -209,7 +211,7 @@ int reader_next(struct reader *r, struct reader_entry *e, struct diag *d)
 			/* the ')' is on the line being read, whose newline is not consumed yet */
 			diag_add(d, r->file, r->line + 1, "')' without a matching '('");
 			/* skip the rest of that line so reading can resync */
-			while ((rc = getc(r->fp)) != EOF && rc != '\n')
+			while ((rc = getc_unlocked(r->fp)) != EOF && rc != '\n')
 				;
 			if (rc == '\n')
 				r->line++;

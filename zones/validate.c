@@ -11,36 +11,23 @@
 
 #define NAME_BUF (DNAME_MAX_LEN * 4 + 2)
 
-static bool same_rdata(const ldns_rr *a, const ldns_rr *b)
-{
-	if (ldns_rr_rd_count(a) != ldns_rr_rd_count(b))
-		return false;
-	for (size_t i = 0; i < ldns_rr_rd_count(a); i++) {
-		const ldns_rdf *x = ldns_rr_rdf(a, i), *y = ldns_rr_rdf(b, i);
-
-		if (ldns_rdf_size(x) != ldns_rdf_size(y) ||
-		    memcmp(ldns_rdf_data(x), ldns_rdf_data(y), ldns_rdf_size(x)) != 0)
-			return false;
-	}
-	return true;
-}
-
 /* The second SOA at the apex in the order the files were read: the one to remove, and the one
  * NSD names. A copy of the first is no second SOA: the compiler dropped it (RFC 2181 §5). */
 static const struct zone_source_rr *second_soa(const struct zone_source *src)
 {
-	const ldns_rr *first = NULL;
+	const struct zone_source_rr *first = NULL;
 
 	for (size_t i = 0; i < src->count; i++) {
-		const ldns_rr *rr = src->rrs[i].rr;
+		const struct zone_source_rr *rr = &src->rrs[i];
 
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
-		    ldns_dname_compare(ldns_rr_owner(rr), src->origin) != 0)
+		if (rr->type != LDNS_RR_TYPE_SOA ||
+		    !dname_equal(rr->owner, ldns_rdf_data(src->origin)))
 			continue;
 		if (first == NULL)
 			first = rr;
-		else if (!same_rdata(first, rr))
-			return &src->rrs[i];
+		else if (first->rdlen != rr->rdlen ||
+			 memcmp(first->rdata, rr->rdata, rr->rdlen) != 0)
+			return rr;
 	}
 	return NULL;
 }

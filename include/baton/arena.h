@@ -22,4 +22,9 @@ void *arena_alloc(struct arena *a, size_t size);
 /* A copy of `size` bytes, or NULL. */
 void *arena_dup(struct arena *a, const void *src, size_t size);
 
+/* The same without alignment, for bytes read one at a time (names, wire data): a million names
+ * padded to 16 bytes each would waste some 20 MB. */
+void *arena_alloc_bytes(struct arena *a, size_t size);
+void *arena_dup_bytes(struct arena *a, const void *src, size_t size);
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "zones/dname.h"
 #include "zones/load.h"
 
 #define ORIGIN "example.com"
@@ -83,12 +84,11 @@ static const struct zone_source_rr *rr_at(const struct fixture *fx, const char *
 					  ldns_rr_type type, unsigned n)
 {
 	for (size_t i = 0; i < fx->src.count; i++) {
-		const ldns_rr *rr = fx->src.rrs[i].rr;
-		char *name = ldns_rdf2str(ldns_rr_owner(rr));
-		bool match =
-			name != NULL && strcmp(name, owner) == 0 && ldns_rr_get_type(rr) == type;
+		const struct zone_source_rr *rr = &fx->src.rrs[i];
+		char name[DNAME_STR_MAX];
+		bool match = strcmp(dname_to_str(rr->owner, name, sizeof(name)), owner) == 0 &&
+			     rr->type == type;
 
-		free(name);
 		if (match && n-- == 0)
 			return &fx->src.rrs[i];
 	}
@@ -229,10 +229,10 @@ static void test_origin(void **state)
 	expect_at(rr_at(fx, "y.sub.example.com.", LDNS_RR_TYPE_A, 0), zone, 6);
 	{
 		const struct zone_source_rr *z = rr_at(fx, "z.example.com.", LDNS_RR_TYPE_CNAME, 0);
-		char *target = ldns_rdf2str(ldns_rr_rdf(z->rr, 0));
+		char target[DNAME_STR_MAX];
 
-		assert_string_equal(target, "x.sub.example.com.");
-		free(target);
+		assert_string_equal(dname_to_str(z->rdata, target, sizeof(target)),
+				    "x.sub.example.com.");
 	}
 }
 
@@ -250,10 +250,10 @@ static void test_ttl(void **state)
 			       "d IN A 192.0.2.4\n");
 
 	assert_int_equal(read_zone(fx, zone), 0);
-	assert_int_equal(ldns_rr_ttl(rr_at(fx, "a.example.com.", LDNS_RR_TYPE_A, 0)->rr), 3600);
-	assert_int_equal(ldns_rr_ttl(rr_at(fx, "b.example.com.", LDNS_RR_TYPE_A, 0)->rr), 5400);
-	assert_int_equal(ldns_rr_ttl(rr_at(fx, "c.example.com.", LDNS_RR_TYPE_A, 0)->rr), 60);
-	assert_int_equal(ldns_rr_ttl(rr_at(fx, "d.example.com.", LDNS_RR_TYPE_A, 0)->rr), 45);
+	assert_int_equal(rr_at(fx, "a.example.com.", LDNS_RR_TYPE_A, 0)->ttl, 3600);
+	assert_int_equal(rr_at(fx, "b.example.com.", LDNS_RR_TYPE_A, 0)->ttl, 5400);
+	assert_int_equal(rr_at(fx, "c.example.com.", LDNS_RR_TYPE_A, 0)->ttl, 60);
+	assert_int_equal(rr_at(fx, "d.example.com.", LDNS_RR_TYPE_A, 0)->ttl, 45);
 }
 
 static void test_bad_directives(void **state)
