@@ -1,4 +1,4 @@
-# libhealth: the check engine and one probe kind per file. VRRP (issue 7) comes later.
+# libhealth: the check engine, one probe kind per file, and the history of transitions.
 noinst_LIBRARIES += health/libhealth.a
 health_libhealth_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(OPENSSL_CFLAGS) $(URCU_CFLAGS)
 health_libhealth_a_SOURCES = \

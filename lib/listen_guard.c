@@ -13,7 +13,8 @@
 #include "baton/listen_guard.h"
 
 /* libevent calls the error callback again as soon as the listener is readable, and with no
- * descriptor left accept() fails at once: the 4.1M "Error from accept()" lines of issue 14.
+ * descriptor left accept() fails at once: a flood made 4.1M "Error from accept()" lines
+ * before this pause.
  * 100 ms is ten tries a second, long enough for a closing connection to free a descriptor
  * and short enough that the backlog (128) holds the clients meanwhile. */
 #define PAUSE_MS 100

@@ -5,8 +5,8 @@
 
 enum counter_type counter_type_of(uint16_t qtype)
 {
-#define COUNTER_TYPE_CASE(name, code) \
-	case code: return COUNTER_TYPE_##name;
+#define COUNTER_TYPE_CASE(name) \
+	case DNS_TYPE_##name: return COUNTER_TYPE_##name;
 	switch (qtype) {
 		COUNTER_TYPES(COUNTER_TYPE_CASE)
 	default: return COUNTER_TYPE_OTHER;
@@ -16,7 +16,7 @@ enum counter_type counter_type_of(uint16_t qtype)
 
 const char *counter_type_name(enum counter_type t)
 {
-#define COUNTER_TYPE_STRING(name, code) #name,
+#define COUNTER_TYPE_STRING(name) #name,
 	static const char *const names[] = { COUNTER_TYPES(COUNTER_TYPE_STRING) "other" };
 #undef COUNTER_TYPE_STRING
 

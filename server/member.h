@@ -1,4 +1,4 @@
-/* batond as a gossip member (README "Gossip and quorum"). With a `gossip:` section, the
+/* batond as a gossip member (docs/gossip.md). With a `gossip:` section, the
  * verdicts the query path reads come from the quorum of live probers rather than from
  * batond's own checks; when the trusted keys list batond as a probe, its checks' verdicts go
  * out as one prober's observations, and as a server it runs no checks and only listens.

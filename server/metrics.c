@@ -1,9 +1,8 @@
-/* The Prometheus exposition. Names and labels are documented in the README's "Metrics" table;
+/* The Prometheus exposition. Names and labels are documented in docs/monitoring.md;
  * tests/integration/http.sh scrapes them. Label values are escaped as the format says
  * (backslash, double quote, newline). */
 #include "autoconfig.h"
 
-#include <ldns/ldns.h>
 #include <time.h>
 
 #include "baton/prom.h"
@@ -98,7 +97,7 @@ static void failover_family(struct server *s, struct evbuffer *out, bool fallbac
 {
 	const char *metric =
 		fallback ? "baton_failover_fallback_answers_total" : "baton_failover_answers_total";
-	char name[LDNS_MAX_DOMAINLEN * 4 + 2];
+	char name[DNAME_STR_MAX];
 
 	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
 		const struct zone *z = s->zones->zones[i];

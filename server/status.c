@@ -314,7 +314,7 @@ static void json_answer(struct server *s, const uint8_t *name, uint16_t type,
 	answer_source_fill(&src, s, NULL); /* the main thread: it publishes, so it may read */
 	memcpy(query + DNS_HEADER_LEN, name, name_len);
 	wire_put_u16(query + DNS_HEADER_LEN + name_len, type);
-	wire_put_u16(query + DNS_HEADER_LEN + name_len + 2, LDNS_RR_CLASS_IN);
+	wire_put_u16(query + DNS_HEADER_LEN + name_len + 2, DNS_CLASS_IN);
 	len = answer_query(response, sizeof(response), query, DNS_HEADER_LEN + name_len + 4, false,
 			   &src, client);
 	evbuffer_add(out, "[", 1);
@@ -366,9 +366,9 @@ static void json_failovers(struct server *s, struct evbuffer *out, const struct 
 				json_string(out, f->sites[k]->name);
 			}
 			evbuffer_add_printf(out, "],\"a\":");
-			json_answer(s, node->name, LDNS_RR_TYPE_A, client, out);
+			json_answer(s, node->name, DNS_TYPE_A, client, out);
 			evbuffer_add_printf(out, ",\"aaaa\":");
-			json_answer(s, node->name, LDNS_RR_TYPE_AAAA, client, out);
+			json_answer(s, node->name, DNS_TYPE_AAAA, client, out);
 			evbuffer_add(out, "}", 1);
 		}
 	}

@@ -1,4 +1,4 @@
-# systemd units, sandboxed (see the README, "Installing"), installed to $(systemdsystemunitdir):
+# systemd units, sandboxed (see docs/install.md), installed to $(systemdsystemunitdir):
 # by default $(prefix)/lib/systemd/system; ./configure --with-systemdsystemunitdir=DIR moves
 # them, and =no leaves them out.
 BATON_UNITS = systemd/batond.service systemd/baton-probe.service systemd/baton-vip.service

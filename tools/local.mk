@@ -15,7 +15,7 @@ EXTRA_DIST += tools/bench/genzone.py tools/bench/gengeo.py tools/bench/ecswire.p
 baton_check_SOURCES = tools/check.c
 baton_check_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS)
 baton_check_LDADD = $(HEALTH_LIBS)
-# baton-keygen: a gossip member's Ed25519 key pair (issue 6).
+# baton-keygen: a gossip member's Ed25519 key pair.
 sbin_PROGRAMS += baton-keygen
 baton_keygen_SOURCES = tools/keygen.c
 baton_keygen_LDADD = $(GOSSIP_LIBS)

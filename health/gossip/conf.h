@@ -1,7 +1,7 @@
 /* The gossip keys of a member's configuration: who it is, its keys, where it listens, whom it
  * gossips with and how the quorum is counted. baton-probe's `probe:` section and batond's
  * `gossip:` section read them with this one parser, so both spell every key the same way
- * (README "Gossip and quorum"). */
+ * (docs/gossip.md). */
 #ifndef BATON_GOSSIP_CONF_H
 #define BATON_GOSSIP_CONF_H
 

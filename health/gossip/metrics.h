@@ -1,6 +1,6 @@
 /* A gossip member's Prometheus families: traffic, drops by reason, members' liveness and each
  * watched site's quorum (verdict and tally). baton-probe's /metrics writes them; the names
- * and meanings are batond's baton_gossip_ families (README "Metrics"). */
+ * and meanings are batond's baton_gossip_ families (docs/monitoring.md). */
 #ifndef BATON_GOSSIP_METRICS_H
 #define BATON_GOSSIP_METRICS_H
 

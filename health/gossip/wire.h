@@ -1,6 +1,6 @@
 /* The gossip wire format, version 1: one signed datagram carries one member's state (a
  * heartbeat and its observations of sites). Encoding and a bounds-checked decoder; the
- * signature itself is health/gossip/sign.c's job. The README's "Gossip and quorum" section
+ * signature itself is health/gossip/sign.c's job. docs/gossip.md
  * has the table of fields. */
 #ifndef BATON_GOSSIP_WIRE_H
 #define BATON_GOSSIP_WIRE_H

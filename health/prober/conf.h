@@ -1,6 +1,6 @@
 /* probe.conf: who this prober is, its keys, where it listens and whom it gossips with, how the
  * quorum is counted, and which zone files say what to check. NSD-style "key: value" lines in a
- * "probe:" section and one "zone:" section per zone; README "Gossip and quorum" documents it. */
+ * "probe:" section and one "zone:" section per zone; probe.conf(5) documents it. */
 #ifndef BATON_PROBE_CONF_H
 #define BATON_PROBE_CONF_H
 

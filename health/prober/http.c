@@ -1,5 +1,5 @@
 /* baton-probe's /metrics and /status.json on libevent's evhttp. The families are in the
- * README's "Metrics" table; tests/lab/gossip_clock.sh and tests/integration/gossip.sh scrape
+ * docs/monitoring.md; tests/lab/gossip_clock.sh and tests/integration/gossip.sh scrape
  * them. */
 #include "autoconfig.h"
 

@@ -1,6 +1,6 @@
 /* vip.conf: the instances baton-vip runs, in blocks that read like keepalived's
  * vrrp_instance, and an optional `global_defs {` block for what is not per instance. Parsed whole before anything starts; every error names file:line and what to
- * write instead (README "baton-vip" has the keyword map). */
+ * write instead (docs/vip.md has the keyword map). */
 #ifndef BATON_VIP_CONF_H
 #define BATON_VIP_CONF_H
 

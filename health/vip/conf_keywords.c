@@ -482,7 +482,7 @@ int conf_keywords_apply(struct vip_instance_conf *inst, struct conf_line *l)
 		if (l->a.keys[0] == NULL && strcmp(keywords[i].name, l->a.values[0]) == 0)
 			return keywords[i].fn(inst, l);
 	return stanza_error(l->c,
-			    "unknown keyword '%s' in vrrp_instance %s (the README maps "
+			    "unknown keyword '%s' in vrrp_instance %s (docs/vip.md maps "
 			    "keepalived's keywords to ours)",
 			    l->a.values[0], inst->name);
 }

@@ -1,5 +1,5 @@
-/* /metrics and /status.json for baton-vip. The families are listed in the README's
- * "baton-vip" section; tests/lab/vip_track.sh scrapes them. */
+/* /metrics and /status.json for baton-vip. The families are listed in docs/vip.md,
+ * "Metrics and status"; tests/lab/vip_track.sh scrapes them. */
 #include "autoconfig.h"
 
 #include <errno.h>

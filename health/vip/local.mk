@@ -1,4 +1,4 @@
-# baton-vip (issue 7): VRRPv3 for a site's virtual IPs. libvip holds everything but main, so
+# baton-vip: VRRPv3 for a site's virtual IPs. libvip holds everything but main, so
 # the unit tests and the fuzz target link what the daemon runs.
 noinst_LIBRARIES += health/vip/libvip.a
 health_vip_libvip_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS)

@@ -1,7 +1,7 @@
 /* The evhttp listener that batond, baton-probe and baton-vip share for their read-only pages:
  * one set of limits, GET and HEAD only, other paths 404. Each program adds its own paths.
  *
- * Limits, against descriptor starvation (issue 14): at most `connections` at once (a new one
+ * Limits, against descriptor starvation: at most `connections` at once (a new one
  * past the cap sheds the oldest), each closed `timeout_s` seconds after its accept however
  * busily it trickles bytes, none holding a descriptor from the checks' reserve
  * (listen_guard.h), and failed accepts counted and paused rather than retried in a loop. */

@@ -14,6 +14,7 @@
 
 #include "server/answer.h"
 #include "server/cookie.h"
+#include "server/dns.h"
 #include "server/ecs.h"
 #include "server/query.h"
 #include "server/response.h"
@@ -71,7 +72,7 @@ static inline void fuzz_check_ecs(const struct query *q, const ldns_pkt *parsed,
 	unsigned echoes = 0;
 
 	if (q->ecs_count > 0 && !good)
-		fuzz_require((flags & 0xf) == DNS_RCODE_FORMERR,
+		fuzz_require((flags & DNS_RCODE_MASK) == DNS_RCODE_FORMERR,
 			     "malformed ECS not answered FORMERR");
 	for (size_t off = 0; data != NULL && off + 4 <= ldns_rdf_size(data);) {
 		const uint8_t *o = ldns_rdf_data(data) + off;
@@ -92,7 +93,8 @@ static inline void fuzz_check_ecs(const struct query *q, const ldns_pkt *parsed,
 		}
 		off += 4u + olen;
 	}
-	if (good && (flags & 0xf) != DNS_RCODE_REFUSED && (flags & 0xf) != DNS_RCODE_FORMERR)
+	if (good && (flags & DNS_RCODE_MASK) != DNS_RCODE_REFUSED &&
+	    (flags & DNS_RCODE_MASK) != DNS_RCODE_FORMERR)
 		fuzz_require(echoes == 1, "a good ECS was not echoed");
 }
 
@@ -107,7 +109,7 @@ static inline void fuzz_check_cookie(const struct query *q, const ldns_pkt *pars
 	unsigned echoes = 0;
 
 	if (q->cookie_count > 0 && !good)
-		fuzz_require((flags & 0xf) == DNS_RCODE_FORMERR,
+		fuzz_require((flags & DNS_RCODE_MASK) == DNS_RCODE_FORMERR,
 			     "malformed COOKIE not answered FORMERR");
 	for (size_t off = 0; data != NULL && off + 4 <= ldns_rdf_size(data);) {
 		const uint8_t *o = ldns_rdf_data(data) + off;
@@ -121,7 +123,7 @@ static inline void fuzz_check_cookie(const struct query *q, const ldns_pkt *pars
 		}
 		off += 4u + olen;
 	}
-	if (good && (q->ecs_count == 0 || (flags & 0xf) != DNS_RCODE_FORMERR))
+	if (good && (q->ecs_count == 0 || (flags & DNS_RCODE_MASK) != DNS_RCODE_FORMERR))
 		fuzz_require(echoes == 1, "a good COOKIE got no server cookie");
 }
 
@@ -160,8 +162,8 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 		     "response longer than the client's payload limit");
 	fuzz_require(wire_get_u16(out) == q.id, "response ID differs from the query ID");
 	*flags = wire_get_u16(out + 2);
-	fuzz_require((*flags & 0x8000) != 0, "response without QR");
-	fuzz_require(((*flags >> 11) & 0xf) == q.opcode,
+	fuzz_require((*flags & DNS_FLAG_QR) != 0, "response without QR");
+	fuzz_require(((*flags >> DNS_OPCODE_SHIFT) & DNS_OPCODE_MASK) == q.opcode,
 		     "response opcode differs from the query's");
 	if (wire_get_u16(out + 4) != 0) {
 		fuzz_require(wire_get_u16(out + 4) == 1 && q.question_len > 0 &&
@@ -170,11 +172,12 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 			     "echoed question differs from the query's");
 	}
 	if (st == QUERY_FORMERR)
-		fuzz_require((*flags & 0xf) == DNS_RCODE_FORMERR, "bad query not answered FORMERR");
+		fuzz_require((*flags & DNS_RCODE_MASK) == DNS_RCODE_FORMERR,
+			     "bad query not answered FORMERR");
 	if (st == QUERY_NOTIMP)
-		fuzz_require((*flags & 0xf) == DNS_RCODE_NOTIMP,
+		fuzz_require((*flags & DNS_RCODE_MASK) == DNS_RCODE_NOTIMP,
 			     "unknown opcode not answered NOTIMP");
-	if (*flags & 0x0200)
+	if (*flags & DNS_FLAG_TC)
 		fuzz_require(wire_get_u16(out + 6) == 0 && wire_get_u16(out + 8) == 0,
 			     "truncated response carries answer or authority records");
 	/* Whatever we send must parse: ldns is an independent reader of our encoding. */
@@ -193,7 +196,8 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 		if (st == QUERY_BADVERS)
 			fuzz_require(ldns_pkt_edns_extended_rcode(parsed) ==
 						     DNS_RCODE_BADVERS >> 4 &&
-					     (*flags & 0xf) == (DNS_RCODE_BADVERS & 0xf),
+					     (*flags & DNS_RCODE_MASK) ==
+						     (DNS_RCODE_BADVERS & DNS_RCODE_MASK),
 				     "EDNS version above 0 not answered BADVERS");
 	} else {
 		fuzz_require(!ldns_pkt_edns(parsed),
@@ -216,13 +220,13 @@ static inline void fuzz_answer_all(const struct zoneset *zs, const uint8_t *pkt,
 
 	fuzz_require((udp == 0) == (tcp == 0) && (udp_max == 0) == (tcp == 0),
 		     "UDP and TCP disagree on dropping a query");
-	fuzz_require(tcp == 0 || !(tcp_flags & 0x0200), "TCP response truncated");
-	if (udp != 0 && !(udp_flags & 0x0200))
-		fuzz_require((udp_flags & 0x0f) == (tcp_flags & 0x0f) &&
-				     (udp_flags & 0x0400) == (tcp_flags & 0x0400),
+	fuzz_require(tcp == 0 || !(tcp_flags & DNS_FLAG_TC), "TCP response truncated");
+	if (udp != 0 && !(udp_flags & DNS_FLAG_TC))
+		fuzz_require((udp_flags & DNS_RCODE_MASK) == (tcp_flags & DNS_RCODE_MASK) &&
+				     (udp_flags & DNS_FLAG_AA) == (tcp_flags & DNS_FLAG_AA),
 			     "UDP and TCP answers differ in rcode or AA");
-	if (udp_max != 0 && !(udp_max_flags & 0x0200))
-		fuzz_require((udp_max_flags & 0x0f) == (tcp_flags & 0x0f),
+	if (udp_max != 0 && !(udp_max_flags & DNS_FLAG_TC))
+		fuzz_require((udp_max_flags & DNS_RCODE_MASK) == (tcp_flags & DNS_RCODE_MASK),
 			     "UDP and TCP answers differ in rcode");
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sends one gossip datagram (wire format v1, README "Gossip and quorum") to HOST:PORT, claiming
+"""Sends one gossip datagram (wire format v1, docs/gossip.md) to HOST:PORT, claiming
 a site's verdict: signed with a member's PEM key (--key), or a fresh key no one trusts
 (--stranger); --seq and --age-ms make replays and stale datagrams, --tamper flips a byte of the
 observation after signing."""

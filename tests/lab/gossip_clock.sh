@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lab drill (issue 9): a prober's clock jumps. Three probers in three regions and two batond
+# Lab drill: a prober's clock jumps. Three probers in three regions and two batond
 # that only listen, as in gossip_failover.sh; p-ap runs under libfaketime with its offset in a
 # file the test rewrites: +20 s, back to 0, -20 s, back to 0. Each time it is out of the clock
 # window (signed at most 10 s ago and at most 5 s ahead by the receiver's clock) the others drop

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lab drill (issue 9): a member flooding gossip with junk at line rate. Three probers in three
+# Lab drill: a member flooding gossip with junk at line rate. Three probers in three
 # regions and two batond that only listen, as in gossip_failover.sh. From p-ap's namespace (a
 # member's address, another port) tests/lab/gossip_flood.py sends junk at b1's and p-eu's
 # gossip ports as fast as one core can for 5 s (at most 3,000,000 datagrams): random bytes,

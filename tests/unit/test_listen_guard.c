@@ -1,5 +1,5 @@
 /* listen_guard: a failed accept is counted once and pauses the listener, rather than being
- * retried on every turn of the loop (the 4.1M log lines of issue 14); the reserve rule. */
+ * retried on every turn of the loop (4.1M log lines in a flood before the pause); the reserve rule. */
 #include "autoconfig.h"
 
 #include <stdarg.h>
