@@ -8,7 +8,8 @@
 #include <stdint.h>
 
 enum site_verdict {
-	SITE_UNKNOWN = 0, /* no probe has answered yet: answered as up (docs/failover.md, start-up) */
+	SITE_UNKNOWN =
+		0, /* no probe has answered yet: answered as up (docs/failover.md, start-up) */
 	SITE_UP,
 	SITE_DOWN,
 };

@@ -182,8 +182,8 @@ static void test_errors(void **state)
 	expect_error(HEAD " advert 41s\n}\n",
 		     "vip.conf:5: advert 41s is out of range: use 10ms to 40.95s");
 	expect_error(HEAD " virtual_router_id 7\n}\n",
-		     "vip.conf:5: unknown keyword 'virtual_router_id' in vrrp_instance a (the "
-		     "docs/vip.md maps keepalived's keywords to ours)");
+		     "vip.conf:5: unknown keyword 'virtual_router_id' in vrrp_instance a "
+		     "(docs/vip.md maps keepalived's keywords to ours)");
 	expect_error(HEAD " vip 192.0.2.300/24\n}\n",
 		     "vip.conf:5: '192.0.2.300/24' is not an IPv4 or IPv6 address: write "
 		     "192.0.2.10/24 or 2001:db8::10/64");
