@@ -11,7 +11,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/integration/lib.sh"
 
 lib_init
-tap_plan 26
+tap_plan 28
 make_state_check
 state=$WORKDIR/state
 zone=$WORKDIR/example.com.zone
@@ -58,6 +58,8 @@ has '^baton_site_verdict\{zone="example.com.",site="iad",verdict="up"\} 1$' "ver
 has '^baton_check_duration_seconds_bucket\{zone="example.com.",site="fra",check="alive",kind="exec",le="\+Inf"\} [1-9]' \
 	"check latencies as a histogram"
 has '^baton_reloads_total\{outcome="ok"\} 1$' "reloads by outcome"
+has '^baton_udp_errors_total\{call="recvmmsg"\} 0$' "failed recvmmsg calls counted (none here)"
+has '^baton_udp_errors_total\{call="sendmmsg"\} 0$' "failed sendmmsg calls counted (none here)"
 # Prometheus wants each family's samples together, after its one TYPE line
 check "each family is one group with one TYPE line" sh -c "printf '%s\n' \"\$1\" | awk '
 	/^# TYPE/ { if (seen[\$3]++) { print \"TYPE twice: \" \$3; bad = 1 } next }
