@@ -160,6 +160,8 @@ int reload_run(struct server *s, struct diag *d)
 
 	if (zones == NULL)
 		return -ENOMEM;
+	/* the zones that follow may take seconds to compile: the log shows one is under way */
+	log_info("reload: reading %zu zones of %s", s->cfg.zone_count, s->cfg.path);
 	diag_set_stop(d, s->cfg.reload_timeout_s, &reload_stop_requested);
 	reload_geo_db(s);
 	s->geo_refused = 0;

@@ -30,17 +30,15 @@ stale=$WORKDIR/stale.sock
 /usr/bin/python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$stale"
 [ -S "$stale" ] || tap_bail "could not make a stale socket"
 start_batond "" "example.com=$zone" || tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 
 conf_with "$stale" >"$WORKDIR/stale.conf"
-"$BATOND" -c "$WORKDIR/stale.conf" -f >"$WORKDIR/stale.log" 2>&1 &
-pid=$!
-register_pid $pid
-register_log "$WORKDIR/stale.log"
-stale_served() { "$BATONCTL" -c "$WORKDIR/stale.conf" status >/dev/null 2>&1; }
+run_batond "$WORKDIR/stale.conf" "$WORKDIR/stale.log"
+pid=$BATOND_RUN_PID
+stale_served() { BATOND_CONF=$WORKDIR/stale.conf ctl status >/dev/null 2>&1; }
 wait_until 10 stale_served && tap_ok "a stale socket at control-socket is replaced" ||
 	tap_fail "a stale socket at control-socket is replaced" "$(cat "$WORKDIR/stale.log")"
 stop_pid $pid
+forget_pid $pid
 
 printf 'precious data\n' >"$WORKDIR/notes.txt"
 conf_with "$WORKDIR/notes.txt" >"$WORKDIR/file.conf"

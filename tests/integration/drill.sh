@@ -106,7 +106,8 @@ drill ams --timeout 1
 	grep -q 'FAILED: 1 of 1 names still answered with ams after 1 s; ams undrained' <<<"$out" &&
 	tap_ok "a name that does not move: exit 1 after the timeout" || tap_fail "timeout: exit 1 (got $rc)" "$out"
 is_drained ams && tap_fail "ams undrained after the timeout" "$(ctl status)" || tap_ok "ams undrained after the timeout"
-# batonctl itself in the background (not the ctl function, which would be a subshell).
+# batonctl itself in the background, not through ctl: $! of a backgrounded shell function is
+# the subshell running it, and the SIGINT below must reach batonctl.
 "$BATONCTL" -c "$BATOND_CONF" drill ams --timeout 60 >"$WORKDIR/drill.out" 2>&1 &
 drill_pid=$!
 wait_until 10 is_drained ams || tap_bail "the drill did not drain ams"

@@ -115,8 +115,8 @@ printf 'not a MaxMind DB' >"$db"
 ctl reload >/dev/null 2>&1
 geo "a broken database on reload: the old one still answers" www.example.com 203.0.113.0/24 203.0.113.10 24
 check "the broken database is logged with its file" grep -q "geoip $db: .*cannot open the MaxMind DB" "$BATOND_LOG"
-check "batonctl status shows the database serving and the failed reload" \
-	sh -c "'$BATONCTL' -c '$BATOND_CONF' status | grep -q '^geoip $db: 7 networks, 7 locations, loaded .*; 1 reloads could not open it'"
+geo_status() { ctl status | grep -q "^geoip $db: 7 networks, 7 locations, loaded .*; 1 reloads could not open it"; }
+check "batonctl status shows the database serving and the failed reload" geo_status
 printf 'network,continent,country,latitude,longitude\n203.0.113.0/24,NA,US,38.90,-77.03\n' >"$WORKDIR/moved.csv"
 "$top_srcdir/tools/mmdb-from-csv" "$WORKDIR/moved.csv" "$db" || tap_bail "mmdb-from-csv failed"
 ctl reload >/dev/null 2>&1

@@ -31,7 +31,6 @@ http_port=$(free_port)
 start_batond "http-listen: 127.0.0.1@$http_port
 http-connections: 4
 http-timeout: 3" "example.com=$zone" || tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 url=http://127.0.0.1:$http_port
 fetch() { curl -sS --max-time 5 "$@"; }
 
@@ -70,7 +69,8 @@ check "each family is one group with one TYPE line" sh -c "printf '%s\n' \"\$1\"
 	END { exit bad }'" _ "$metrics"
 
 rm "$state/192.0.2.10"
-for _ in $(seq 100); do ctl status | grep -q '^site fra .*: down since' && break; sleep 0.05; done
+fra_down() { ctl status | grep -q '^site fra .*: down since'; }
+wait_until 5 fra_down
 has2=$(fetch "$url/metrics")
 printf '%s\n' "$has2" | grep -q '^baton_site_verdict{zone="example.com.",site="fra",verdict="down"} 1$' &&
 	tap_ok "a site going down shows in the scrape" || tap_fail "a site going down shows in the scrape" "$has2"
@@ -140,18 +140,18 @@ if [ "$(id -u)" = 0 ]; then
 	port=$(free_port)
 	sed -e "s|@$BATOND_PORT|@$port|" -e "s|$BATOND_SOCK|$WORKDIR/nobody.sock|" \
 		-e "/http-/d" -e 's|^server:|server:\n    username: nobody|' "$BATOND_CONF" >"$conf"
-	"$BATOND" -c "$conf" -f >"$WORKDIR/nobody.log" 2>&1 &
-	pid=$!
-	register_pid $pid
-	register_log "$WORKDIR/nobody.log"
+	run_batond "$conf" "$WORKDIR/nobody.log"
+	pid=$BATOND_RUN_PID
 	wait_for_dns 127.0.0.1 "$port" 10 $pid || tap_bail "batond with username: did not start"
 	uid=$(awk '/^Uid:/ { print $2 "," $3 "," $4 "," $5 }' /proc/$pid/status)
 	nobody=$(id -u nobody)
 	[ "$uid" = "$nobody,$nobody,$nobody,$nobody" ] && tap_ok "username: nobody runs as nobody after binding" ||
 		tap_fail "username: nobody runs as nobody after binding" "Uid: $uid"
-	"$BATONCTL" -c "$conf" reload >/dev/null 2>&1
+	reload=$(BATOND_CONF=$conf ctl reload 2>&1)
 	out=$(dig @127.0.0.1 -p "$port" +short +time=2 +tries=1 www.example.com A)
-	[ -n "$out" ] && tap_ok "as nobody it answers, and reloads" || tap_fail "as nobody it answers" "$(cat "$WORKDIR/nobody.log")"
+	[ -n "$out" ] && grep -q "reloaded 1 zones" <<<"$reload" && tap_ok "as nobody it answers, and reloads" ||
+		tap_fail "as nobody it answers, and reloads" "batonctl reload: $reload
+$(cat "$WORKDIR/nobody.log")"
 	# the control socket: mode 0660, so only root and the daemon's group may use it
 	mode=$(stat -c %a "$BATOND_SOCK")
 	# a copy nobody can run: the build may sit in a folder only root may enter (under /root)

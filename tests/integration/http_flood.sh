@@ -28,7 +28,6 @@ http_port=$(free_port)
 # the soft limit only: the flood client raises its own
 ulimit -Sn 1024
 start_batond "http-listen: 127.0.0.1@$http_port" "example.com=$zone" || tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 both_up() { [ "$(ctl status | grep -c ': up since')" = 2 ]; }
 wait_until 5 both_up || tap_bail "the sites did not come up: $(ctl status)"
 

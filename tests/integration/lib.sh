@@ -156,8 +156,10 @@ wait_until() {
 }
 
 # observe SECONDS WHY: lets SECONDS pass on purpose, for something that must NOT happen to
-# have had its chance (a forged datagram accepted, a wrong verdict, a second master). Waiting
-# for something that should happen is wait_until's job, never this. WHY is for the reader.
+# have had its chance (a forged datagram accepted, a wrong verdict, a second master), or as the
+# window a measure is taken over, a random phase a drill starts at, or the pace of a load loop.
+# Waiting for something that should happen is wait_until's job, never this. WHY is for the
+# reader.
 observe() {
 	sleep "$1"
 }

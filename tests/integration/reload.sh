@@ -27,7 +27,6 @@ serial() { ask +short example.com SOA | awk '{print $3}'; }
 
 write_zone 1
 start_batond "" "example.com=$zone" || tap_bail "batond did not start"
-ctl() { "$BATONCTL" -c "$BATOND_CONF" "$@"; }
 
 write_zone 2
 check "batonctl reload succeeds" ctl reload
@@ -41,8 +40,8 @@ s=$(serial); [ "$s" = 2 ] && tap_ok "old zone keeps serving after a failed reloa
 
 write_zone 4
 kill -HUP "$BATOND_PID"
-deadline=$((SECONDS + 10))
-while [ "$(serial)" != 4 ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+serial_is() { [ "$(serial)" = "$1" ]; }
+wait_until 10 serial_is 4
 s=$(serial); [ "$s" = 4 ] && tap_ok "SIGHUP reloads" || tap_fail "SIGHUP reloads" "serial $s"
 
 rm -f "$zone"

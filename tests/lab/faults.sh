@@ -10,7 +10,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/integration/lib.sh"
 
 lib_init
-tap_plan 11
+tap_plan 13
 [ "$(id -u)" = 0 ] || tap_bail "the full-disk drill mounts a tmpfs: run as root (CI does)"
 zone=$WORKDIR/example.com.zone
 cache=$WORKDIR/cache
@@ -39,12 +39,22 @@ restart() {
 	BATOND_PID=$BATOND_RUN_PID
 	wait_for_dns 127.0.0.1 "$BATOND_PORT" 30 "$BATOND_PID"
 }
-# kill_mid_reload: starts a reload, kills batond with SIGKILL while it compiles
+reloads_started() { grep -c ': reload: reading ' "$BATOND_LOG"; }
+reload_started_after() { [ "$(reloads_started)" -gt "$1" ]; }
+# kill_mid_reload: starts a reload, kills batond with SIGKILL as soon as it logs the reload's
+# start, while it compiles the big zone; false when the reload had finished by then (no
+# drill), or never started.
 kill_mid_reload() {
+	local before client
+	before=$(reloads_started)
 	ctl reload >/dev/null 2>&1 &
-	sleep 0.3
+	client=$!
+	WAIT_PID=$BATOND_PID wait_until 10 reload_started_after "$before" || return 1
 	kill -9 "$BATOND_PID"
 	wait "$BATOND_PID" 2>/dev/null
+	wait "$client"
+	# the zone's own lines (loaded, or its errors) come when it has compiled: none may be there
+	tail -n 1 "$BATOND_LOG" | grep -q ': reload: reading '
 }
 [ -s "$cache/example.com.zone" ] && tap_ok "a zone that compiles leaves its last good copy" ||
 	tap_fail "a zone that compiles leaves its last good copy" "$(ls -l "$cache")"
@@ -52,7 +62,8 @@ ctl drain iad >/dev/null
 
 # (1a) the files are broken when batond dies in a reload: the restart serves the copy
 sed -i 's/^h7 A .*/h7 A 192.0.2.999/' "$zone"
-kill_mid_reload
+kill_mid_reload && tap_ok "kill -9 lands in the reload of the broken file" ||
+	tap_fail "kill -9 lands in the reload of the broken file" "$(tail -n 3 "$BATOND_LOG")"
 restart || tap_bail "batond did not restart"
 [ "$(serial)" = 1 ] && tap_ok "kill -9 mid-reload of a broken file: the restart serves serial 1 from the copy" ||
 	tap_fail "the restart serves the last good copy" "serial $(serial); $(tail -n 5 "$BATOND_LOG")"
@@ -63,7 +74,8 @@ ctl status | grep -q "^site iad .*drained" && tap_ok "the drain survived the cra
 
 # (1b) the files are good and new when batond dies in their reload: the restart serves them
 big "$zone" 2
-kill_mid_reload
+kill_mid_reload && tap_ok "kill -9 lands in the reload of the good file" ||
+	tap_fail "kill -9 lands in the reload of the good file" "$(tail -n 3 "$BATOND_LOG")"
 restart || tap_bail "batond did not restart"
 [ "$(serial)" = 2 ] && tap_ok "kill -9 mid-reload of a good file: the restart serves serial 2" ||
 	tap_fail "the restart serves the new good file" "serial $(serial)"

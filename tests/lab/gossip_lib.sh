@@ -266,11 +266,6 @@ glab_status() {
 	BATOND_CONF=$WORKDIR/$name.conf ctl status "$@"
 }
 
-# glab_wait: wait_until, for tools/bench-gossip until it calls wait_until itself.
-glab_wait() {
-	wait_until "$@"
-}
-
 # glab_converge START_NS SECONDS ADDRESS NAME...: one poller per batond asks it every 10 ms
 # until it answers www with ADDRESS; sets GLAB_TIMES ("b1:611 b2:659", ms after START_NS) and
 # GLAB_SLOWEST (ms). Returns 1 when some batond did not within SECONDS.

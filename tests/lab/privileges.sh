@@ -63,7 +63,7 @@ chmod 755 "$capdump"
 # expect_child_caps DESC NAME UID: the last run of capdump NAME ran as UID with no capability.
 expect_child_caps() {
 	local got
-	vip_wait 10 test -f "$OUT/$2" || true
+	wait_until 10 test -f "$OUT/$2" || true
 	got=$(tr '\n\t' '  ' <"$OUT/$2" 2>/dev/null)
 	[ "$got" = "$3 CapInh: $NONE CapPrm: $NONE CapEff: $NONE CapAmb: $NONE " ] &&
 		tap_ok "$1" || tap_fail "$1" "got: $got"
@@ -113,15 +113,13 @@ start_batond_in() {
 	    name: example.com
 	    zonefile: $WORKDIR/$name.zone
 	EOF
-	ip netns exec "$(vip_ns "$name")" "$@" "$BATOND" -f -c "$WORKDIR/$name.conf" >>"$WORKDIR/$name.log" 2>&1 &
-	register_pid $!
-	register_log "$WORKDIR/$name.log"
-	eval "PID_${name}=$!"
+	run_batond "$WORKDIR/$name.conf" "$WORKDIR/$name.log" ip netns exec "$(vip_ns "$name")" "$@"
+	eval "PID_${name}=$BATOND_RUN_PID"
 }
 
 node_with_ping_range bd 21 "0 2147483647"
 start_batond_in bd 21 "    username: nobody"
-if vip_wait 10 answers bd 192.0.2.21 53; then
+if wait_until 10 answers bd 192.0.2.21 53; then
 	tap_ok "batond as nobody answers with the icmp-checked site (ping socket)"
 else
 	tap_fail "batond as nobody answers with the icmp-checked site" "$(tail -n 20 "$WORKDIR/bd.log")"
@@ -132,7 +130,7 @@ expect_child_caps "batond's exec check runs as nobody with no capability" bd "$N
 
 node_with_ping_range bdraw 22 "1 0"
 start_batond_in bdraw 22 "    username: nobody"
-if vip_wait 10 answers bdraw 192.0.2.22 53; then
+if wait_until 10 answers bdraw 192.0.2.22 53; then
 	tap_ok "batond as nobody, ping sockets refused: the icmp check still works (raw socket)"
 else
 	tap_fail "batond as nobody, ping sockets refused: the icmp check works" "$(tail -n 20 "$WORKDIR/bdraw.log")"
@@ -157,7 +155,7 @@ as_unit() { # as_unit SYSCALLS CAPS: started as systemd starts the units
 node_with_ping_range bdamb 23 "0 2147483647"
 # shellcheck disable=SC2046
 start_batond_in bdamb 23 "" $(as_unit $UNIT_FILTER +net_bind_service)
-if vip_wait 10 answers bdamb 192.0.2.23 53; then
+if wait_until 10 answers bdamb 192.0.2.23 53; then
 	tap_ok "batond started by nobody with CAP_NET_BIND_SERVICE serves port 53"
 else
 	tap_fail "batond started by nobody with CAP_NET_BIND_SERVICE serves port 53" "$(tail -n 20 "$WORKDIR/bdamb.log")"
@@ -172,7 +170,7 @@ expect_child_caps "its exec check inherits no CAP_NET_BIND_SERVICE" bdamb "$NOBO
 node_with_ping_range bdcap 24 "0 2147483647"
 # shellcheck disable=SC2046
 start_batond_in bdcap 24 "" $(as_unit $UNIT_FILTER,capset +net_bind_service)
-if vip_wait 10 eval '! kill -0 $PID_bdcap 2>/dev/null' &&
+if wait_until 10 pid_gone "$PID_bdcap" &&
 	grep -q 'cannot give up capabilities: Operation not permitted (a system-call filter refusing capset? allow capset' "$WORKDIR/bdcap.log"; then
 	tap_ok "with capset refused, batond stops and names the system call to allow"
 else
@@ -208,7 +206,7 @@ ip netns exec "$(vip_ns probe)" "$BATON_PROBE" -c "$WORKDIR/probe.conf" >>"$WORK
 PID_probe=$!
 register_pid $PID_probe
 register_log "$WORKDIR/probe.log"
-if vip_wait 10 grep -q 'running as uid' "$WORKDIR/probe.log" && vip_wait 10 test -s "$OUT/probe.status"; then
+if wait_until 10 grep -qs 'running as uid' "$WORKDIR/probe.log" && wait_until 10 test -s "$OUT/probe.status"; then
 	tap_ok "baton-probe as nobody runs and writes its status file"
 else
 	tap_fail "baton-probe as nobody runs and writes its status file" "$(tail -n 20 "$WORKDIR/probe.log")"
@@ -232,7 +230,7 @@ ip netns exec "$(vip_ns other)" $(as_unit $UNIT_FILTER,capset) "$BATON_PROBE" -c
 PID_other=$!
 register_pid $PID_other
 register_log "$WORKDIR/other.log"
-if vip_wait 10 test -s "$OUT/other.status" && vip_wait 10 grep -q 'capabilities none' "$WORKDIR/other.log"; then
+if wait_until 10 test -s "$OUT/other.status" && wait_until 10 grep -qs 'capabilities none' "$WORKDIR/other.log"; then
 	tap_ok "baton-probe started as its unit starts it (a user, no capability, capset refused) runs"
 else
 	tap_fail "baton-probe started as its unit starts it runs" "$(tail -n 20 "$WORKDIR/other.log")"
@@ -248,7 +246,7 @@ global_defs {
 $(vip_conf vip 150 "	notify $capdump")
 EOF
 vip_start vip "$WORKDIR/vip.conf"
-if vip_wait 5 vip_has vip "$VIP4"; then
+if wait_until 5 vip_has vip "$VIP4"; then
 	tap_ok "baton-vip as nobody becomes master and adds the VIP (CAP_NET_ADMIN kept)"
 else
 	tap_fail "baton-vip as nobody becomes master and adds the VIP" "$(vip_show_logs)"

@@ -83,16 +83,16 @@ conf() {
 refuses() {
 	local pid log=$WORKDIR/$2.log
 	conf "$2" nobody
-	"$BATOND" -f -c "$WORKDIR/$2.conf" >"$log" 2>&1 &
-	pid=$!
-	register_pid $pid
-	register_log "$log"
-	if wait_until 10 eval '! is_running_not_zombie $pid' && ! wait $pid &&
+	run_batond "$WORKDIR/$2.conf" "$log"
+	pid=$BATOND_RUN_PID
+	if wait_until 10 pid_gone "$pid" && ! wait $pid &&
 		grep -q "$3.*$4" "$log"; then
 		tap_ok "$1"
 	else
 		tap_fail "$1" "$(cat "$log")"
 	fi
+	stop_pid $pid
+	forget_pid $pid
 }
 
 # --- symbolic links, planted by nobody ----------------------------------------------------------
@@ -121,11 +121,9 @@ rm -f "$state/drains"
 # --- a clean folder: batond starts; the pidfile stays root's, the state-file is handed over ---
 : >"$state/drains"
 conf clean nobody
-"$BATOND" -f -c "$WORKDIR/clean.conf" >"$WORKDIR/clean.log" 2>&1 &
-pid=$!
-register_pid $pid
-register_log "$WORKDIR/clean.log"
-if wait_until 10 grep -q 'running as uid' "$WORKDIR/clean.log" &&
+run_batond "$WORKDIR/clean.conf" "$WORKDIR/clean.log"
+pid=$BATOND_RUN_PID
+if wait_until 10 grep -qs 'running as uid' "$WORKDIR/clean.log" &&
 	[ "$(cat "$state/batond.pid" 2>/dev/null)" = "$pid" ] &&
 	[ "$(stat -c '%U %a' "$state/batond.pid")" = "root 644" ] &&
 	[ "$(stat -c %U "$state/drains")" = nobody ]; then
@@ -135,22 +133,22 @@ else
 		"$(ls -l "$state"; cat "$WORKDIR/clean.log")"
 fi
 stop_pid $pid
+forget_pid $pid
 rm -f "$state/drains" "$state/batond.pid"
 
 # --- batond as root, no username: a linked state-file is not read ------------------------------
 secrets
 as_nobody ln -s "$private/state" "$state/drains"
 conf asroot
-"$BATOND" -f -c "$WORKDIR/asroot.conf" >"$WORKDIR/asroot.log" 2>&1 &
-pid=$!
-register_pid $pid
-register_log "$WORKDIR/asroot.log"
-if wait_until 10 grep -q "state-file $state/drains: ignored (is a symbolic link" "$WORKDIR/asroot.log"; then
+run_batond "$WORKDIR/asroot.conf" "$WORKDIR/asroot.log"
+pid=$BATOND_RUN_PID
+if wait_until 10 grep -qs "state-file $state/drains: ignored (is a symbolic link" "$WORKDIR/asroot.log"; then
 	tap_ok "as root: a linked state-file is refused, named, and batond starts without drains"
 else
 	tap_fail "as root: a linked state-file is refused and named" "$(cat "$WORKDIR/asroot.log")"
 fi
 stop_pid $pid
+forget_pid $pid
 no_secret "as root: nothing of the file linked in the log" "$WORKDIR/asroot.log"
 rm -f "$state/drains" "$state/batond.pid"
 

@@ -124,11 +124,6 @@ vip_ping() {
 	vip_in "$1" ping -n -q -c 1 -W 1 "$2" >/dev/null 2>&1
 }
 
-# vip_wait: wait_until, for tests/lab/privileges.sh until it calls wait_until itself.
-vip_wait() {
-	wait_until "$@"
-}
-
 # vip_log_has NAME REGEX: does NAME's log hold a line matching REGEX?
 vip_log_has() {
 	grep -qE "$2" "$WORKDIR/$1.log"
