@@ -22,10 +22,13 @@ UNIT_TESTS = \
 	tests/unit/test_cookie \
 	tests/unit/test_rrl \
 	tests/unit/test_target \
-	tests/unit/test_history
+	tests/unit/test_history \
+	tests/unit/test_fingerprint
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fingerprint_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fingerprint_LDADD = $(UNIT_LIBS)
 tests_unit_test_listen_guard_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_listen_guard_LDADD = $(UNIT_LIBS)
 tests_unit_test_wire_LDADD = $(UNIT_LIBS)
@@ -113,6 +116,7 @@ INTEGRATION_TESTS = \
 	tests/integration/basic.sh \
 	tests/integration/tcp.sh \
 	tests/integration/reload.sh \
+	tests/integration/reload_async.sh \
 	tests/integration/malformed.sh \
 	tests/integration/checkzone.sh \
 	tests/integration/zone_input.sh \
