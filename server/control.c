@@ -1,5 +1,5 @@
-/* The control socket. Commands run on the main loop, so a reload here is serialised with SIGHUP
- * reloads by construction. */
+/* The control socket. Commands run on the main loop; a reload runs on its thread
+ * (server/reload.h) and its connection waits, reading nothing, until it has ended. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -38,6 +38,7 @@ struct control_conn {
 	struct control *owner;
 	struct bufferevent *bev;
 	struct event *deadline;
+	struct reload_waiter *waiter; /* a reload this connection waits for, or NULL */
 };
 
 struct control {
@@ -49,23 +50,49 @@ struct control {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* set once bound */
 };
 
-static void reply_reload(struct server *s, struct evbuffer *out)
+static void write_reload_reply(struct evbuffer *out, const struct reload_result *r)
 {
-	struct diag d;
-	int failed;
-
-	diag_init(&d);
-	failed = reload_run(s, &d);
-	if (failed == 0)
-		evbuffer_add_printf(out, "ok\nreloaded %zu zones\n", s->cfg.zone_count);
-	else if (failed < 0)
-		evbuffer_add_printf(out, "error: reload failed: %s\n", strerror(-failed));
+	if (r->rc == 0)
+		evbuffer_add_printf(out, "ok\nreloaded %u zones: %u compiled, %u unchanged\n",
+				    r->compiled + r->unchanged, r->compiled, r->unchanged);
+	else if (r->rc < 0)
+		evbuffer_add_printf(out, "error: reload failed: %s\n", strerror(-r->rc));
 	else
 		evbuffer_add_printf(out, "error: %d zones have errors and keep their old data\n",
-				    failed);
-	for (size_t i = 0; i < d.count; i++)
-		evbuffer_add_printf(out, "%s\n", d.lines[i]);
+				    r->rc);
+	for (size_t i = 0; r->d != NULL && i < r->d->count; i++)
+		evbuffer_add_printf(out, "%s\n", r->d->lines[i]);
+}
+
+static void on_reload_done(void *arg, const struct reload_result *r);
+
+/* `reload` or `reload ZONE`. On a connection of batond's socket the reply waits for the
+ * reload's thread (true: the reply is pending); without one (the fuzz target, unit tests) the
+ * reload runs inline. */
+static bool reply_reload(struct server *s, const char *zone_name, struct evbuffer *out,
+			 struct control_conn *c)
+{
+	struct reload_result r = { 0 };
+	struct diag d;
+	int zone = zone_name ? reload_zone_index(s, zone_name) : -1;
+
+	if (zone_name != NULL && zone < 0) {
+		evbuffer_add_printf(out, "error: no zone '%.255s' is configured\n", zone_name);
+		return false;
+	}
+	if (c != NULL && s->reloader != NULL) {
+		r.rc = reload_ask(s->reloader, zone, on_reload_done, c, &c->waiter);
+		if (r.rc == 0)
+			return c->waiter != NULL; /* NULL: answered already (no thread) */
+		write_reload_reply(out, &r);
+		return false;
+	}
+	diag_init(&d);
+	r.rc = reload_run(s, zone, &d, &r);
+	r.d = &d;
+	write_reload_reply(out, &r);
 	diag_fini(&d);
+	return false;
 }
 
 /* With a state-file, every drain and undrain rewrites it. A failed write does not undo the
@@ -136,7 +163,9 @@ static void stop_server(struct server *s)
 	event_base_loopexit(s->base, NULL);
 }
 
-void control_dispatch(struct server *s, const char *line, struct evbuffer *out)
+/* Answers `line` into `out`; true when the reply comes later (a reload on its thread). */
+static bool dispatch(struct server *s, const char *line, struct evbuffer *out,
+		     struct control_conn *c)
 {
 	if (strcmp(line, "status") == 0) {
 		evbuffer_add_printf(out, "ok\n");
@@ -153,17 +182,25 @@ void control_dispatch(struct server *s, const char *line, struct evbuffer *out)
 	} else if (strncmp(line, "static ", 7) == 0) {
 		reply_static(s, line + 7, out);
 	} else if (strcmp(line, "reload") == 0) {
-		reply_reload(s, out);
+		return reply_reload(s, NULL, out, c);
+	} else if (strncmp(line, "reload ", 7) == 0) {
+		return reply_reload(s, line + 7, out, c);
 	} else if (strcmp(line, "stop") == 0) {
 		evbuffer_add_printf(out, "ok\nstopping\n");
 		stop_server(s);
 	} else {
 		evbuffer_add_printf(out,
 				    "error: unknown command '%.64s' (known: status, status "
-				    "json, reload, drain SITE, undrain SITE, failovers SITE, "
-				    "static ZONE, stop)\n",
+				    "json, reload, reload ZONE, drain SITE, undrain SITE, "
+				    "failovers SITE, static ZONE, stop)\n",
 				    line);
 	}
+	return false;
+}
+
+void control_dispatch(struct server *s, const char *line, struct evbuffer *out)
+{
+	dispatch(s, line, out, NULL);
 }
 
 static void conn_close(struct control_conn *c)
@@ -172,6 +209,7 @@ static void conn_close(struct control_conn *c)
 
 	TAILQ_REMOVE(&owner->conns, c, link);
 	owner->count--;
+	reload_waiter_drop(c->waiter); /* the reload goes on; nobody reads its reply */
 	event_free(c->deadline);
 	bufferevent_free(c->bev);
 	free(c);
@@ -201,6 +239,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct control_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	bool pending;
 	size_t len;
 	char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF);
 
@@ -210,9 +249,27 @@ static void on_read(struct bufferevent *bev, void *arg)
 		return;
 	}
 	bufferevent_disable(bev, EV_READ);
-	control_dispatch(c->owner->server, line, bufferevent_get_output(bev));
+	pending = dispatch(c->owner->server, line, bufferevent_get_output(bev), c);
 	free(line);
-	bufferevent_setcb(bev, NULL, on_flushed, on_event, c);
+	if (!pending) {
+		bufferevent_setcb(bev, NULL, on_flushed, on_event, c);
+		return;
+	}
+	/* A reload may take longer than the connection's deadline: the client waits for it,
+	 * and the deadline starts again with the reply. */
+	event_del(c->deadline);
+	bufferevent_setcb(bev, NULL, NULL, on_event, c);
+}
+
+static void on_reload_done(void *arg, const struct reload_result *r)
+{
+	const struct timeval deadline = { .tv_sec = CONTROL_TIMEOUT_S };
+	struct control_conn *c = arg;
+
+	c->waiter = NULL;
+	write_reload_reply(bufferevent_get_output(c->bev), r);
+	bufferevent_setcb(c->bev, NULL, on_flushed, on_event, c);
+	evtimer_add(c->deadline, &deadline);
 }
 
 /* Past the cap the oldest connection goes: a stuck client cannot keep the operator out. */

@@ -1,5 +1,5 @@
 /* The control socket: a Unix stream socket taking one line command per connection
- * (`status`, `reload`, `drain SITE`, `failovers SITE`, `stop`...) and replying with text whose
+ * (`status`, `reload [ZONE]`, `drain SITE`, `failovers SITE`, `stop`...) and replying with text whose
  * first line is `ok` or `error: <why>`. batonctl is its client. */
 #ifndef BATON_CONTROL_H
 #define BATON_CONTROL_H
@@ -16,7 +16,8 @@ struct evbuffer;
 int control_open(struct control **out, struct server *s);
 
 /* Answers one command line into `out` (first line `ok` or `error: <why>`). The parser of
- * what arrives on the socket, exposed for the fuzz target. Main thread. */
+ * what arrives on the socket, exposed for the fuzz target. A `reload` runs inline here (no
+ * connection waits for it); one from the socket runs on the reload thread. Main thread. */
 void control_dispatch(struct server *s, const char *line, struct evbuffer *out);
 
 /* Closes the socket, removes its path, frees; NULL is a no-op. */

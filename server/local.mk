@@ -15,7 +15,9 @@ server_libserver_a_SOURCES = \
 	server/policy.c server/policy.h \
 	server/answer.c server/answer.h \
 	server/answer_source.c server/answer_source.h \
-	server/reload.c server/reload.h \
+	server/reload.c server/reload.h server/reload_job.h \
+	server/reload_thread.c \
+	server/fingerprint.c server/fingerprint.h \
 	server/udp.c server/udp.h \
 	server/tcp.c server/tcp.h \
 	server/control.c server/control.h \

@@ -53,35 +53,37 @@ static void load_config(struct server *s, const char *path)
 	diag_fini(&d);
 }
 
-/* Loads or reloads the zones; returns what reload_run() returns. Errors are logged there. */
+/* The first load runs on the main thread, before anything is served: nothing waits for the
+ * loop yet. Returns what reload_run() returns; errors are logged there. */
 static int load_zones(struct server *s)
 {
 	struct diag d;
 	int rc;
 
 	diag_init(&d);
-	rc = reload_run(s, &d);
+	rc = reload_run(s, -1, &d, NULL);
 	diag_fini(&d);
 	return rc;
 }
 
+/* A reload on its thread; its end is logged by server/reload.c. */
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
+	struct server *s = arg;
 	int rc;
 
 	(void)sig;
 	(void)what;
 	log_info("reload: SIGHUP");
-	rc = load_zones(arg);
-	/* an abandoned reload (-ETIMEDOUT, -ECANCELED) was logged by reload_run() */
-	if (rc < 0 && rc != -ETIMEDOUT && rc != -ECANCELED)
+	rc = reload_ask(s->reloader, -1, NULL, NULL, NULL);
+	if (rc < 0 && rc != -ECANCELED)
 		log_err("reload: %s; the zones serving are kept", strerror(-rc));
 }
 
-/* SIGTERM and SIGINT get a handler of their own, not a libevent signal event: libevent's
- * runs its callbacks only when the loop does, and a reload runs on the loop. The handler
- * tells a reload in progress to stop (reload_stop_requested) and wakes the loop through a
- * pipe, whose callback ends it. */
+/* SIGTERM and SIGINT get a handler of their own, not a libevent signal event: the first load
+ * runs before the loop does, and libevent's runs its callbacks only when the loop does. The
+ * handler tells a reload in progress to stop (reload_stop_requested) and wakes the loop
+ * through a pipe, whose callback ends it; a reload's thread is joined after the loop. */
 static int stop_pipe[2] = { -1, -1 };
 
 static void on_stop_signal(int sig)
@@ -286,7 +288,11 @@ int main(int argc, char **argv)
 		drainfile_restore(s.cfg.state_file, s.engine);
 	if (udp_workers_start(s.udp) < 0)
 		fatal("cannot start the UDP workers");
+	if (reload_open(&s) < 0)
+		fatal("reload: cannot set up its thread's wake-up");
 	run(&s);
+	/* before the control socket goes: a client waiting for a reload gets its reply */
+	reload_close(&s);
 	event_free(stop);
 	http_server_free(s.http);
 	control_free(s.control);
@@ -299,6 +305,7 @@ int main(int argc, char **argv)
 	if (s.zones != NULL)
 		geo_index_free(s.zones->geo);
 	zoneset_free(s.zones);
+	reload_forget_prints(&s);
 	geo_db_unref(s.geo_db);
 	rcu_unregister_thread();
 	event_base_free(s.base);

@@ -216,6 +216,9 @@ static void reloads(struct server *s, struct evbuffer *out)
 		    "Unix time of the last reload.");
 	evbuffer_add_printf(out, "baton_last_reload_timestamp_seconds %lld\n",
 			    (long long)s->last_reload);
+	prom_header(out, "baton_reload_in_progress", "gauge",
+		    "1 while a reload reads and compiles zones on its thread.");
+	evbuffer_add_printf(out, "baton_reload_in_progress %d\n", s->reload_running ? 1 : 0);
 	prom_header(out, "baton_zone_serial", "gauge", "The SOA serial of each zone served.");
 	for (size_t i = 0; s->zones != NULL && i < s->zones->count; i++) {
 		evbuffer_add_printf(out, "baton_zone_serial{");

@@ -21,10 +21,17 @@ struct health_view;
 struct geo_db;
 struct rrl;
 struct batond_member;
+struct reloader;
+struct zone_prints;
 
 struct server {
 	struct config cfg;
-	struct zoneset *zones; /* read with rcu_dereference(); replaced only by reload_run() */
+	struct zoneset *zones; /* read with rcu_dereference(); replaced only by server/reload.c, on
+				* the main thread */
+	struct zone_prints *prints; /* [cfg.zone_count]: the files each zone serving was
+				     * compiled from (server/fingerprint.h); reload.c only */
+	struct reloader *reloader; /* reloads on their thread; NULL: reloads run inline */
+	bool reload_running; /* a reload's thread is reading or compiling (main thread) */
 	struct health_view *health; /* read with rcu_dereference(); published by the engine */
 	struct health_engine *engine;
 	struct geo_db *geo_db; /* the geoip-database last opened; main thread only */

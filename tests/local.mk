@@ -34,6 +34,7 @@ UNIT_TESTS = \
 	tests/unit/test_check_exec \
 	tests/unit/test_target \
 	tests/unit/test_history \
+	tests/unit/test_fingerprint \
 	tests/unit/test_engine_quorum \
 	tests/unit/test_gossip_wire \
 	tests/unit/test_gossip_keys \
@@ -119,6 +120,7 @@ INTEGRATION_TESTS = \
 	tests/integration/basic.sh \
 	tests/integration/tcp.sh \
 	tests/integration/reload.sh \
+	tests/integration/reload_async.sh \
 	tests/integration/malformed.sh \
 	tests/integration/checkzone.sh \
 	tests/integration/zone_input.sh \

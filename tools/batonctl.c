@@ -21,7 +21,8 @@ static void usage(FILE *out)
 		"usage: batonctl [-c batond.conf | -s SOCKET] COMMAND\n"
 		"commands:\n"
 		"  status [--json]   counters, zones, sites with verdicts and evidence\n"
-		"  reload            re-read every zone file (like SIGHUP)\n"
+		"  reload [ZONE]     re-read the zone files that changed (like SIGHUP), or\n"
+		"                    only ZONE's; waits for the reload to end\n"
 		"  drain SITE        take SITE out of every FAILOVER answer\n"
 		"  undrain SITE      put it back\n"
 		"  drill SITE [--timeout SECONDS]\n"
@@ -111,8 +112,9 @@ static int drill(const char *sock, int argc, char **argv)
 	return site ? drill_run(sock, site, (unsigned)timeout_s) : -1;
 }
 
-/* The control-socket line for argv: `status --json` becomes `status json`; the site names of
- * drain and undrain are checked here so a typo never reaches the server as another command. */
+/* The control-socket line for argv: `status --json` becomes `status json`; the site and zone
+ * names of drain, undrain, static and reload are checked here so a typo never reaches the
+ * server as another command. */
 static bool command_line(int argc, char **argv, char *out, size_t size)
 {
 	if (argc == 1 && (strcmp(argv[0], "status") == 0 || strcmp(argv[0], "reload") == 0 ||
@@ -126,7 +128,7 @@ static bool command_line(int argc, char **argv, char *out, size_t size)
 	}
 	if (argc == 2 &&
 	    (strcmp(argv[0], "drain") == 0 || strcmp(argv[0], "undrain") == 0 ||
-	     strcmp(argv[0], "static") == 0) &&
+	     strcmp(argv[0], "static") == 0 || strcmp(argv[0], "reload") == 0) &&
 	    is_one_word(argv[1])) {
 		snprintf(out, size, "%s %s", argv[0], argv[1]);
 		return true;

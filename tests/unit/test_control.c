@@ -131,8 +131,11 @@ static void test_replies(void **state)
 	free(reply);
 	reply = ask(s, "frobnicate");
 	assert_string_equal(reply, "error: unknown command 'frobnicate' (known: status, status "
-				   "json, reload, drain SITE, undrain SITE, failovers SITE, "
-				   "static ZONE, stop)\n");
+				   "json, reload, reload ZONE, drain SITE, undrain SITE, "
+				   "failovers SITE, static ZONE, stop)\n");
+	free(reply);
+	reply = ask(s, "reload nosuch.example");
+	assert_string_equal(reply, "error: no zone 'nosuch.example' is configured\n");
 	free(reply);
 }
 
