@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_dname \
 	tests/unit/test_name_set \
 	tests/unit/test_load \
+	tests/unit/test_fast_rr \
 	tests/unit/test_zone_errors \
 	tests/unit/test_zone_input \
 	tests/unit/test_zone_soa \

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "zones/dname.h"
+#include "zones/fast_rr.h"
 #include "zones/load.h"
 #include "zones/reader.h"
 
@@ -32,7 +33,9 @@ struct load_state {
 	struct zone_source *src;
 	struct diag *d;
 	ldns_rdf *origin; /* current $ORIGIN, owned */
-	ldns_rdf *prev; /* previous owner, owned */
+	uint8_t prev[DNAME_MAX_LEN]; /* previous owner, wire form as written */
+	size_t prev_len; /* 0: none yet */
+	struct fast_rr *rr; /* the record being added, owned */
 	uint32_t default_ttl;
 	struct open_file stack[INCLUDE_DEPTH_MAX + 1];
 	unsigned depth; /* files on `stack` */
@@ -42,6 +45,31 @@ struct load_state {
 };
 
 static int read_file(struct load_state *st, const char *path, const char *from, unsigned line);
+
+/* The previous owner as ldns wants it (the caller frees it), or NULL: kept as bytes since the
+ * fast path reads most records without ldns. */
+static ldns_rdf *prev_rdf(const struct load_state *st)
+{
+	if (st->prev_len == 0)
+		return NULL;
+	return ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, st->prev_len, st->prev);
+}
+
+static char *prev_str(const struct load_state *st)
+{
+	ldns_rdf *prev = prev_rdf(st);
+	char *text = prev ? ldns_rdf2str(prev) : NULL;
+
+	ldns_rdf_deep_free(prev);
+	return text;
+}
+
+/* Owners reaching here are at most 255 bytes: longer ones were refused. */
+static void set_prev(struct load_state *st, const uint8_t *owner, size_t len)
+{
+	memcpy(st->prev, owner, len);
+	st->prev_len = len;
+}
 
 /* The self-contained copy (zone_source_read_copy()): an $INCLUDE is replaced by the file's
  * entries between $ORIGIN lines that set and restore what the include would have. */
@@ -65,8 +93,7 @@ static void copy_entry(struct load_state *st, const char *text)
 
 	if (st->copy == NULL)
 		return;
-	if ((text[0] == ' ' || text[0] == '\t') && st->prev != NULL &&
-	    (owner = ldns_rdf2str(st->prev)) != NULL) {
+	if ((text[0] == ' ' || text[0] == '\t') && (owner = prev_str(st)) != NULL) {
 		fprintf(st->copy, "%s%s\n", owner, text);
 		free(owner);
 		return;
@@ -89,75 +116,23 @@ static const char *remember_file(struct zone_source *src, const char *name)
 	return copy;
 }
 
-/* RFC 3597 §4: only names in the RDATA of types RFC 1035 defined may be compressed. */
-static bool type_compresses_names(uint16_t type)
-{
-	switch (type) {
-	case LDNS_RR_TYPE_NS:
-	case LDNS_RR_TYPE_MD:
-	case LDNS_RR_TYPE_MF:
-	case LDNS_RR_TYPE_CNAME:
-	case LDNS_RR_TYPE_SOA:
-	case LDNS_RR_TYPE_MB:
-	case LDNS_RR_TYPE_MG:
-	case LDNS_RR_TYPE_MR:
-	case LDNS_RR_TYPE_PTR:
-	case LDNS_RR_TYPE_MINFO:
-	case LDNS_RR_TYPE_MX: return true;
-	default: return false;
-	}
-}
-
 /* The owner of the record before, when `rr` has the same one (as written): most records of a
  * zone follow another of their owner, and share its bytes. */
-static const uint8_t *same_owner(const struct zone_source *src, const ldns_rdf *owner)
+static const uint8_t *same_owner(const struct zone_source *src, const struct fast_rr *rr)
 {
 	const struct zone_source_rr *prev = src->count ? &src->rrs[src->count - 1] : NULL;
 
-	if (prev == NULL || prev->owner_len != ldns_rdf_size(owner) ||
-	    memcmp(prev->owner, ldns_rdf_data(owner), prev->owner_len) != 0)
+	if (prev == NULL || prev->owner_len != rr->owner_len ||
+	    memcmp(prev->owner, rr->owner, rr->owner_len) != 0)
 		return NULL;
 	return prev->owner;
 }
 
-/* Copies `rr` into `out` in wire form, its bytes into the pool. */
-static int flatten(struct zone_source *src, struct zone_source_rr *out, const ldns_rr *rr)
-{
-	const ldns_rdf *owner = ldns_rr_owner(rr);
-	bool compress = type_compresses_names(ldns_rr_get_type(rr));
-	size_t rdlen = 0, pos = 0;
-	uint8_t *rdata;
-
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
-		rdlen += ldns_rdf_size(ldns_rr_rdf(rr, i));
-	out->owner = same_owner(src, owner);
-	if (out->owner == NULL)
-		out->owner =
-			arena_dup_bytes(&src->pool, ldns_rdf_data(owner), ldns_rdf_size(owner));
-	out->rdata = rdata = arena_alloc_bytes(&src->pool, rdlen ? rdlen : 1);
-	if (out->owner == NULL || rdata == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
-
-		if (compress && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME &&
-		    out->name_count < 2)
-			out->name_off[out->name_count++] = (uint16_t)pos;
-		if (ldns_rdf_size(rdf) > 0) /* an empty field ("CAA 0 issue \"\"") has no data */
-			memcpy(rdata + pos, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-		pos += ldns_rdf_size(rdf);
-	}
-	out->owner_len = (uint8_t)ldns_rdf_size(owner);
-	out->rdlen = (uint32_t)rdlen;
-	out->ttl = ldns_rr_ttl(rr);
-	out->type = ldns_rr_get_type(rr);
-	return 0;
-}
-
-static int add_rr(struct zone_source *src, const ldns_rr *rr, const char *file, unsigned line)
+/* Copies `rr` into the source, its bytes into the pool. */
+static int add_rr(struct zone_source *src, const struct fast_rr *rr, const char *file,
+		  unsigned line)
 {
 	struct zone_source_rr *out;
-	int rc;
 
 	if (src->count == src->cap) {
 		size_t cap = src->cap ? src->cap * 2 : 64;
@@ -170,9 +145,18 @@ static int add_rr(struct zone_source *src, const ldns_rr *rr, const char *file, 
 	}
 	out = &src->rrs[src->count];
 	memset(out, 0, sizeof(*out));
-	rc = flatten(src, out, rr);
-	if (rc < 0)
-		return rc;
+	out->owner = same_owner(src, rr);
+	if (out->owner == NULL)
+		out->owner = arena_dup_bytes(&src->pool, rr->owner, rr->owner_len);
+	out->rdata = arena_dup_bytes(&src->pool, rr->rdata, rr->rdlen ? rr->rdlen : 1);
+	if (out->owner == NULL || out->rdata == NULL)
+		return -ENOMEM;
+	out->owner_len = rr->owner_len;
+	out->rdlen = rr->rdlen;
+	out->ttl = rr->ttl;
+	out->type = rr->type;
+	out->name_count = rr->name_count;
+	memcpy(out->name_off, rr->name_off, sizeof(out->name_off));
 	out->file = file;
 	out->line = line;
 	src->count++;
@@ -274,7 +258,9 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 {
 	char *rest, *path = next_word(args, &rest), *origin_text = next_word(rest, &rest);
 	char full[4096], dir[4096], quote[DIAG_EXCERPT_SIZE];
-	ldns_rdf *saved_origin = st->origin, *saved_prev = st->prev;
+	ldns_rdf *saved_origin = st->origin;
+	uint8_t saved_prev[DNAME_MAX_LEN];
+	size_t saved_prev_len = st->prev_len;
 
 	if (path == NULL || next_word(rest, &rest) != NULL) {
 		diag_add(st->d, file, line, "$INCLUDE takes a file name and an optional origin");
@@ -287,7 +273,8 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 	}
 	/* RFC 1035 §5.1: the included file's $ORIGIN does not leak back into this one. */
 	st->origin = origin_text ? parse_origin(st, origin_text) : ldns_rdf_clone(saved_origin);
-	st->prev = NULL;
+	memcpy(saved_prev, st->prev, saved_prev_len);
+	st->prev_len = 0;
 	if (st->origin == NULL) {
 		diag_add(st->d, file, line, "$INCLUDE origin '%s' is not a valid domain name",
 			 diag_excerpt(quote, origin_text));
@@ -296,9 +283,8 @@ static void directive_include(struct load_state *st, char *args, const char *fil
 		read_file(st, path, file, line); /* its errors are in st->d */
 	}
 	ldns_rdf_deep_free(st->origin);
-	ldns_rdf_deep_free(st->prev);
 	st->origin = saved_origin;
-	st->prev = saved_prev;
+	set_prev(st, saved_prev, saved_prev_len);
 	copy_origin(st); /* the included file's $ORIGIN ends with it */
 }
 
@@ -394,7 +380,7 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 				 diag_excerpt(quote, ttl_text));
 	}
 	if (owner_text == NULL)
-		stanza->owner = st->prev ? ldns_rdf_clone(st->prev) : NULL;
+		stanza->owner = prev_rdf(st);
 	else if (strcmp(owner_text, "@") == 0)
 		stanza->owner = ldns_rdf_clone(st->origin);
 	else
@@ -408,10 +394,8 @@ static bool handle_failover(struct load_state *st, const char *text, const char 
 	} else if (stanza->owner == NULL)
 		diag_add(st->d, file, line, "FAILOVER owner '%s' is not a valid domain name",
 			 owner_text ? diag_excerpt(quote, owner_text) : "(blank)");
-	else {
-		ldns_rdf_deep_free(st->prev);
-		st->prev = ldns_rdf_clone(stanza->owner);
-	}
+	else
+		set_prev(st, ldns_rdf_data(stanza->owner), ldns_rdf_size(stanza->owner));
 	free(copy);
 	return true;
 }
@@ -500,6 +484,26 @@ static const char *offending_word(const char *text, ldns_status status)
 	return skip_word(type);
 }
 
+/* A plain record of a common type, read without ldns (zones/fast_rr.c): true when done. It
+ * cannot be a FAILOVER, whose type is not one the fast path reads. */
+static bool read_fast(struct load_state *st, const char *text, const char *file, unsigned line)
+{
+	struct fast_rr_context ctx = {
+		.origin = ldns_rdf_data(st->origin),
+		.origin_len = ldns_rdf_size(st->origin),
+		.prev = st->prev,
+		.prev_len = st->prev_len,
+		.default_ttl = st->default_ttl,
+	};
+
+	if (!fast_rr_parse(text, &ctx, st->rr))
+		return false;
+	set_prev(st, st->rr->owner, st->rr->owner_len);
+	if (add_rr(st->src, st->rr, file, line) < 0)
+		diag_add(st->d, file, line, "out of memory");
+	return true;
+}
+
 static void handle_record(struct load_state *st, const char *text, const char *file, unsigned line)
 {
 	ldns_status status;
@@ -507,16 +511,16 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 	char *owner_text = NULL, *joined = NULL, quote[DIAG_EXCERPT_SIZE];
 	const char *problem;
 
-	if (handle_failover(st, text, file, line))
+	if (read_fast(st, text, file, line) || handle_failover(st, text, file, line))
 		return;
 	if (text[0] == ' ' || text[0] == '\t') {
 		/* A blank owner repeats the previous one (RFC 1035 §5.1). */
-		if (st->prev == NULL) {
+		if (st->prev_len == 0) {
 			diag_add(st->d, file, line,
 				 "record has no owner name and no earlier record to take it from");
 			return;
 		}
-		owner_text = ldns_rdf2str(st->prev);
+		owner_text = prev_str(st);
 		if (owner_text == NULL || asprintf(&joined, "%s%s", owner_text, text) < 0) {
 			free(owner_text);
 			diag_add(st->d, file, line, "out of memory");
@@ -546,9 +550,8 @@ static void handle_record(struct load_state *st, const char *text, const char *f
 		ldns_rr_free(rr);
 		return;
 	}
-	ldns_rdf_deep_free(st->prev);
-	st->prev = ldns_rdf_clone(ldns_rr_owner(rr));
-	if (add_rr(st->src, rr, file, line) < 0)
+	set_prev(st, ldns_rdf_data(ldns_rr_owner(rr)), ldns_rdf_size(ldns_rr_owner(rr)));
+	if (fast_rr_from_ldns(st->rr, rr) < 0 || add_rr(st->src, st->rr, file, line) < 0)
 		diag_add(st->d, file, line, "out of memory");
 	ldns_rr_free(rr);
 }
@@ -698,6 +701,9 @@ static int start(struct zone_source *src, struct load_state *st, const char *ori
 	st->d = d;
 	st->errors_before = d->count;
 	st->default_ttl = 3600;
+	st->rr = malloc(sizeof(*st->rr));
+	if (st->rr == NULL)
+		return -ENOMEM;
 	if (ldns_str2rdf_dname(&src->origin, origin) != LDNS_STATUS_OK)
 		return -EINVAL;
 	st->origin = ldns_rdf_clone(src->origin);
@@ -709,7 +715,7 @@ static int start(struct zone_source *src, struct load_state *st, const char *ori
 static int finish(struct load_state *st, int rc)
 {
 	ldns_rdf_deep_free(st->origin);
-	ldns_rdf_deep_free(st->prev);
+	free(st->rr);
 	if (rc < 0)
 		return rc;
 	if (st->stop < 0)
@@ -730,10 +736,10 @@ int zone_source_read_copy(struct zone_source *src, const char *origin, const cha
 
 	st.copy = copy;
 	copy_origin(&st);
-	if (rc < 0) {
+	if (rc == -EINVAL)
 		diag_add(d, path, 0, "zone name '%s' is not a valid domain name", origin);
+	if (rc < 0)
 		return finish(&st, rc);
-	}
 	return finish(&st, read_file(&st, path, NULL, 0));
 }
 

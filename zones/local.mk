@@ -5,6 +5,7 @@ zones_libzones_a_SOURCES = \
 	zones/dname.c zones/dname.h \
 	zones/reader.c zones/reader.h \
 	zones/load.c zones/load.h \
+	zones/fast_rr.c zones/fast_rr.h \
 	zones/compile.c zones/zone.h \
 	zones/name_set.c zones/name_set.h \
 	zones/validate.c zones/validate.h \

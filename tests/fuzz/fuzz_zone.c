@@ -1,6 +1,7 @@
 /* Fuzz target: the input is the text of a zone file for fuzz.test, read and compiled as
  * batond would; a zone that compiles is then asked about its own names, and every answer must
- * keep fuzz_check.h's invariants. A first line ";origin=NAME" (a comment to the reader) sets
+ * keep fuzz_check.h's invariants. Every entry the fast path of zones/fast_rr.c reads must read
+ * the same with ldns. A first line ";origin=NAME" (a comment to the reader) sets
  * another origin, so the root and single-label zones are fuzzed too. */
 #include "autoconfig.h"
 
@@ -13,7 +14,9 @@
 #include "baton/compiler.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "baton/diag.h"
+#include "zones/fast_rr.h"
 #include "zones/load.h"
+#include "zones/reader.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
 
@@ -103,11 +106,55 @@ static void ask_own_names(const struct zoneset *zs, const struct zone *z)
 	}
 }
 
+/* Each entry of the input the fast path reads, read by ldns too: the records must be the same.
+ * Every entry is read against the zone's origin, a previous owner and a $TTL of 0 or 3600 (the
+ * load's own $ORIGIN and $TTL do not matter: both readers get the same). */
+static void compare_fast_path(const uint8_t *data, size_t size, const char *origin_text)
+{
+	static const uint8_t prev[] = "\003www\004fuzz\004test";
+	ldns_rdf *origin = NULL;
+	struct reader r;
+	struct reader_entry e;
+	struct diag d;
+	FILE *fp;
+	int rc;
+
+	if (ldns_str2rdf_dname(&origin, origin_text) != LDNS_STATUS_OK)
+		return;
+	fp = fmemopen((void *)data, size, "r");
+	if (fp == NULL) {
+		ldns_rdf_deep_free(origin);
+		return;
+	}
+	diag_init(&d);
+	reader_init(&r, fp, "fuzz");
+	while ((rc = reader_next(&r, &e, &d)) != 0 && rc != -EMSGSIZE && rc != -E2BIG) {
+		struct fast_rr_context ctx = {
+			.origin = ldns_rdf_data(origin),
+			.origin_len = ldns_rdf_size(origin),
+			.prev = prev,
+			.prev_len = sizeof(prev),
+			.default_ttl = (e.line & 1) ? 3600 : 0,
+		};
+
+		if (rc < 0)
+			continue;
+		if (rc == 1 && e.text[0] != '$')
+			fuzz_require(fast_rr_agrees(e.text, &ctx) != -EPROTO,
+				     "the fast path and ldns read an entry differently");
+	}
+	reader_fini(&r);
+	diag_fini(&d);
+	fclose(fp);
+	ldns_rdf_deep_free(origin);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct zone_source src;
 	struct zone *z = NULL;
 	char origin[DNAME_MAX_LEN * 4 + 2];
+	const char *zone_origin;
 	struct diag d;
 	FILE *fp;
 	int rc;
@@ -117,9 +164,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fp = fmemopen((void *)data, size, "r");
 	if (fp == NULL)
 		return 0;
+	zone_origin = input_origin(data, size, origin, sizeof(origin));
+	compare_fast_path(data, size, zone_origin);
 	diag_init(&d);
-	rc = zone_source_read_stream(&src, input_origin(data, size, origin, sizeof(origin)), fp,
-				     "/nonexistent-baton-fuzz/fuzz.zone", &d);
+	rc = zone_source_read_stream(&src, zone_origin, fp, "/nonexistent-baton-fuzz/fuzz.zone",
+				     &d);
 	/* as zone_load(): compile even after read errors, so every mistake is reported */
 	if ((rc == 0 || rc == -EINVAL) && src.origin != NULL && zone_compile(&z, &src, &d) == 0) {
 		fuzz_require(rc != 0 || d.count == 0, "zone compiled with errors reported");
