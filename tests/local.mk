@@ -169,6 +169,11 @@ tests_unit_test_gossip_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gossip_conf_LDADD = $(GOSSIP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_engine_quorum_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_engine_quorum_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
+# the engine at scale: phases spread, one view per burst of changes (issue 16)
+check_PROGRAMS += tests/unit/test_engine_publish
+TESTS += tests/unit/test_engine_publish
+tests_unit_test_engine_publish_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_engine_publish_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_gossip
 else
