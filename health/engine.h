@@ -15,6 +15,7 @@
 struct event_base;
 struct zoneset;
 struct health_engine;
+struct target;
 
 /* Creates an engine on `base` that publishes its views to *published (read by the query path
  * with rcu_dereference()). Returns 0 or -ENOMEM; *out untouched on failure. */
@@ -26,7 +27,8 @@ int health_engine_new(struct health_engine **out, struct event_base *base,
 void health_engine_free(struct health_engine *e);
 
 /* Makes the engine check exactly the sites of `zs`: a check whose zone, site, address and
- * parameters are unchanged keeps its state and schedule; new ones start at a random phase;
+ * parameters are unchanged keeps its state and schedule; new ones start at phases spread
+ * evenly over their interval (2 s at most);
  * removed ones are cancelled. Sets every site's health_id, so call it before publishing `zs`.
  * Site identity is (zone name, site name): it survives reloads, and so do drains.
  * Returns 0 or -ENOMEM (then nothing changed). Main thread, RCU-offline. */
@@ -96,6 +98,16 @@ struct health_latency_info {
 
 bool health_engine_latency(const struct health_engine *e, uint32_t i, uint32_t j,
 			   struct health_latency_info *info);
+
+/* How many health views it has published. */
+uint64_t health_engine_publish_count(const struct health_engine *e);
+
+/* Its targets (struct target, health/target.h), through ->next; for health/ and its tests. */
+struct target *health_engine_targets(struct health_engine *e);
+
+/* The first probe of the k-th target the engine makes starts this long after the sync that
+ * made it: an even spread over `window_ms` for any number of targets (0 .. window_ms - 1). */
+uint32_t health_engine_phase_ms(uint64_t k, uint32_t window_ms);
 
 /* "up", "down", "unknown". */
 const char *health_verdict_name(enum site_verdict v);

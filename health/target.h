@@ -20,6 +20,7 @@ struct engine_site;
 struct target {
 	struct target *next; /* the engine's list */
 	struct engine_site *site;
+	struct target *site_next; /* its site's targets, in the engine's order */
 	struct zone *zone; /* a reference: `check` points into it; or NULL */
 	const struct zone_check *check;
 	const struct probe_kind *kind;
@@ -28,7 +29,7 @@ struct target {
 	struct event *timer; /* the next probe, or the running probe's timeout */
 	void *probe; /* the running probe's state, or NULL */
 	int64_t started_ms; /* when the running (or last) probe started */
-	int64_t next_ms; /* when the next probe starts */
+	int64_t next_ms; /* when the next (or the running) probe is due */
 	enum site_verdict state;
 	unsigned ok_streak, fail_streak;
 	struct probe_result last;
@@ -51,7 +52,11 @@ void target_free(struct target *t);
 /* The earliest CLOCK_MONOTONIC ms at which this target's state could change. */
 int64_t target_earliest_flip_ms(const struct target *t, int64_t now_ms);
 
-/* CLOCK_MONOTONIC in ms. */
+/* When a target whose last probe was due at `due_ms` probes next: one interval later, or the
+ * first slot in the same phase at or after `now_ms` when the loop stalled past that. */
+int64_t target_next_slot_ms(int64_t due_ms, uint32_t interval_ms, int64_t now_ms);
+
+/* CLOCK_MONOTONIC in ms. A weak symbol: a unit test may define its own (a fake clock). */
 int64_t target_now_ms(void);
 
 #endif

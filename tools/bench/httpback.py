@@ -1,14 +1,16 @@
 #!/usr/bin/python3
-"""httpback.py: the HTTP backends of tools/bench-zone --sites, one process for every site.
+"""httpback.py: the HTTP backends of tools/bench-zone --sites, one asyncio loop for many sites.
 
 Listens on PORT at each of the --http-sites addresses of tools/bench/genzone.py (site i at
-127.1.(i>>8).(i&255), loopback only) and answers every request 200, or 503 for the sites listed
-in FAILFILE once it gets SIGUSR1. Each connection is logged as "MONOTONIC SITE STATUS" (the
+127.1.(i>>8).(i&255), loopback only), sites FIRST to SITES - 1 of every STEP-th (FIRST 0 and
+STEP 1 by default: all of them; tools/bench-zone runs two processes, FIRST 0 and 1, STEP 2, so
+that one starved Python process does not stand for the sites), and answers every request 200,
+or 503 for the sites listed in FAILFILE once it gets SIGUSR1. Each connection is logged as "MONOTONIC SITE STATUS" (the
 time it was accepted, CLOCK_MONOTONIC like Python's time.monotonic() in tools/bench-zone),
 kept in memory and written to LOGFILE on SIGTERM or SIGINT, so logging costs no system call per
 probe. Prints "ready" on stdout once every address listens.
 
-usage: httpback.py SITES PORT LOGFILE FAILFILE
+usage: httpback.py SITES PORT LOGFILE FAILFILE [FIRST STEP]
 """
 import asyncio
 import resource
@@ -43,11 +45,13 @@ class Backend(asyncio.Protocol):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 7):
         sys.exit(__doc__.strip().splitlines()[-1])
     sites, port, logfile, failfile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    first, step = (int(sys.argv[5]), int(sys.argv[6])) if len(sys.argv) == 7 else (0, 1)
+    mine = range(first, sites, step)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = sites + 1024  # a listening socket a site, and room for the probes in flight
+    want = len(mine) + 1024  # a listening socket a site, and room for the probes in flight
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
     state = {"failing": set(), "log": []}
@@ -56,7 +60,7 @@ def main():
 
     def fail():
         with open(failfile) as f:
-            state["failing"] = {int(x) for x in f.read().split()}
+            state["failing"] = {int(x) for x in f.read().split()} & set(mine)
         state["log"].append((time.monotonic(), -1, len(state["failing"])))
 
     loop.add_signal_handler(signal.SIGUSR1, fail)
@@ -65,7 +69,7 @@ def main():
 
     async def serve():
         servers = []
-        for i in range(sites):
+        for i in mine:
             addr = f"{NET}.{i >> 8 & 255}.{i & 255}"
             servers.append(await loop.create_server(lambda i=i: Backend(state, i), addr, port,
                                                     backlog=64, reuse_address=True))
