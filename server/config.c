@@ -630,9 +630,10 @@ static void finish_addresses(struct parser *p)
 {
 	struct config *cfg = p->cfg;
 
+	/* As NSD: no ip-address is every address of both families. */
 	if (p->address_lines == 0) {
-		to_sockaddr("127.0.0.1", &cfg->addresses[0]);
-		to_sockaddr("::1", &cfg->addresses[1]);
+		to_sockaddr("0.0.0.0", &cfg->addresses[0]);
+		to_sockaddr("::", &cfg->addresses[1]);
 		cfg->address_count = 2;
 	}
 	for (size_t i = 0; i < cfg->address_count; i++) {

@@ -24,7 +24,7 @@ struct config_zone {
 struct config {
 	char *path; /* the file read */
 	struct sockaddr_storage addresses[CONFIG_MAX_ADDRESSES];
-	size_t address_count; /* 0 until parsed; defaults to 127.0.0.1 and ::1 */
+	size_t address_count; /* 0 until parsed; defaults to 0.0.0.0 and :: */
 	unsigned port; /* default 53; an `ip-address: addr@port` overrides it per address */
 	unsigned workers; /* UDP worker threads; default 1 */
 	char *control_socket; /* default "/run/batond.sock" */

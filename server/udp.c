@@ -1,11 +1,17 @@
 /* UDP serving. Each thread owns one socket (SO_REUSEPORT spreads flows across them), so no
  * state is shared between threads but the RCU-published zones. A batch of up to UDP_BATCH
  * datagrams costs one recvmmsg and one sendmmsg; with MSG_WAITFORONE a lone query is not kept
- * waiting for the batch to fill. */
+ * waiting for the batch to fill.
+ *
+ * A socket bound to the wildcard (0.0.0.0, ::) would let the kernel pick each reply's source
+ * by route, and a resolver drops a reply that comes from another address than the one it asked
+ * (dig: "reply from unexpected source"). So such a socket asks for each datagram's destination
+ * (IP_PKTINFO, IPV6_RECVPKTINFO, RFC 3542 §6) and its reply carries it back as the source. */
 #include "autoconfig.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -27,10 +33,18 @@
 #define UDP_QUERY_MAX 4096
 #define UDP_RESPONSE_MAX 4096
 
+/* One datagram's control message: room for the larger of the two pktinfo structures, aligned
+ * as a cmsghdr must be. */
+union udp_control {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
 struct udp_worker {
 	pthread_t thread;
 	bool running;
 	int fd;
+	bool pktinfo; /* bound to the wildcard: replies name their source */
 	struct server *server;
 	struct udp_workers *owner;
 	atomic_ulong queries;
@@ -43,6 +57,8 @@ struct udp_worker {
 	struct iovec in_iov[UDP_BATCH];
 	struct iovec out_iov[UDP_BATCH];
 	struct sockaddr_storage peer[UDP_BATCH];
+	union udp_control in_control[UDP_BATCH]; /* used when pktinfo */
+	union udp_control out_control[UDP_BATCH];
 	uint8_t query[UDP_BATCH][UDP_QUERY_MAX];
 	uint8_t response[UDP_BATCH][UDP_RESPONSE_MAX];
 };
@@ -52,6 +68,23 @@ struct udp_workers {
 	size_t count;
 	atomic_bool stopping;
 };
+
+static bool is_wildcard(const struct sockaddr_storage *addr)
+{
+	if (addr->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)addr)->sin6_addr);
+	return ((const struct sockaddr_in *)addr)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+/* Asks for each datagram's destination address with its control messages. */
+static int want_pktinfo(int fd, int family)
+{
+	int one = 1;
+
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+	return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+}
 
 static int open_socket(const struct sockaddr_storage *addr)
 {
@@ -68,6 +101,7 @@ static int open_socket(const struct sockaddr_storage *addr)
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
 	    /* the timeout only bounds how long a stop waits; shutdown() wakes us first */
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    (is_wildcard(addr) && want_pktinfo(fd, addr->ss_family) < 0) ||
 	    bind(fd, (const struct sockaddr *)addr, len) < 0) {
 		int err = -errno;
 
@@ -101,6 +135,7 @@ int udp_workers_open(struct udp_workers **out, struct server *s)
 			w->server = s;
 			w->owner = u;
 			w->fd = open_socket(&s->cfg.addresses[a]);
+			w->pktinfo = is_wildcard(&s->cfg.addresses[a]);
 			if (w->fd < 0) {
 				int err = w->fd;
 
@@ -124,6 +159,54 @@ static void prepare(struct udp_worker *w)
 						    .msg_namelen = sizeof(w->peer[i]),
 						    .msg_iov = &w->in_iov[i],
 						    .msg_iovlen = 1 };
+		if (w->pktinfo) {
+			w->in[i].msg_hdr.msg_control = w->in_control[i].buf;
+			w->in[i].msg_hdr.msg_controllen = sizeof(w->in_control[i].buf);
+		}
+	}
+}
+
+/* Writes into `out` the control message that makes a reply leave from the address query `in`
+ * was sent to; returns its length, 0 when `in` carries no destination (the kernel picks). The
+ * IPv4 reply takes the received ipi_spec_dst (the destination for unicast, a local address
+ * for a broadcast) and no ifindex, so routing picks the way out; the IPv6 reply keeps the
+ * ifindex, which a link-local source needs. */
+static size_t reply_control(union udp_control *out, struct msghdr *in)
+{
+	struct cmsghdr *c, *r = &out->align;
+
+	for (c = CMSG_FIRSTHDR(in); c != NULL; c = CMSG_NXTHDR(in, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			pi.ipi_ifindex = 0;
+			*r = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(pi)),
+					       .cmsg_level = IPPROTO_IP,
+					       .cmsg_type = IP_PKTINFO };
+			memcpy(CMSG_DATA(r), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			*r = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo)),
+					       .cmsg_level = IPPROTO_IPV6,
+					       .cmsg_type = IPV6_PKTINFO };
+			memcpy(CMSG_DATA(r), CMSG_DATA(c), sizeof(struct in6_pktinfo));
+			return CMSG_SPACE(sizeof(struct in6_pktinfo));
+		}
+	}
+	return 0;
+}
+
+static void set_source(struct udp_worker *w, unsigned n, struct msghdr *in)
+{
+	size_t len = reply_control(&w->out_control[n], in);
+
+	if (len > 0) {
+		w->out[n].msg_hdr.msg_control = w->out_control[n].buf;
+		w->out[n].msg_hdr.msg_controllen = len;
 	}
 }
 
@@ -150,9 +233,13 @@ static unsigned answer_batch(struct udp_worker *w, unsigned received)
 							     .msg_namelen = h->msg_namelen,
 							     .msg_iov = &w->out_iov[n],
 							     .msg_iovlen = 1 };
+			if (w->pktinfo)
+				set_source(w, n, h);
 			n++;
 		}
 		h->msg_namelen = sizeof(w->peer[i]);
+		if (w->pktinfo)
+			h->msg_controllen = sizeof(w->in_control[i].buf);
 	}
 	return n;
 }

@@ -140,6 +140,7 @@ INTEGRATION_TESTS = \
 	tests/integration/control_socket.sh \
 	tests/integration/rrl.sh \
 	tests/integration/soak.sh \
+	tests/integration/wildcard.sh \
 	tests/lab/faults.sh \
 	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh

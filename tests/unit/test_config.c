@@ -140,8 +140,8 @@ static void test_defaults(void **state)
 	expect_loaded(fx, "# nothing set\n\nserver:\n");
 	assert_string_equal(fx->cfg.path, fx->path);
 	assert_int_equal(fx->cfg.address_count, 2);
-	expect_address(&fx->cfg.addresses[0], AF_INET, "127.0.0.1", 53);
-	expect_address(&fx->cfg.addresses[1], AF_INET6, "::1", 53);
+	expect_address(&fx->cfg.addresses[0], AF_INET, "0.0.0.0", 53);
+	expect_address(&fx->cfg.addresses[1], AF_INET6, "::", 53);
 	assert_int_equal(fx->cfg.port, 53);
 	assert_int_equal(fx->cfg.workers, 1);
 	assert_string_equal(fx->cfg.control_socket, "/run/batond.sock");
@@ -156,6 +156,17 @@ static void test_defaults(void **state)
 	assert_int_equal(fx->cfg.verbosity, 2);
 	assert_int_equal(fx->cfg.zone_count, 0);
 	assert_null(fx->cfg.zones);
+}
+
+/* No ip-address but a port: the wildcards of both families on that port, as NSD. */
+static void test_port_without_address(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, "server:\n    port: 5353\n");
+	assert_int_equal(fx->cfg.address_count, 2);
+	expect_address(&fx->cfg.addresses[0], AF_INET, "0.0.0.0", 5353);
+	expect_address(&fx->cfg.addresses[1], AF_INET6, "::", 5353);
 }
 
 static void test_full_example(void **state)
@@ -681,6 +692,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
+		T(test_port_without_address),
 		T(test_full_example),
 		T(test_port_after_addresses),
 		T(test_quoted_values),
