@@ -1,7 +1,11 @@
 /* The answer algorithm of RFC 1034 §4.3.2 with its amendments. Empty non-terminals exist as
  * nodes, so the closest encloser of a name is simply its longest suffix that is a node, and a
- * wildcard applies only below it (RFC 4592 §3.3.1). */
+ * wildcard applies only below it (RFC 4592 §3.3.1). A zone holds no names below a DNAME
+ * (zones/validate.c refuses them, as NSD does), so a closest encloser strictly above the
+ * name that owns a DNAME is the one DNAME that redirects it (RFC 6672 §3.1). */
 #include "autoconfig.h"
+
+#include <string.h>
 
 #include "server/lookup.h"
 #include "server/policy.h"
@@ -9,10 +13,14 @@
 /* Longer chains are almost certainly mistakes; resolvers give up well before this. */
 #define CNAME_CHAIN_MAX 12
 
-/* Per-query state of the walk: the CNAMEs followed so far, and what FAILOVER answers from. */
+/* Per-query state of the walk: the CNAME and DNAME nodes met so far, the names a DNAME
+ * redirected (each the lowercased name of a dname_view in a frame still on the stack), and
+ * what FAILOVER answers from. */
 struct chain {
 	const struct zone_node *seen[CNAME_CHAIN_MAX];
 	unsigned length;
+	const uint8_t *synthesized[CNAME_CHAIN_MAX];
+	unsigned synthesized_count;
 	struct policy_context policy;
 };
 
@@ -92,19 +100,38 @@ static const struct zone_rrset *pick_any(const struct zone_node *n)
 	return preferred ? preferred : other ? other : dnssec;
 }
 
-static bool chain_visit(struct chain *c, const struct zone_node *n)
+static bool chain_has_seen(const struct chain *c, const struct zone_node *n)
 {
 	for (unsigned i = 0; i < c->length; i++)
 		if (c->seen[i] == n)
-			return false;
-	if (c->length == CNAME_CHAIN_MAX)
+			return true;
+	return false;
+}
+
+static bool chain_visit(struct chain *c, const struct zone_node *n)
+{
+	if (chain_has_seen(c, n) || c->length == CNAME_CHAIN_MAX)
 		return false;
 	c->seen[c->length++] = n;
 	return true;
 }
 
+/* Records that `lower` is redirected by a DNAME; false when it was already (a loop: the
+ * CNAME it gives is in the answer) or the chain is at its limit. */
+static bool chain_synthesize(struct chain *c, const uint8_t *lower)
+{
+	for (unsigned i = 0; i < c->synthesized_count; i++)
+		if (dname_equal(c->synthesized[i], lower))
+			return false;
+	if (c->synthesized_count == CNAME_CHAIN_MAX)
+		return false;
+	c->synthesized[c->synthesized_count++] = lower;
+	return true;
+}
+
 /* Step 3a's restart with the CNAME's target, inside the same zone only: data elsewhere is the
- * resolver's to find. */
+ * resolver's to find. The CNAME may be synthesized: its target then lives in the caller's
+ * frame, which outlives this restart. */
 static void follow_cname(struct response *r, const struct zone *z, const struct zone_rr *cname,
 			 uint16_t qtype, struct chain *chain)
 {
@@ -147,6 +174,54 @@ static void answer_node(struct response *r, const struct zone *z, const struct z
 	add_negative(r, z);
 }
 
+/* RFC 6672 §3.1 step 3c: `name` is `prefix` bytes of labels below the DNAME at `n`. Answers
+ * with the DNAME, a CNAME from `owner` to the name with the DNAME's owner replaced by its
+ * target, and, as for any CNAME, the target's answer. The CNAME has the DNAME's TTL (§3.1) and
+ * is written from `rr`, in this frame: no allocation, and it lives as long as the chain
+ * behind it. NSD's loop rules, so both servers stop at the same record: a DNAME met again is
+ * not repeated, and stops the chain when it redirects into its own subtree; a name
+ * redirected again stops it. */
+static void answer_dname(struct response *r, const struct zone *z, const struct zone_node *n,
+			 const struct dname_view *name, size_t prefix, const uint8_t *owner,
+			 uint16_t qtype, struct chain *chain)
+{
+	const struct zone_rrset *dname = zone_node_rrset(n, DNS_TYPE_DNAME);
+	const uint8_t *target = dname->rrs[0].wire + DNS_RR_FIXED_LEN;
+	size_t target_len = dname_length(target);
+	uint8_t rr_wire[DNS_RR_FIXED_LEN + DNAME_MAX_LEN];
+	struct zone_rr rr = { .wire = rr_wire, .name_count = 1, .name_off = { 0 } };
+	struct zone_rrset cname = { .type = DNS_TYPE_CNAME, .rr_count = 1, .rrs = &rr };
+
+	if (!chain_has_seen(chain, n)) {
+		if (!chain_visit(chain, n) ||
+		    response_add_rrset(r, SECTION_ANSWER, n->name, dname) < 0)
+			return;
+	} else if (dname_is_subdomain(target, n->name)) {
+		return;
+	}
+	if (prefix + target_len > DNAME_MAX_LEN) {
+		r->rcode = DNS_RCODE_YXDOMAIN; /* RFC 6672 §2.2 */
+		return;
+	}
+	if (!chain_synthesize(chain, name->lower))
+		return;
+	/* the prefix lowercased, as NSD writes it */
+	wire_put_u16(rr_wire, DNS_TYPE_CNAME);
+	wire_put_u16(rr_wire + 2, DNS_CLASS_IN);
+	wire_put_u16(rr_wire + DNS_RR_TTL, (uint16_t)(dname->ttl >> 16));
+	wire_put_u16(rr_wire + DNS_RR_TTL + 2, (uint16_t)dname->ttl);
+	wire_put_u16(rr_wire + DNS_RR_RDLENGTH, (uint16_t)(prefix + target_len));
+	memcpy(rr_wire + DNS_RR_FIXED_LEN, name->lower, prefix);
+	memcpy(rr_wire + DNS_RR_FIXED_LEN + prefix, target, target_len);
+	rr.len = (uint16_t)(DNS_RR_FIXED_LEN + prefix + target_len);
+	cname.ttl = dname->ttl;
+	if (response_add_rrset(r, SECTION_ANSWER, owner, &cname) < 0)
+		return;
+	/* the synthesized CNAME is the answer to a CNAME query, as NSD and BIND answer */
+	if (qtype != DNS_TYPE_CNAME)
+		follow_cname(r, z, &rr, qtype, chain);
+}
+
 static void answer_name(struct response *r, const struct zone *z, const struct dname_view *name,
 			unsigned apex_label, const uint8_t *owner, uint16_t qtype,
 			struct chain *chain)
@@ -171,6 +246,8 @@ static void answer_name(struct response *r, const struct zone *z, const struct d
 	}
 	if (l == 0) {
 		answer_node(r, z, n, owner, qtype, chain);
+	} else if (zone_node_rrset(n, DNS_TYPE_DNAME) != NULL) {
+		answer_dname(r, z, n, name, name->suffix_off[l], owner, qtype, chain);
 	} else if (n->wildcard != NULL) {
 		answer_node(r, z, n->wildcard, owner, qtype, chain);
 	} else {
@@ -185,6 +262,7 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 	const struct zoneset *zs = src->zones;
 	struct chain chain = {
 		.length = 0,
+		.synthesized_count = 0,
 		.policy = { .health = src->health,
 			    .geo = zs->geo,
 			    .client = client,

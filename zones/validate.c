@@ -140,8 +140,58 @@ static void check_failover(const struct zone_node *n, struct diag *d)
 	}
 }
 
+/* Where a node's data is first written, for a message about the node as a whole; NULL for an
+ * empty non-terminal. */
+static const struct zone_rrset *first_rrset(const struct zone_node *n)
+{
+	const struct zone_rrset *first = NULL;
+
+	for (uint16_t i = 0; i < n->rrset_count; i++)
+		if (first == NULL || n->rrsets[i].order < first->order)
+			first = &n->rrsets[i];
+	return first;
+}
+
+/* RFC 6672 §2.4: one DNAME per name, and no name below a DNAME: the DNAME redirects every
+ * name below it, so their data would never be answered. NSD refuses both. Nodes come in
+ * canonical order (RFC 4034 §6.1), so a DNAME's subtree is the run of nodes after it: `above`
+ * is the DNAME node whose run we are in, and the return is that of the next node. */
+static const struct zone_node *check_dname(const struct zone_node *n, const struct zone_node *above,
+					   struct diag *d)
+{
+	const struct zone_rrset *dname;
+	char name[NAME_BUF], owner[NAME_BUF];
+
+	if (above != NULL && dname_is_subdomain(n->lower, above->lower)) {
+		const struct zone_rrset *data = first_rrset(n);
+		const struct zone_rrset *at = zone_node_rrset(above, LDNS_RR_TYPE_DNAME);
+
+		if (data == NULL && n->failover == NULL)
+			return above; /* an empty non-terminal: the names below it say it all */
+		diag_add(d, data ? data->file : n->failover->file,
+			 data ? data->line : n->failover->line,
+			 "%s is below the DNAME at %s (line %u), which redirects every name below "
+			 "it "
+			 "(RFC 6672 §2.4): remove %s or the DNAME",
+			 dname_to_str(n->name, name, sizeof(name)),
+			 dname_to_str(above->name, owner, sizeof(owner)), at->line, name);
+		return above;
+	}
+	dname = zone_node_rrset(n, LDNS_RR_TYPE_DNAME);
+	if (dname == NULL)
+		return NULL;
+	if (dname->rr_count > 1)
+		diag_add(
+			d, dname->file, dname->line,
+			"%s has %u DNAME records: a name can redirect to only one target (RFC 6672 "
+			"§2.4): keep one",
+			dname_to_str(n->name, name, sizeof(name)), dname->rr_count);
+	return n;
+}
+
 size_t zone_validate(const struct zone *z, const struct zone_source *src, struct diag *d)
 {
+	const struct zone_node *dname = NULL;
 	size_t before = d->count;
 
 	check_apex(z, src, d);
@@ -155,6 +205,7 @@ size_t zone_validate(const struct zone *z, const struct zone_source *src, struct
 				 "SOA record at %s, which is not the zone apex %s: remove it",
 				 dname_to_str(n->name, name, sizeof(name)), z->name_str);
 		check_cname(n, d);
+		dname = check_dname(n, dname, d);
 		check_glue(z, n, d);
 		check_failover(n, d);
 	}

@@ -85,6 +85,19 @@ def packets():
         ("cname-to-big", "tobig.fuzz.test", "TXT"),
         ("cname-query", "chain1.fuzz.test", "CNAME"),
         ("cname-any", "loop1.fuzz.test", "ANY"),
+        ("dname-synth", "www.dn.fuzz.test", "A"),
+        ("dname-cname-chain", "cn.dn.fuzz.test", "A"),
+        ("dname-chain", "www.dn2.fuzz.test", "AAAA"),
+        ("dname-owner", "dn.fuzz.test", "DNAME"),
+        ("dname-owner-data", "dn.fuzz.test", "A"),
+        ("dname-below-type-dname", "x.dn.fuzz.test", "DNAME"),
+        ("dname-cname-query", "x.dn.fuzz.test", "CNAME"),
+        ("dname-any", "www.dn.fuzz.test", "ANY"),
+        ("dname-out", "a.b.dnout.fuzz.test", "MX"),
+        ("dname-loop", "x.dnloop1.fuzz.test", "A"),
+        ("dname-grow", "x.dngrow1.fuzz.test", "A"),
+        ("dname-255", "x" * 63 + "." + "x" * 51 + ".dnlong.fuzz.test", "A"),
+        ("dname-yxdomain", "x" * 63 + "." + "x" * 52 + ".dnlong.fuzz.test", "A"),
         ("referral", "host.deleg.fuzz.test", "A"),
         ("referral-at-cut", "deleg.fuzz.test", "NS"),
         ("ds-at-cut", "deleg.fuzz.test", "DS"),
@@ -325,6 +338,11 @@ txt TXT unquoted-word
         "$ORIGIN other.\nx A 192.0.2.2\n"
     z["bad-cname-and-data.zone"] = BASE + "c CNAME www\nc A 192.0.2.1\n" \
         "d CNAME a\nd CNAME b\n@ CNAME www\n"
+    z["ok-dname.zone"] = BASE + "d DNAME t\nd A 192.0.2.1\nwww.t A 192.0.2.2\n" \
+        "cut NS ns.outside.example.\ncut DNAME t\n*.w DNAME t\n"
+    z["ok-dname-apex.zone"] = SOA + "@ NS ns.outside.example.\n@ DNAME example.net.\n"
+    z["bad-dname.zone"] = BASE + "d DNAME t\nd CNAME www\ne DNAME a.\ne DNAME b.\n" \
+        "x.e A 192.0.2.1\ny.z.e TXT \"below\"\n@ DNAME example.net.\n"
     z["bad-missing-soa.zone"] = "$ORIGIN fuzz.test.\n@ NS ns1\nns1 A 192.0.2.1\n"
     z["bad-missing-ns.zone"] = "$ORIGIN fuzz.test.\n" + SOA + "www A 192.0.2.1\n"
     z["bad-two-soa.zone"] = BASE + "@ SOA ns2 h 2 2 2 2 2\nsub SOA ns1 h 1 1 1 1 1\n"

@@ -88,6 +88,37 @@ static const char nods_zone[] =
 	"@         IN SOA ns.child.example.org. hostmaster 1 7200 900 1209600 600\n"
 	"@         IN NS  ns.child.example.org.\n";
 
+#define L63 S50("l") S10("l") "lll"
+#define M63 S50("m") S10("m") "mmm"
+#define X63 S50("x") S10("x") "xxx"
+
+/* DNAME (RFC 6672): nothing below an owner, so each redirection is the owner's alone. */
+static const char dname_zone[] =
+	"$ORIGIN dname.test.\n"
+	"$TTL 3600\n"
+	"@          IN SOA ns.example.net. hostmaster 1 7200 900 1209600 300\n"
+	"@          IN NS  ns.example.net.\n"
+	"dn         IN DNAME target\n"
+	"dn         IN A   192.0.2.1\n"
+	"www.target IN A   192.0.2.10\n"
+	"cn.target  IN CNAME www.target\n"
+	"dn2     60 IN DNAME dn\n"
+	"out        IN DNAME example.net.\n"
+	"loop1      IN DNAME loop2\n"
+	"loop2      IN DNAME loop1\n"
+	"self       IN DNAME x.self\n"
+	"again      IN DNAME again-t\n"
+	"x.again-t  IN CNAME y.again\n"
+	"y.again-t  IN A   192.0.2.2\n"
+	"grow1      IN DNAME a.grow2\n"
+	"grow2      IN DNAME grow1\n"
+	"long       IN DNAME " L63 "." M63 "\n"; /* a 140-byte target */
+/* A whole zone redirected from its apex. */
+static const char apex_dname_zone[] = "$ORIGIN apex.test.\n"
+				      "@ IN SOA ns.example.net. hostmaster 1 7200 900 1209600 300\n"
+				      "@ IN NS  ns.example.net.\n"
+				      "@ IN DNAME dname.test.\n";
+
 struct fixture {
 	struct zoneset *zs;
 	struct diag diag;
@@ -137,6 +168,14 @@ static int setup_parent_child(void **state)
 	const char *texts[] = { parent_zone, child_zone, nods_zone };
 
 	return setup_zones(state, origins, texts, 3);
+}
+
+static int setup_dname(void **state)
+{
+	const char *origins[] = { "dname.test", "apex.test" };
+	const char *texts[] = { dname_zone, apex_dname_zone };
+
+	return setup_zones(state, origins, texts, 2);
 }
 
 static int teardown(void **state)
@@ -830,6 +869,174 @@ static void test_question_case(void **state)
 	free(owner);
 }
 
+/* RFC 6672 §3.1: the DNAME, the CNAME synthesized from the query name with the DNAME's TTL,
+ * then the target's answer. */
+static void test_dname_synthesis(void **state)
+{
+	ldns_pkt *p = ask(state, "www.dn.dname.test.", LDNS_RR_TYPE_A);
+	ldns_rr_list *an = ldns_pkt_answer(p);
+
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 3, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "dn.dname.test.", LDNS_RR_TYPE_DNAME,
+		  "target.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, "www.dn.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "www.target.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 2, "www.target.dname.test.", LDNS_RR_TYPE_A,
+		  "192.0.2.10");
+	assert_int_equal(ldns_rr_ttl(ldns_rr_list_rr(an, 1)), 3600);
+
+	/* DNAME -> CNAME -> A */
+	p = ask(state, "cn.dn.dname.test.", LDNS_RR_TYPE_A);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 4, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 2, "cn.target.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "www.target.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 3, "www.target.dname.test.", LDNS_RR_TYPE_A, NULL);
+
+	/* the target does not exist: NXDOMAIN after the CNAME (RFC 6604 §2.1) */
+	p = ask(state, "a.b.dn.dname.test.", LDNS_RR_TYPE_A);
+	expect_header(p, LDNS_RCODE_NXDOMAIN, true);
+	expect_counts(p, 2, 1, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, "a.b.dn.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "a.b.target.dname.test.");
+	expect_negative(p, "dname.test.", 300);
+}
+
+/* A DNAME -> DNAME chain; each CNAME has the TTL of the DNAME it came from. */
+static void test_dname_chain(void **state)
+{
+	ldns_pkt *p = ask(state, "www.dn2.dname.test.", LDNS_RR_TYPE_A);
+	ldns_rr_list *an = ldns_pkt_answer(p);
+
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 5, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "dn2.dname.test.", LDNS_RR_TYPE_DNAME,
+		  "dn.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, "www.dn2.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "www.dn.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 2, "dn.dname.test.", LDNS_RR_TYPE_DNAME, NULL);
+	expect_rr(p, LDNS_SECTION_ANSWER, 3, "www.dn.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "www.target.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 4, "www.target.dname.test.", LDNS_RR_TYPE_A, NULL);
+	assert_int_equal(ldns_rr_ttl(ldns_rr_list_rr(an, 0)), 60);
+	assert_int_equal(ldns_rr_ttl(ldns_rr_list_rr(an, 1)), 60);
+	assert_int_equal(ldns_rr_ttl(ldns_rr_list_rr(an, 3)), 3600);
+
+	/* out of the zone: DNAME and CNAME only */
+	p = ask(state, "a.out.dname.test.", LDNS_RR_TYPE_A);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 2, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, "a.out.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "a.example.net.");
+}
+
+/* The owner answers from its own data; a CNAME query takes the synthesized CNAME as its
+ * answer; a DNAME query below the owner is redirected like any other. */
+static void test_dname_owner_and_types(void **state)
+{
+	ldns_pkt *p = ask(state, "dn.dname.test.", LDNS_RR_TYPE_DNAME);
+
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 1, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "dn.dname.test.", LDNS_RR_TYPE_DNAME, NULL);
+
+	p = ask(state, "dn.dname.test.", LDNS_RR_TYPE_A);
+	expect_counts(p, 1, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "dn.dname.test.", LDNS_RR_TYPE_A, "192.0.2.1");
+
+	p = ask(state, "dn.dname.test.", LDNS_RR_TYPE_AAAA);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 0, 1, 0);
+
+	p = ask(state, "www.dn.dname.test.", LDNS_RR_TYPE_CNAME);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 2, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, "www.dn.dname.test.", LDNS_RR_TYPE_CNAME, NULL);
+
+	p = ask(state, "www.dn.dname.test.", LDNS_RR_TYPE_DNAME);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 2, 1, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "dn.dname.test.", LDNS_RR_TYPE_DNAME, NULL);
+	expect_negative(p, "dname.test.", 300);
+
+	p = ask(state, "www.dn.dname.test.", LDNS_RR_TYPE_ANY);
+	expect_counts(p, 3, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 2, "www.target.dname.test.", LDNS_RR_TYPE_A, NULL);
+}
+
+/* Loops stop where NSD stops them: at a name redirected twice, or at a DNAME met again that
+ * redirects into its own subtree; a DNAME met again for another name redirects it. */
+static void test_dname_loops(void **state)
+{
+	ldns_pkt *p = ask(state, "x.loop1.dname.test.", LDNS_RR_TYPE_A);
+
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 4, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 3, "x.loop2.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "x.loop1.dname.test.");
+
+	p = ask(state, "a.self.dname.test.", LDNS_RR_TYPE_A);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 2, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, "a.self.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "a.x.self.dname.test.");
+
+	p = ask(state, "x.again.dname.test.", LDNS_RR_TYPE_A);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 5, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 2, "x.again-t.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "y.again.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 3, "y.again.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "y.again-t.dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 4, "y.again-t.dname.test.", LDNS_RR_TYPE_A, NULL);
+
+	/* a name that grows at each turn: two DNAMEs and twelve CNAMEs, the chain's limit */
+	p = ask(state, "x.grow1.dname.test.", LDNS_RR_TYPE_A);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 14, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 13, "x.a.a.a.a.a.a.grow2.dname.test.", LDNS_RR_TYPE_CNAME,
+		  "x.a.a.a.a.a.a.grow1.dname.test.");
+}
+
+/* RFC 6672 §2.2: a name that would pass 255 octets once redirected is YXDOMAIN, with the DNAME
+ * and no CNAME; at exactly 255 it is redirected. */
+static void test_dname_yxdomain(void **state)
+{
+	struct fixture *fx = *state;
+	/* 64 + 52 bytes of labels below long.dname.test. and a 140-byte target: 256 */
+	ldns_pkt *p = ask(state, X63 "." S50("x") "x.long.dname.test.", LDNS_RR_TYPE_A);
+
+	expect_header(p, LDNS_RCODE_YXDOMAIN, true);
+	expect_counts(p, 1, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "long.dname.test.", LDNS_RR_TYPE_DNAME, NULL);
+
+	/* over TCP: the answer passes 512 bytes */
+	p = keep(state, fixture_ask_pkt(fx->zs, X63 "." S50("x") ".long.dname.test.",
+					LDNS_RR_TYPE_A, false, 0, true));
+	expect_header(p, LDNS_RCODE_NXDOMAIN, true);
+	expect_counts(p, 2, 1, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, X63 "." S50("x") ".long.dname.test.",
+		  LDNS_RR_TYPE_CNAME, X63 "." S50("x") "." L63 "." M63 ".dname.test.");
+}
+
+/* A DNAME at the apex redirects every name of the zone but the apex; the target is another
+ * zone's, so the chain stops there as a CNAME's would. */
+static void test_dname_at_apex(void **state)
+{
+	ldns_pkt *p = ask(state, "www.dn.apex.test.", LDNS_RR_TYPE_A);
+
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 2, 0, 0);
+	expect_rr(p, LDNS_SECTION_ANSWER, 0, "apex.test.", LDNS_RR_TYPE_DNAME, "dname.test.");
+	expect_rr(p, LDNS_SECTION_ANSWER, 1, "www.dn.apex.test.", LDNS_RR_TYPE_CNAME,
+		  "www.dn.dname.test.");
+
+	p = ask(state, "apex.test.", LDNS_RR_TYPE_SOA);
+	expect_header(p, LDNS_RCODE_NOERROR, true);
+	expect_counts(p, 1, 0, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -867,6 +1074,12 @@ int main(void)
 		T(test_query_refused_or_notimp),
 		T(test_no_zoneset),
 		T(test_question_case),
+		cmocka_unit_test_setup_teardown(test_dname_synthesis, setup_dname, teardown),
+		cmocka_unit_test_setup_teardown(test_dname_chain, setup_dname, teardown),
+		cmocka_unit_test_setup_teardown(test_dname_owner_and_types, setup_dname, teardown),
+		cmocka_unit_test_setup_teardown(test_dname_loops, setup_dname, teardown),
+		cmocka_unit_test_setup_teardown(test_dname_yxdomain, setup_dname, teardown),
+		cmocka_unit_test_setup_teardown(test_dname_at_apex, setup_dname, teardown),
 	};
 #undef T
 

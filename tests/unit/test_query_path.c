@@ -57,6 +57,7 @@ static const char zone_text[] =
 	"ns1 A 192.0.2.53\nmail A 192.0.2.25\nwww A 192.0.2.80\nwww AAAA 2001:db8::80\n"
 	"alias CNAME www\nloop1 CNAME loop2\nloop2 CNAME loop1\n*.wild A 192.0.2.7\n"
 	"a.b.ent TXT \"x\"\nsub NS ns.sub\nns.sub A 198.51.100.1\n"
+	"dn DNAME alt\nwww.alt A 192.0.2.81\ndl1 DNAME dl2\ndl2 DNAME dl1\n"
 	"$SITE fra 192.0.2.10 2001:db8::10 geo=50.11,8.68\n$SITE sin 203.0.113.10 geo=1.35,103.99\n"
 	"$GEO-NET 198.51.100.0/24 sin\n$GEO-MAP EU fra\n"
 	"geo 30 IN FAILOVER policy=geo sites=fra,sin\n"
@@ -195,6 +196,9 @@ static void test_no_allocation_per_query(void **state)
 		{ "loop1.example.com.", LDNS_RR_TYPE_A },
 		{ "x.wild.example.com.", LDNS_RR_TYPE_A },
 		{ "b.ent.example.com.", LDNS_RR_TYPE_A },
+		{ "www.dn.example.com.", LDNS_RR_TYPE_A },
+		{ "www.dn.example.com.", LDNS_RR_TYPE_DNAME },
+		{ "x.dl1.example.com.", LDNS_RR_TYPE_A },
 		{ "host.sub.example.com.", LDNS_RR_TYPE_A },
 		{ "example.com.", LDNS_RR_TYPE_ANY },
 		{ "example.com.", LDNS_RR_TYPE_NS },

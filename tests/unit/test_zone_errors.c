@@ -345,6 +345,71 @@ static void test_two_cnames(void **state)
 		      "name");
 }
 
+/* RFC 6672 §2.4: a DNAME owner has no CNAME, as NSD says too. */
+static void test_dname_and_cname(void **state)
+{
+	expect_errors(*state,
+		      HEAD "d IN DNAME example.net.\n" /* 5 */
+			   "d IN CNAME ns1\n", /* 6 */
+		      1, HEAD_LINES + 2,
+		      "d.example.com. has a CNAME and other data (DNAME at line 5): a CNAME must "
+		      "stand alone");
+}
+
+static void test_two_dnames(void **state)
+{
+	expect_errors(*state,
+		      HEAD "d IN DNAME example.net.\n" /* 5 */
+			   "d IN DNAME example.org.\n", /* 6 */
+		      1, HEAD_LINES + 1,
+		      "d.example.com. has 2 DNAME records: a name can redirect to only one target "
+		      "(RFC 6672 §2.4): keep one");
+}
+
+/* Each name below a DNAME is named, at its first record; the empty non-terminal c.d between
+ * them is not. A sibling whose name starts the same (d-x) is not below it. */
+static void test_data_below_dname(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx,
+		      HEAD "d IN DNAME example.net.\n" /* 5 */
+			   "d-x IN A 192.0.2.5\n" /* 6 */
+			   "b.c.d IN TXT \"below\"\n" /* 7 */
+			   "a.d IN AAAA 2001:db8::1\n" /* 8 */
+			   "a.d IN A 192.0.2.1\n", /* 9 */
+		      2, HEAD_LINES + 4,
+		      "a.d.example.com. is below the DNAME at d.example.com. (line 5), which "
+		      "redirects every name below it (RFC 6672 §2.4): remove a.d.example.com. or "
+		      "the DNAME");
+	expect_diag(fx, HEAD_LINES + 3, "b.c.d.example.com. is below the DNAME at d.example.com.");
+}
+
+/* At the apex a DNAME redirects the whole zone: its name servers must be outside it. */
+static void test_dname_at_apex(void **state)
+{
+	expect_errors(*state, HEAD "@ IN DNAME example.net.\n", 1, HEAD_LINES,
+		      "ns1.example.com. is below the DNAME at example.com. (line 5)");
+}
+
+static void test_dname_loads(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, "$TTL 3600\n"
+			  "@ IN SOA ns.example.net. hostmaster 1 7200 900 1209600 300\n"
+			  "@ IN NS ns.example.net.\n"
+			  "@ IN DNAME example.net.\n");
+	zone_free(fx->zone);
+	fx->zone = NULL;
+	/* beside other data, and a DNAME for a name a delegation already hides */
+	expect_loaded(fx, HEAD "d IN DNAME example.net.\n"
+			       "d IN A 192.0.2.5\n"
+			       "d IN TXT \"kept\"\n"
+			       "cut IN NS ns.example.net.\n"
+			       "cut IN DNAME example.org.\n");
+}
+
 static void test_missing_glue_delegation(void **state)
 {
 	expect_errors(*state, HEAD "sub IN NS ns.sub\n", 1, HEAD_LINES + 1,
@@ -941,6 +1006,11 @@ int main(void)
 		T(test_no_apex_ns),
 		T(test_cname_and_other_data),
 		T(test_two_cnames),
+		T(test_dname_and_cname),
+		T(test_two_dnames),
+		T(test_data_below_dname),
+		T(test_dname_at_apex),
+		T(test_dname_loads),
 		T(test_missing_glue_delegation),
 		T(test_missing_glue_apex),
 		T(test_glue_not_needed),
