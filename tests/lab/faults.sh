@@ -31,13 +31,14 @@ PY
 }
 serial() { dig @127.0.0.1 -p "$BATOND_PORT" +short +time=2 +tries=1 example.com SOA | awk '{ print $3 }'; }
 big "$zone" 1
+export BATOND_START_S=60 # 100,000 records, under the sanitizers too
 start_batond "zone-cache: $cache
 state-file: $WORKDIR/drains" "example.com=$zone" || tap_bail "batond did not start"
 restart() {
 	forget_pid "$BATOND_PID"
 	run_batond "$BATOND_CONF" "$BATOND_LOG"
 	BATOND_PID=$BATOND_RUN_PID
-	wait_for_dns 127.0.0.1 "$BATOND_PORT" 30 "$BATOND_PID"
+	wait_for_dns 127.0.0.1 "$BATOND_PORT" "$BATOND_START_S" "$BATOND_PID"
 }
 reloads_started() { grep -c ': reload: reading ' "$BATOND_LOG"; }
 reload_started_after() { [ "$(reloads_started)" -gt "$1" ]; }
