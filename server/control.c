@@ -237,6 +237,7 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
+	const struct timeval deadline = { .tv_sec = CONTROL_TIMEOUT_S };
 	struct control_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	bool pending;
@@ -252,6 +253,9 @@ static void on_read(struct bufferevent *bev, void *arg)
 	pending = dispatch(c->owner->server, line, bufferevent_get_output(bev), c);
 	free(line);
 	if (!pending) {
+		/* The deadline starts again with the reply: a long status made near its end would
+		 * otherwise be cut off mid-write. */
+		evtimer_add(c->deadline, &deadline);
 		bufferevent_setcb(bev, NULL, on_flushed, on_event, c);
 		return;
 	}
