@@ -21,6 +21,7 @@ UNIT_TESTS = \
 	tests/unit/test_keep \
 	tests/unit/test_failover_list \
 	tests/unit/test_response \
+	tests/unit/test_chaos \
 	tests/unit/test_lookup \
 	tests/unit/test_config \
 	tests/unit/test_query_path \
