@@ -133,6 +133,7 @@ INTEGRATION_TESTS = \
 	tests/integration/policies.sh \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh \
+	tests/integration/identity.sh \
 	tests/integration/mmdb.sh \
 	tests/integration/install.sh \
 	tests/integration/geo.sh \
