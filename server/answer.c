@@ -6,6 +6,7 @@
 
 #include "server/addr.h"
 #include "server/answer.h"
+#include "server/chaos.h"
 #include "server/cookie.h"
 #include "server/ecs.h"
 #include "server/geo.h"
@@ -187,6 +188,7 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	struct options o;
 	struct geo_client client = { .present = false };
 	enum query_status st = query_parse(&q, pkt, len);
+	uint16_t nsid_len = chaos_nsid_len(src->chaos, st == QUERY_OK && q.nsid);
 	size_t limit;
 
 	if (st == QUERY_DROP) {
@@ -205,7 +207,7 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 		limit = out_size; /* before the OPT room is taken, so the OPT fits in `out` too */
 	if (q.edns)
 		limit -= DNS_OPT_RR_LEN + (o.has_ecs ? ecs_option_len(&o.ecs) : 0) +
-			 o.cookie_out_len;
+			 o.cookie_out_len + nsid_len;
 	response_init(&r, out, out_size, limit, &q);
 	r.edns = q.edns;
 	r.edns_size = edns_size;
@@ -214,6 +216,8 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 		r.rcode = rcode_for_status(st);
 	else if (o.bad)
 		r.rcode = DNS_RCODE_FORMERR;
+	else if (q.qclass == DNS_CLASS_CH)
+		chaos_answer(&r, src->chaos, &q);
 	else if (q.qclass != DNS_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
 		r.rcode = DNS_RCODE_REFUSED;
 	else {
@@ -228,6 +232,10 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	if (o.cookie_out_len > 0) {
 		r.cookie_option = o.cookie_out;
 		r.cookie_option_len = o.cookie_out_len;
+	}
+	if (q.edns && nsid_len > 0) {
+		r.nsid_option = src->chaos->nsid_option;
+		r.nsid_option_len = nsid_len;
 	}
 	if (!tcp && !within_rate(src, &r, &q, &o, peer))
 		return 0;

@@ -15,6 +15,7 @@
 #define ANSWER_TCP_MAX 65535
 
 struct health_view;
+struct chaos;
 
 /* What answers are made from, as one RCU read section sees it. */
 struct answer_source {
@@ -30,6 +31,7 @@ struct answer_source {
 	struct rrl *rrl;
 	unsigned *rrl_slips; /* the calling thread's own count of limited responses */
 	uint64_t now_ms; /* a millisecond clock for the buckets */
+	const struct chaos *chaos; /* CHAOS TXT answers and NSID; NULL: CHAOS REFUSED, no NSID */
 };
 
 /* Answers the query `pkt` of `len` bytes from `peer` (NULL: unknown; policy=geo then answers

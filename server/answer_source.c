@@ -22,5 +22,6 @@ void answer_source_fill(struct answer_source *src, struct server *s, struct dns_
 		.cookies = s->cfg.answer_cookie ? &s->cookies : NULL,
 		.now_s = (uint32_t)wall.tv_sec,
 		.now_ms = (uint64_t)mono.tv_sec * 1000 + (uint64_t)mono.tv_nsec / 1000000,
+		.chaos = &s->cfg.chaos,
 	};
 }

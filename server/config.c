@@ -37,7 +37,7 @@ struct key {
 };
 
 static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address, set_http_listen,
-	add_rrl_whitelist, set_cookie_secret;
+	add_rrl_whitelist, set_cookie_secret, set_chaos;
 
 #define CFG(field) offsetof(struct config, field)
 #define ZONE(field) offsetof(struct config_zone, field)
@@ -73,6 +73,11 @@ static const struct key keys[] = {
 	{ "rrl-whitelist", SECTION_SERVER, true, add_rrl_whitelist, 0, 0, 0 },
 	{ "answer-cookie", SECTION_SERVER, false, set_yes_no, CFG(answer_cookie), 0, 0 },
 	{ "cookie-secret", SECTION_SERVER, false, set_cookie_secret, 0, 0, 0 },
+	{ "identity", SECTION_SERVER, false, set_chaos, 0, 0, 0 },
+	{ "version", SECTION_SERVER, false, set_chaos, 0, 0, 0 },
+	{ "hide-identity", SECTION_SERVER, false, set_yes_no, CFG(chaos.hide_identity), 0, 0 },
+	{ "hide-version", SECTION_SERVER, false, set_yes_no, CFG(chaos.hide_version), 0, 0 },
+	{ "nsid", SECTION_SERVER, false, set_chaos, 0, 0, 0 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
 };
@@ -365,6 +370,25 @@ bad:
 		 k->name);
 }
 
+/* identity, version and nsid, made into the bytes the answers copy (server/chaos.c). */
+static void set_chaos(struct parser *p, const struct key *k, const char *value)
+{
+	struct chaos *c = &p->cfg->chaos;
+	const char *why = NULL;
+	int rc;
+
+	if (strcmp(k->name, "nsid") == 0) {
+		why = chaos_set_nsid(c, value);
+	} else {
+		rc = strcmp(k->name, "identity") == 0 ? chaos_set_identity(c, value)
+						      : chaos_set_version(c, value);
+		if (rc < 0)
+			why = "longer than 255 bytes, the most one TXT string holds; shorten it";
+	}
+	if (why != NULL)
+		complain(p, "%s: '%s': %s", k->name, value, why);
+}
+
 /* Checks the zone section being left: a zone needs both keys. A key given with a bad value
  * was reported already, so only keys never given are. */
 static void leave_section(struct parser *p)
@@ -505,6 +529,7 @@ static int unquote(struct parser *p, const char *key, char **value)
 static void set_key(struct parser *p, const struct key *k, const char *name, char *value)
 {
 	char known[256];
+	bool quoted;
 	size_t i;
 
 	if (k == NULL) {
@@ -524,9 +549,11 @@ static void set_key(struct parser *p, const struct key *k, const char *name, cha
 		return;
 	}
 	p->seen[i] = p->line;
+	quoted = value[0] == '"';
 	if (unquote(p, name, &value) < 0)
 		return;
-	if (*value == '\0')
+	/* a quoted "" is a value for identity, version and nsid (empty TXT, no NSID), as in NSD */
+	if (*value == '\0' && !(k->handle == set_chaos && quoted))
 		complain(p, "%s: missing value", name);
 	else
 		k->handle(p, k, value);
@@ -697,6 +724,7 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	chaos_init(&cfg.chaos);
 	/* A FIFO or a device would block or never end: like zone files, only a regular file. */
 	err = reader_open(path, &f, &kind);
 	if (err < 0) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "server/chaos.h"
 #include "server/rrl.h"
 #include "health/gossip/conf.h"
 #include "baton/http_listen.h"
@@ -50,6 +51,9 @@ struct config {
 	bool answer_cookie; /* DNS Cookies (RFC 7873); default yes */
 	uint8_t cookie_secret[16]; /* cookie-secret; else random at start */
 	bool has_cookie_secret;
+	/* identity, version, hide-identity, hide-version, nsid: the CHAOS TXT answers and NSID,
+	 * ready as wire bytes (server/chaos.h) */
+	struct chaos chaos;
 	struct gossip_conf *gossip; /* the gossip: section; NULL: batond is no gossip member */
 	struct config_zone *zones;
 	size_t zone_count;

@@ -15,6 +15,7 @@ server_libserver_a_SOURCES = \
 	server/policy.c server/policy.h \
 	server/answer.c server/answer.h \
 	server/answer_source.c server/answer_source.h \
+	server/chaos.c server/chaos.h \
 	server/reload.c server/reload.h server/reload_job.h \
 	server/reload_thread.c \
 	server/fingerprint.c server/fingerprint.h \

@@ -4,7 +4,7 @@
 #include "server/query.h"
 
 /* RFC 6891 §6.1.2: the OPT RDATA is a run of {code, length, data}; an option running past the
- * RDATA makes the record malformed. Of the options only ECS is ours to read. */
+ * RDATA makes the record malformed. ECS, COOKIE and NSID are ours to read. */
 static enum query_status parse_options(struct query *q, struct wire *w, uint16_t rdlen)
 {
 	size_t end = wire_offset(w) + rdlen;
@@ -25,6 +25,8 @@ static enum query_status parse_options(struct query *q, struct wire *w, uint16_t
 				q->cookie_count++;
 			q->cookie_option = w->pos;
 			q->cookie_option_len = len;
+		} else if (code == DNS_EDNS_OPT_NSID) {
+			q->nsid = true;
 		}
 		wire_skip(w, len);
 	}
@@ -95,6 +97,7 @@ enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
 	q->cookie_count = 0;
 	q->cookie_option = NULL;
 	q->cookie_option_len = 0;
+	q->nsid = false;
 	if (len < DNS_HEADER_LEN)
 		return QUERY_DROP;
 	wire_init(&w, (uint8_t *)pkt, len);

@@ -39,6 +39,8 @@ struct query {
 	uint8_t cookie_count; /* more than one is FORMERR */
 	const uint8_t *cookie_option;
 	uint16_t cookie_option_len;
+	/* NSID (RFC 5001): asked for; any payload is ignored (§2.3) */
+	bool nsid;
 };
 
 /* Reads `len` bytes at `pkt` into `q`; `q` points into `pkt`, which must outlive it.

@@ -41,6 +41,8 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->ecs_scope = 0;
 	r->cookie_option = NULL;
 	r->cookie_option_len = 0;
+	r->nsid_option = NULL;
+	r->nsid_option_len = 0;
 	r->rrl_name = NULL;
 	r->compress_count = 0;
 	if (q->rd)
@@ -193,7 +195,8 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 	return 0;
 }
 
-/* RFC 6891 §6.1.2: the OPT record, with the echoed ECS and our COOKIE as options. */
+/* RFC 6891 §6.1.2: the OPT record, with our NSID (first, where NSD puts it), the echoed ECS
+ * and our COOKIE as options. */
 static void write_opt(const struct response *r, struct wire *w)
 {
 	size_t ecs_len = r->ecs ? ecs_option_len(r->ecs) : 0;
@@ -204,7 +207,9 @@ static void write_opt(const struct response *r, struct wire *w)
 	wire_write_u8(w, (uint8_t)(r->rcode >> DNS_EXT_RCODE_SHIFT));
 	wire_write_u8(w, 0); /* version 0 */
 	wire_write_u16(w, r->edns_do ? DNS_EDNS_FLAG_DO : 0);
-	wire_write_u16(w, (uint16_t)(ecs_len + r->cookie_option_len));
+	wire_write_u16(w, (uint16_t)(r->nsid_option_len + ecs_len + r->cookie_option_len));
+	if (r->nsid_option_len > 0)
+		wire_write(w, r->nsid_option, r->nsid_option_len);
 	if (r->ecs)
 		ecs_write(w, r->ecs, r->ecs_scope);
 	if (r->cookie_option_len > 0)

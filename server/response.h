@@ -33,6 +33,8 @@ struct response {
 	uint8_t ecs_scope; /* its scope: the prefix the answer holds for (0: any client) */
 	const uint8_t *cookie_option; /* a whole COOKIE option to add to the OPT, or NULL */
 	uint8_t cookie_option_len;
+	const uint8_t *nsid_option; /* a whole NSID option to add to the OPT (RFC 5001), or NULL */
+	uint16_t nsid_option_len;
 	const uint8_t
 		*rrl_name; /* what rate limiting charges: the zone, or the cut of a referral */
 	uint16_t compress_count;

@@ -21,6 +21,7 @@ UNIT_TESTS = \
 	tests/unit/test_keep \
 	tests/unit/test_failover_list \
 	tests/unit/test_response \
+	tests/unit/test_chaos \
 	tests/unit/test_lookup \
 	tests/unit/test_config \
 	tests/unit/test_query_path \
@@ -132,6 +133,7 @@ INTEGRATION_TESTS = \
 	tests/integration/policies.sh \
 	tests/integration/drill.sh \
 	tests/integration/diff_nsd.sh \
+	tests/integration/identity.sh \
 	tests/integration/mmdb.sh \
 	tests/integration/install.sh \
 	tests/integration/geo.sh \

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "server/answer.h"
+#include "server/chaos.h"
 #include "server/cookie.h"
 #include "server/dns.h"
 #include "server/ecs.h"
@@ -147,6 +148,13 @@ static inline size_t fuzz_answer_checked(const struct zoneset *zs, const uint8_t
 	size_t n;
 
 	fuzz_require(out != NULL, "out of memory");
+	static struct chaos chaos; /* CHAOS TXT answered and NSID sent, as configured */
+
+	if (chaos.version_rr_len == 0) {
+		chaos_init(&chaos);
+		chaos_set_nsid(&chaos, "ascii_fuzz");
+	}
+	src.chaos = &chaos;
 	src.zones = zs;
 	src.edns_size = edns_size;
 	n = answer_query(out, out_size, pkt, len, tcp, &src, (const struct sockaddr *)&peer);

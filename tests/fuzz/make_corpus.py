@@ -129,6 +129,11 @@ def packets():
     ]:
         p["q-%s.bin" % name] = query(qname, qtype)
     p["q-refused-chaos.bin"] = query("version.bind", "TXT", rdclass="CH")
+    p["chaos-id-nsid.bin"] = query("id.server", "TXT", rdclass="CH", use_edns=0,
+                                   options=[dns.edns.GenericOption(3, b"")])
+    p["chaos-version-any.bin"] = query("VERSION.BIND", "ANY", rdclass="CH")
+    p["edns-nsid-twice.bin"] = query("www.fuzz.test", "A", use_edns=0, options=[
+        dns.edns.GenericOption(3, b"ab"), dns.edns.GenericOption(3, b"")])
     p["q-no-rd.bin"] = query("www.fuzz.test", "A", flags=0)
     p["q-cd-bit.bin"] = query("www.fuzz.test", "A", flags=0x0110)
     p["q-opcode-notify.bin"] = header(flags=4 << 11) + question("fuzz.test", 6)

@@ -22,11 +22,17 @@ command -v dig >/dev/null || tap_skip_all "dig is not installed"
 
 lib_init
 
+# The same identity, version and NSID on both: their defaults differ (host name aside, NSD says
+# "NSD 4.6.1"). answer-cookie is NSD 4.6's default, off, so no COOKIE differs either.
+same='identity: "ns1.diff.test"
+version: "diff 1"
+nsid: "ascii_ns1.diff"'
 nsd_port=$(free_port) || tap_bail "no free port"
-start_nsd "$zonefile" diff.test "$nsd_port" "$WORKDIR/nsd" ||
+NSD_EXTRA=$same start_nsd "$zonefile" diff.test "$nsd_port" "$WORKDIR/nsd" ||
 	tap_bail "nsd did not start on port $nsd_port"
 
-start_batond "workers: 1" "diff.test=$zonefile" || tap_bail "batond did not answer"
+start_batond "workers: 1
+$same" "diff.test=$zonefile" || tap_bail "batond did not answer"
 baton_port=$BATOND_PORT
 
 "$LIB_PYTHON" "$here/diffdns.py" \

@@ -11,12 +11,15 @@ comment. Flags:
     bufsize=N   EDNS 0 with payload N
     do          set the DNSSEC OK bit (implies EDNS)
     rd          set RD (default clear, as a resolver asks an authority)
+    ch          ask in class CH (default IN): id.server, version.bind ...
+    nsid        add an empty NSID option (RFC 5001; implies EDNS)
 
 Compared for each query (the "fields"):
     rcode, aa, tc   header rcode (with the extended bits) and flags
     question        the question echoed back, case and all (RFC 1035 §7.3
                     and the DNS 0x20 practice rely on the exact echo)
     edns            whether an OPT came back, its version and DO bit
+    nsid            the NSID option's payload, if one came back (asked or not)
     answer          the answer section as a set of RRsets
     authority       the authority section as a set of RRsets
     glue            for referrals only: the A/AAAA RRsets in the additional
@@ -37,6 +40,7 @@ that query. Exit status 0 iff every query is ok, 2 on bad input.
 import argparse
 import sys
 
+import dns.edns
 import dns.exception
 import dns.flags
 import dns.message
@@ -49,7 +53,8 @@ import dns.rdatatype
 TIMEOUT_S = 2.0
 TRIES = 2
 DEFAULT_PAYLOAD = 1232
-FIELDS = ("rcode", "aa", "tc", "question", "edns", "answer", "authority", "glue")
+FIELDS = ("rcode", "aa", "tc", "question", "edns", "nsid", "answer", "authority",
+          "glue")
 
 
 class InputError(Exception):
@@ -66,6 +71,8 @@ class Query:
         self.payload = DEFAULT_PAYLOAD
         self.do = False
         self.rd = False
+        self.rdclass = dns.rdataclass.IN
+        self.nsid = False
         for f in flags:
             if f == "tcp":
                 self.tcp = True
@@ -83,10 +90,14 @@ class Query:
                 self.do = True
             elif f == "rd":
                 self.rd = True
+            elif f == "ch":
+                self.rdclass = dns.rdataclass.CH
+            elif f == "nsid":
+                self.nsid = True
             else:
                 raise InputError("unknown flag %r" % f)
-        if self.do and not self.edns:
-            raise InputError("'do' needs EDNS; drop 'noedns'")
+        if (self.do or self.nsid) and not self.edns:
+            raise InputError("'do' and 'nsid' need EDNS; drop 'noedns'")
         self.flags = flags
 
     def key(self):
@@ -99,10 +110,11 @@ class Query:
         return s
 
     def message(self):
-        m = dns.message.make_query(self.name, self.rdtype, dns.rdataclass.IN,
+        options = [dns.edns.GenericOption(dns.edns.NSID, b"")] if self.nsid else None
+        m = dns.message.make_query(self.name, self.rdtype, self.rdclass,
                                    use_edns=0 if self.edns else False,
                                    payload=self.payload,
-                                   want_dnssec=self.do)
+                                   want_dnssec=self.do, options=options)
         if not self.rd:
             m.flags &= ~dns.flags.RD
         return m
@@ -257,6 +269,8 @@ def fields_of(r):
     else:
         f["edns"] = "version %d%s" % (r.edns,
                                       " do" if r.ednsflags & dns.flags.DO else "")
+    nsid = [o for o in r.options if o.otype == dns.edns.NSID]
+    f["nsid"] = " ".join(o.to_wire().hex() for o in nsid) if nsid else "none"
     f["answer"] = section_rrsets(r.answer)
     f["authority"] = section_rrsets(r.authority)
     f["_additional"] = section_rrsets(r.additional)

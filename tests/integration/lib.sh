@@ -214,6 +214,7 @@ dns_answers() {
 # start_nsd ZONEFILE ORIGIN PORT WORKDIR: run NSD in the foreground (-d) in
 # the background of this shell, serving ZONEFILE as ORIGIN on
 # 127.0.0.1@PORT, with every file it writes under WORKDIR (made if needed).
+# NSD_EXTRA: more server: lines (nsd.conf syntax), one a line.
 # Sets NSD_PID and registers it for cleanup; waits up to 10 s for answers.
 # Returns 0 once NSD answers; otherwise 1 with NSD's log on stderr.
 start_nsd() {
@@ -243,6 +244,7 @@ server:
     rrl-ratelimit: 0
     rrl-whitelist-ratelimit: 0
     verbosity: 1
+${NSD_EXTRA:+$(printf '%s\n' "$NSD_EXTRA" | sed 's/^/    /')}
 remote-control:
     control-enable: no
 zone:

@@ -507,6 +507,86 @@ static void test_empty_quoted_value(void **state)
 	expect_error(state, "server:\n pidfile: \"\"\n", 2, "pidfile: missing value");
 }
 
+/* Ready for another load: the file, config and messages of the last one gone. */
+static void reset(struct fixture *fx)
+{
+	config_free(&fx->cfg);
+	diag_fini(&fx->diag);
+	diag_init(&fx->diag);
+	unlink(fx->path);
+	fx->path[0] = '\0';
+}
+
+/* NSD's identity keys: the answers are built as the file is read (server/chaos.c). */
+static void test_chaos_keys(void **state)
+{
+	struct fixture *fx = *state;
+	const struct chaos *c = &fx->cfg.chaos;
+
+	expect_loaded(fx, "server:\n identity: \"ns1 fra\"\n version: \"v 1\"\n"
+			  " hide-identity: yes\n hide-version: yes\n nsid: \"ascii_ns1\"\n");
+	assert_true(c->hide_identity);
+	assert_true(c->hide_version);
+	/* TYPE TXT, CLASS CH, TTL 0, RDLENGTH, then the string */
+	assert_int_equal(c->identity_rr_len, 10 + 1 + 7);
+	assert_memory_equal(c->identity_rr, "\0\x10\0\x03\0\0\0\0\0\x08\x07ns1 fra", 18);
+	assert_int_equal(c->version_rr_len, 10 + 1 + 3);
+	assert_memory_equal(c->version_rr + 10, "\x03v 1", 4);
+	assert_int_equal(c->nsid_option_len, 4 + 3);
+	assert_memory_equal(c->nsid_option, "\0\x03\0\x03ns1", 7);
+}
+
+/* Nothing set: the host's name, "batond <version>", nothing hidden, no NSID (NSD's defaults). */
+static void test_chaos_defaults(void **state)
+{
+	struct fixture *fx = *state;
+	const struct chaos *c = &fx->cfg.chaos;
+	char host[256] = "";
+	const char *version = "batond " PACKAGE_VERSION;
+
+	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
+	expect_loaded(fx, "server:\n");
+	assert_false(c->hide_identity);
+	assert_false(c->hide_version);
+	assert_int_equal(c->nsid_option_len, 0);
+	assert_int_equal(c->identity_rr[10], strlen(host));
+	assert_memory_equal(c->identity_rr + 11, host, strlen(host));
+	assert_int_equal(c->version_rr[10], strlen(version));
+	assert_memory_equal(c->version_rr + 11, version, strlen(version));
+}
+
+/* As in NSD, "" is a value here: an empty TXT string, and no NSID. A bare key is not. */
+static void test_chaos_empty_values(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, "server:\n identity: \"\"\n version: \"\"\n nsid: \"\"\n");
+	assert_int_equal(fx->cfg.chaos.identity_rr_len, 11);
+	assert_int_equal(fx->cfg.chaos.identity_rr[10], 0);
+	assert_int_equal(fx->cfg.chaos.version_rr_len, 11);
+	assert_int_equal(fx->cfg.chaos.nsid_option_len, 0);
+	reset(fx);
+	expect_error(state, "server:\n identity:\n", 2, "identity: missing value");
+}
+
+static void test_chaos_bad_values(void **state)
+{
+	struct fixture *fx = *state;
+	char conf[512], text[301];
+
+	expect_error(state, "server:\n nsid: abc\n", 2, "nsid: 'abc': write an even number");
+	reset(fx);
+	expect_error(state, "server:\n nsid: 12zz\n", 2, "nsid: '12zz': not hexadecimal");
+	reset(fx);
+	memset(text, 'a', 300);
+	text[300] = '\0';
+	snprintf(conf, sizeof(conf), "server:\n identity: %s\n", text);
+	expect_error(state, conf, 2, "longer than 255 bytes");
+	reset(fx);
+	snprintf(conf, sizeof(conf), "server:\n\n nsid: ascii_%s\n", text);
+	expect_error(state, conf, 3, "longer than 128 bytes");
+}
+
 static void test_key_twice(void **state)
 {
 	expect_error(state, "server:\n port: 53\n port: 54\n", 3,
@@ -724,6 +804,10 @@ int main(void)
 		T(test_max_addresses),
 		T(test_missing_value),
 		T(test_empty_quoted_value),
+		T(test_chaos_keys),
+		T(test_chaos_defaults),
+		T(test_chaos_empty_values),
+		T(test_chaos_bad_values),
 		T(test_key_twice),
 		T(test_key_twice_across_server_sections),
 		T(test_zone_name_twice),

@@ -16,6 +16,7 @@
 #include <ldns/ldns.h>
 
 #include "server/answer.h"
+#include "server/chaos.h"
 #include "server/cookie.h"
 #include "server/dns.h"
 #include "server/geo.h"
@@ -137,14 +138,14 @@ static size_t add_cookie(uint8_t *buf, size_t len, size_t rdlen_at, bool with_se
 	return add_option(buf, len, rdlen_at, DNS_EDNS_OPT_COOKIE, data, with_server ? 24 : 8);
 }
 
-static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, bool edns)
+static size_t make_query_class(uint8_t *buf, size_t size, const char *name, ldns_rr_type type,
+			       ldns_rr_class class, bool edns)
 {
 	ldns_pkt *q = NULL;
 	uint8_t *wire = NULL;
 	size_t len = 0;
 
-	assert_int_equal(ldns_pkt_query_new_frm_str(&q, name, type, LDNS_RR_CLASS_IN, 0),
-			 LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_query_new_frm_str(&q, name, type, class, 0), LDNS_STATUS_OK);
 	if (edns)
 		ldns_pkt_set_edns_udp_size(q, 1232);
 	assert_int_equal(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
@@ -153,6 +154,11 @@ static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_ty
 	free(wire);
 	ldns_pkt_free(q);
 	return len;
+}
+
+static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, bool edns)
+{
+	return make_query_class(buf, size, name, type, LDNS_RR_CLASS_IN, edns);
 }
 
 /* The positive control: the wraps must see an allocation made inside the libraries the query
@@ -229,7 +235,12 @@ static void test_no_allocation_per_query(void **state)
 					 .size = 1024 };
 	struct rrl *rrl = NULL;
 	unsigned slips = 0;
-	struct answer_source src = { .zones = zs,
+	static const char *const chaos_names[] = { "id.server.", "HOSTNAME.bind.",
+						   "version.server.", "version.bind.",
+						   "authors.bind." };
+	struct chaos chaos;
+	struct answer_source src = { .chaos = &chaos,
+				     .zones = zs,
 				     .edns_size = 1232,
 				     .ecs = true,
 				     .cookies = &secrets,
@@ -240,6 +251,9 @@ static void test_no_allocation_per_query(void **state)
 	size_t answered = 0;
 
 	(void)state;
+	chaos_init(&chaos);
+	assert_null(chaos_set_nsid(&chaos, "ascii_ns1.example"));
+	chaos.hide_version = true;
 	assert_int_equal(geo_index_build(&zs->geo, zs, db), 0);
 	assert_int_equal(rrl_new(&rrl, &rrl_config), 0); /* charged on every UDP answer below */
 	src.rrl = rrl;
@@ -251,6 +265,7 @@ static void test_no_allocation_per_query(void **state)
 
 		len = add_ecs(query, len, rdlen_at, clients[i].subnet, clients[i].source);
 		len = add_cookie(query, len, rdlen_at, i % 2 == 0);
+		len = add_option(query, len, rdlen_at, DNS_EDNS_OPT_NSID, (const uint8_t *)"", 0);
 		counting = true;
 		answered += answer_query(out, sizeof(out), query, len, false, &src, from) > 0;
 		answered += answer_query(out, sizeof(out), query, len, true, &src, from) > 0;
@@ -271,10 +286,22 @@ static void test_no_allocation_per_query(void **state)
 			counting = false;
 		}
 	}
+	/* CHAOS: answered, hidden (REFUSED) and not ours (REFUSED), each with NSID asked */
+	for (size_t i = 0; i < sizeof(chaos_names) / sizeof(chaos_names[0]); i++) {
+		size_t len = make_query_class(query, sizeof(query), chaos_names[i],
+					      LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, true);
+
+		len = add_option(query, len, len - 2, DNS_EDNS_OPT_NSID, (const uint8_t *)"", 0);
+		counting = true;
+		answered += answer_query(out, sizeof(out), query, len, false, &src, from) > 0;
+		answered += answer_query(out, sizeof(out), query, len, true, &src, from) > 0;
+		counting = false;
+	}
 	assert_int_equal(allocations, 0);
 	/* every full query is answered; a half query still gets FORMERR unless it lacks a header */
 	assert_true(answered >= 4 * sizeof(cases) / sizeof(cases[0]) +
-					2 * sizeof(clients) / sizeof(clients[0]));
+					2 * sizeof(clients) / sizeof(clients[0]) +
+					2 * sizeof(chaos_names) / sizeof(chaos_names[0]));
 	geo_index_free(zs->geo);
 	zoneset_free(zs);
 	geo_db_unref(db);
