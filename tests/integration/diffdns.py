@@ -17,6 +17,8 @@ Compared for each query (the "fields"):
     question        the question echoed back, case and all (RFC 1035 §7.3
                     and the DNS 0x20 practice rely on the exact echo)
     edns            whether an OPT came back, its version and DO bit
+    ede             its Extended DNS Errors (RFC 8914): INFO-CODE and
+                    EXTRA-TEXT of each
     answer          the answer section as a set of RRsets
     authority       the authority section as a set of RRsets
     glue            for referrals only: the A/AAAA RRsets in the additional
@@ -37,6 +39,7 @@ that query. Exit status 0 iff every query is ok, 2 on bad input.
 import argparse
 import sys
 
+import dns.edns
 import dns.exception
 import dns.flags
 import dns.message
@@ -49,7 +52,8 @@ import dns.rdatatype
 TIMEOUT_S = 2.0
 TRIES = 2
 DEFAULT_PAYLOAD = 1232
-FIELDS = ("rcode", "aa", "tc", "question", "edns", "answer", "authority", "glue")
+FIELDS = ("rcode", "aa", "tc", "question", "edns", "ede", "answer", "authority",
+          "glue")
 
 
 class InputError(Exception):
@@ -257,6 +261,9 @@ def fields_of(r):
     else:
         f["edns"] = "version %d%s" % (r.edns,
                                       " do" if r.ednsflags & dns.flags.DO else "")
+    f["ede"] = tuple(sorted("%d%s" % (o.code, " " + o.text if o.text else "")
+                            for o in r.options
+                            if o.otype == dns.edns.OptionType.EDE))
     f["answer"] = section_rrsets(r.answer)
     f["authority"] = section_rrsets(r.authority)
     f["_additional"] = section_rrsets(r.additional)
