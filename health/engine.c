@@ -44,6 +44,7 @@ struct engine_site {
 	enum site_verdict verdict; /* published: the local one, or the quorum's */
 	enum site_verdict local; /* from our own checks */
 	bool drained;
+	bool held; /* the quorum's verdict is its last one, held */
 	bool in_use;
 	time_t since, local_since;
 	char evidence[256];
@@ -119,6 +120,7 @@ static void publish(struct health_engine *e)
 
 		v->sites[i].verdict = (uint8_t)s->verdict;
 		v->sites[i].drained = s->drained;
+		v->sites[i].held = s->held;
 		v->sites[i].next_change_ms = site_next_change_ms(e, s, now);
 	}
 	old = rcu_xchg_pointer(e->published, v);
@@ -524,6 +526,15 @@ bool health_engine_set_verdict(struct health_engine *e, uint32_t i, enum site_ve
 	history_add(&e->history, s->zone, s->name, s->verdict, v, s->evidence);
 	s->verdict = v;
 	s->since = time(NULL);
+	publish(e);
+	return true;
+}
+
+bool health_engine_set_held(struct health_engine *e, uint32_t i, bool held)
+{
+	if (!e->quorum || i >= e->site_count || !e->sites[i]->in_use || e->sites[i]->held == held)
+		return false;
+	e->sites[i]->held = held;
 	publish(e);
 	return true;
 }

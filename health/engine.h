@@ -53,6 +53,11 @@ void health_engine_use_quorum(struct health_engine *e, bool run_checks);
 bool health_engine_set_verdict(struct health_engine *e, uint32_t i, enum site_verdict v,
 			       const char *evidence);
 
+/* Marks site i's verdict as held (a quorum that lost too many probers keeps its last verdict)
+ * or decided again; answers say so (docs/dns.md, Extended DNS Errors). Publishes a change at
+ * once. Returns true when it changed; false otherwise, as health_engine_set_verdict(). */
+bool health_engine_set_held(struct health_engine *e, uint32_t i, bool held);
+
 /* Drains (or undrains) every site called `name`, in every zone. Returns how many. */
 int health_engine_drain(struct health_engine *e, const char *name, bool drained);
 

@@ -42,6 +42,17 @@ static bool is_transfer(uint16_t qtype)
 	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
 }
 
+/* RFC 8914 codes for a REFUSED, as NSD 4.6 sends them: another class is Not Supported, a
+ * transfer Prohibited, and a name in none of our zones Not Authoritative (§4.21: "SHOULD"). */
+static uint16_t refused_ede(const struct query *q)
+{
+	if (q->qclass != DNS_CLASS_IN)
+		return EDE_NOT_SUPPORTED;
+	if (is_transfer(q->qtype))
+		return EDE_PROHIBITED;
+	return EDE_NOT_AUTHORITATIVE;
+}
+
 /* Whom a geo answer is for: the ECS address when there is one (RFC 7871 §7.2.1), else the
  * packet's source. A source prefix of 0 is the client's wish to stay unknown, so the resolver's
  * own address decides, and the answer's scope says it holds for everyone. */
@@ -224,6 +235,8 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 		find_client(&client, o.has_ecs ? &o.ecs : NULL, peer);
 		lookup_answer(&r, src, &q, &client);
 	}
+	if (r.rcode == DNS_RCODE_REFUSED)
+		response_set_ede(&r, refused_ede(&q), NULL);
 	if (o.has_ecs) {
 		r.ecs = &o.ecs;
 		r.ecs_scope =

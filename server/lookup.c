@@ -201,6 +201,8 @@ static void answer_dname(struct response *r, const struct zone *z, const struct 
 	}
 	if (prefix + target_len > DNAME_MAX_LEN) {
 		r->rcode = DNS_RCODE_YXDOMAIN; /* RFC 6672 §2.2 */
+		/* NSD 4.6's words, so that the two read alike */
+		response_set_ede(r, EDE_OTHER, "DNAME expansion became too large");
 		return;
 	}
 	if (!chain_synthesize(chain, name->lower))

@@ -98,6 +98,7 @@ static void apply(struct batond_member *m)
 			continue;
 		member_evidence(m, m->index[i], why, sizeof(why));
 		health_engine_set_verdict(m->s->engine, i, v.verdict, why);
+		health_engine_set_held(m->s->engine, i, v.held);
 	}
 }
 

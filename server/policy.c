@@ -100,23 +100,53 @@ static unsigned pick(struct response *r, const struct zone_failover *f, struct p
 	return n;
 }
 
-/* What to answer when no site is usable; 0 means the answer is already made. */
+/* What to answer when no site is usable; 0 means the answer is already made. Each fallback
+ * says so in an Extended DNS Error, code Other: RFC 8914 §4 has no code for "every site is
+ * down", and its SERVFAIL codes blame a resolver's upstream (22, 23) or the zone data (24). */
 static unsigned fall_back(struct response *r, const struct zone_failover *f,
 			  const struct zone_site **out)
 {
 	switch (f->fallback) {
 	case FALLBACK_ALL: /* fail open, like gdnsd: some answer beats none */
+		response_set_ede(r, EDE_OTHER, "no usable site: every site answered");
 		for (uint16_t i = 0; i < f->site_count && i < PICK_MAX; i++)
 			out[i] = f->sites[i];
 		return f->site_count < PICK_MAX ? f->site_count : PICK_MAX;
-	case FALLBACK_SITE: out[0] = f->fallback_site; return 1;
+	case FALLBACK_SITE:
+		response_set_ede(r, EDE_OTHER, "no usable site: the fallback site answered");
+		out[0] = f->fallback_site;
+		return 1;
 	case FALLBACK_SERVFAIL:
+		response_set_ede(r, EDE_OTHER, "no usable site");
 		r->rcode = DNS_RCODE_SERVFAIL;
 		r->aa = false;
 		return 0;
 	case FALLBACK_NONE:
-	default: return 0;
+	default: response_set_ede(r, EDE_OTHER, "no usable site"); return 0;
 	}
+}
+
+/* Does the pick rest on a verdict a gossip quorum holds because too few probers are live? Any
+ * site of the list counts: each one's verdict decided whether it was passed over. */
+static bool rests_on_held(const struct zone_failover *f, const struct health_view *view)
+{
+	for (uint16_t i = 0; view != NULL && i < f->site_count; i++) {
+		uint32_t id = f->sites[i]->health_id;
+
+		if (id < view->count && view->sites[id].held)
+			return true;
+	}
+	return false;
+}
+
+/* NODATA: the SOA whose TTL a cache keeps the "no address" for (RFC 2308 §5: the lesser of
+ * the SOA's TTL and MINIMUM) lives no longer than this answer's own TTL, so a dual-stack client
+ * gets its AAAA back as soon as its A moves back, not a negative TTL later. */
+static void add_nodata_soa(struct response *r, const struct zone *z, uint32_t ttl)
+{
+	if (z->negative_soa.ttl < ttl)
+		ttl = z->negative_soa.ttl;
+	response_add_rrset_ttl(r, SECTION_AUTHORITY, z->apex->name, &z->negative_soa, ttl);
 }
 
 void policy_answer(struct response *r, const struct zone *z, const struct zone_failover *f,
@@ -128,6 +158,10 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 	uint32_t ttl = policy_ttl(f, ctx->health, ctx->now_ms);
 	uint16_t added = 0;
 
+	/* RFC 8914 §4.4: the answer may be older than the sites' state, as a resolver's stale
+	 * answer is older than its data; a fallback's code, below, replaces it */
+	if (rests_on_held(f, ctx->health))
+		response_set_ede(r, EDE_STALE_ANSWER, "health verdict held: too few live probers");
 	/* several workers may answer one name at once: the counters are shared */
 	for (unsigned i = 0; i < n; i++) {
 		counter_bump_shared(&f->answers[picked[i]]);
@@ -150,5 +184,5 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 		added++;
 	}
 	if (added == 0)
-		response_add_rrset(r, SECTION_AUTHORITY, z->apex->name, &z->negative_soa);
+		add_nodata_soa(r, z, ttl);
 }

@@ -43,6 +43,9 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->cookie_option_len = 0;
 	r->nsid_option = NULL;
 	r->nsid_option_len = 0;
+	r->has_ede = false;
+	r->ede_code = 0;
+	r->ede_text = NULL;
 	r->rrl_name = NULL;
 	r->compress_count = 0;
 	if (q->rd)
@@ -195,8 +198,43 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 	return 0;
 }
 
-/* RFC 6891 §6.1.2: the OPT record, with our NSID (first, where NSD puts it), the echoed ECS
- * and our COOKIE as options. */
+/* RFC 8914 §2: OPTION-CODE, OPTION-LENGTH, INFO-CODE, then EXTRA-TEXT (UTF-8, no NUL). */
+#define EDE_FIXED_LEN 6
+
+static size_t ede_len(const struct response *r)
+{
+	if (!r->has_ede)
+		return 0;
+	return EDE_FIXED_LEN + (r->ede_text != NULL ? strlen(r->ede_text) : 0);
+}
+
+bool response_set_ede(struct response *r, uint16_t code, const char *text)
+{
+	size_t room = EDE_FIXED_LEN + (text != NULL ? strlen(text) : 0);
+	size_t limit = r->limit + ede_len(r); /* an earlier EDE gives its room back */
+
+	if (!r->edns || r->len + room > limit)
+		return false;
+	r->limit = limit - room;
+	r->has_ede = true;
+	r->ede_code = code;
+	r->ede_text = text;
+	return true;
+}
+
+static void write_ede(const struct response *r, struct wire *w)
+{
+	size_t len = ede_len(r);
+
+	wire_write_u16(w, DNS_EDNS_OPT_EDE);
+	wire_write_u16(w, (uint16_t)(len - 4));
+	wire_write_u16(w, r->ede_code);
+	if (r->ede_text != NULL)
+		wire_write(w, r->ede_text, len - EDE_FIXED_LEN);
+}
+
+/* RFC 6891 §6.1.2: the OPT record, with our NSID (first, where NSD puts it), the echoed ECS,
+ * our COOKIE and an Extended DNS Error as options. */
 static void write_opt(const struct response *r, struct wire *w)
 {
 	size_t ecs_len = r->ecs ? ecs_option_len(r->ecs) : 0;
@@ -207,13 +245,16 @@ static void write_opt(const struct response *r, struct wire *w)
 	wire_write_u8(w, (uint8_t)(r->rcode >> DNS_EXT_RCODE_SHIFT));
 	wire_write_u8(w, 0); /* version 0 */
 	wire_write_u16(w, r->edns_do ? DNS_EDNS_FLAG_DO : 0);
-	wire_write_u16(w, (uint16_t)(r->nsid_option_len + ecs_len + r->cookie_option_len));
+	wire_write_u16(
+		w, (uint16_t)(r->nsid_option_len + ecs_len + r->cookie_option_len + ede_len(r)));
 	if (r->nsid_option_len > 0)
 		wire_write(w, r->nsid_option, r->nsid_option_len);
 	if (r->ecs)
 		ecs_write(w, r->ecs, r->ecs_scope);
 	if (r->cookie_option_len > 0)
 		wire_write(w, r->cookie_option, r->cookie_option_len);
+	if (r->has_ede)
+		write_ede(r, w);
 }
 
 size_t response_finish(struct response *r)

@@ -16,6 +16,15 @@
 
 enum response_section { SECTION_ANSWER = 0, SECTION_AUTHORITY, SECTION_ADDITIONAL };
 
+/* The Extended DNS Error INFO-CODEs batond sends (RFC 8914 §4); docs/dns.md says why each. */
+enum response_ede {
+	EDE_OTHER = 0,
+	EDE_STALE_ANSWER = 3,
+	EDE_PROHIBITED = 18,
+	EDE_NOT_AUTHORITATIVE = 20,
+	EDE_NOT_SUPPORTED = 21,
+};
+
 struct response {
 	uint8_t *buf;
 	size_t size; /* of `buf` */
@@ -35,6 +44,9 @@ struct response {
 	uint8_t cookie_option_len;
 	const uint8_t *nsid_option; /* a whole NSID option to add to the OPT (RFC 5001), or NULL */
 	uint16_t nsid_option_len;
+	bool has_ede; /* an Extended DNS Error option in the OPT: response_set_ede() */
+	uint16_t ede_code; /* enum response_ede */
+	const char *ede_text; /* its EXTRA-TEXT, static (outlives the response), or NULL */
 	const uint8_t
 		*rrl_name; /* what rate limiting charges: the zone, or the cut of a referral */
 	uint16_t compress_count;
@@ -62,6 +74,14 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 /* Adds `set` to the additional section if it fits; unlike response_add_rrset() a miss does
  * not set TC, because the data is only a courtesy (RFC 2181 §9). */
 int response_add_optional(struct response *r, const uint8_t *owner, const struct zone_rrset *set);
+
+/* Gives the response an Extended DNS Error (RFC 8914) with INFO-CODE `code` and EXTRA-TEXT
+ * `text` (a static string, or NULL for none), replacing any earlier one. Only a response with
+ * EDNS carries one: without, nothing happens. The option is part of the OPT, so its room is
+ * taken from what the sections may fill; when what is written already leaves no room, the
+ * answer is kept and the EDE left out (it is only advice). Returns whether it will be sent.
+ * Query-path safe: no allocation. */
+bool response_set_ede(struct response *r, uint16_t code, const char *text);
 
 /* Closes the response: OPT record, counts, flags and rcode. Returns its length. */
 size_t response_finish(struct response *r);

@@ -17,6 +17,7 @@ enum site_verdict {
 struct health_site_view {
 	uint8_t verdict; /* enum site_verdict */
 	bool drained; /* out of answers by an operator, whatever the verdict */
+	bool held; /* a gossip quorum's last verdict, kept while too few probers are live */
 	int64_t next_change_ms; /* CLOCK_MONOTONIC ms: the earliest the verdict could change */
 };
 

@@ -134,6 +134,12 @@ def packets():
     p["chaos-version-any.bin"] = query("VERSION.BIND", "ANY", rdclass="CH")
     p["edns-nsid-twice.bin"] = query("www.fuzz.test", "A", use_edns=0, options=[
         dns.edns.GenericOption(3, b"ab"), dns.edns.GenericOption(3, b"")])
+    # With EDNS: REFUSED carries an Extended DNS Error (20, 21, 18), and so does NODATA at a
+    # FAILOVER name whose picked site has no IPv6 (its SOA with the answer's TTL).
+    p["ede-refused-other-zone.bin"] = query("example.com", "A", use_edns=0, payload=512)
+    p["ede-refused-chaos.bin"] = query("version.bind", "TXT", rdclass="CH", use_edns=0)
+    p["ede-refused-axfr.bin"] = query("fuzz.test", "AXFR", use_edns=0)
+    p["ede-failover-nodata.bin"] = query("order.fuzz.test", "AAAA", use_edns=0, payload=512)
     p["q-no-rd.bin"] = query("www.fuzz.test", "A", flags=0)
     p["q-cd-bit.bin"] = query("www.fuzz.test", "A", flags=0x0110)
     p["q-opcode-notify.bin"] = header(flags=4 << 11) + question("fuzz.test", 6)

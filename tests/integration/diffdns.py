@@ -20,6 +20,8 @@ Compared for each query (the "fields"):
                     and the DNS 0x20 practice rely on the exact echo)
     edns            whether an OPT came back, its version and DO bit
     nsid            the NSID option's payload, if one came back (asked or not)
+    ede             its Extended DNS Errors (RFC 8914): INFO-CODE and
+                    EXTRA-TEXT of each
     answer          the answer section as a set of RRsets
     authority       the authority section as a set of RRsets
     glue            for referrals only: the A/AAAA RRsets in the additional
@@ -53,7 +55,7 @@ import dns.rdatatype
 TIMEOUT_S = 2.0
 TRIES = 2
 DEFAULT_PAYLOAD = 1232
-FIELDS = ("rcode", "aa", "tc", "question", "edns", "nsid", "answer", "authority",
+FIELDS = ("rcode", "aa", "tc", "question", "edns", "nsid", "ede", "answer", "authority",
           "glue")
 
 
@@ -271,6 +273,9 @@ def fields_of(r):
                                       " do" if r.ednsflags & dns.flags.DO else "")
     nsid = [o for o in r.options if o.otype == dns.edns.NSID]
     f["nsid"] = " ".join(o.to_wire().hex() for o in nsid) if nsid else "none"
+    f["ede"] = tuple(sorted("%d%s" % (o.code, " " + o.text if o.text else "")
+                            for o in r.options
+                            if o.otype == dns.edns.OptionType.EDE))
     f["answer"] = section_rrsets(r.answer)
     f["authority"] = section_rrsets(r.authority)
     f["_additional"] = section_rrsets(r.additional)

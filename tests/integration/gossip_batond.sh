@@ -10,7 +10,7 @@ PROBE=${PROBE:-$top_builddir/baton-probe}
 KEYGEN=${KEYGEN:-$top_builddir/baton-keygen}
 names=(p-eu p-us b-ap)
 regions=(eu us ap)
-tap_plan 13
+tap_plan 15
 
 make_state_check
 : >"$STATE/192.0.2.10"
@@ -76,6 +76,11 @@ if wait_until 10 status_has '^  quorum: up; quorum: 0 of 3 live probers down' &&
 	tap_ok "three probers live (batond one of them): fra up by quorum, www answers fra"
 else
 	tap_fail "three probers live: fra up by quorum" "$(ctl status; tail -n 20 "$BATOND_LOG")"
+fi
+if ! ask www.example.com A | grep -q 'EDE:'; then
+	tap_ok "a verdict the quorum decided: the answer carries no Extended DNS Error"
+else
+	tap_fail "a decided verdict carries no EDE" "$(ask www.example.com A)"
 fi
 st=$(ctl status)
 if printf '%s\n' "$st" | grep -q '^gossip member b-ap (region ap, role probe): 3 of 3 members live$' &&
@@ -181,6 +186,11 @@ if curl -sS --max-time 5 "http://127.0.0.1:$http_port/metrics" |
 	tap_ok "/metrics says the verdict is held"
 else
 	tap_fail "/metrics says the verdict is held" "$(curl -sS "http://127.0.0.1:$http_port/metrics" | grep quorum)"
+fi
+if ask www.example.com A | grep -q '^; EDE: 3 (Stale Answer): (health verdict held: too few live probers)'; then
+	tap_ok "an answer resting on the held verdict says so: EDE 3 (Stale Answer)"
+else
+	tap_fail "an answer on a held verdict carries EDE 3" "$(ask www.example.com A)"
 fi
 stop_pid "$BATOND_PID"
 

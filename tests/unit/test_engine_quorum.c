@@ -187,6 +187,23 @@ static void test_drain_over_quorum(void **state)
 	assert_true(health_site_is_usable(f->view, f->fra_id));
 }
 
+/* A held verdict reaches the view at once, so answers can say they rest on it (EDE 3). */
+static void test_held_is_published(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(health_engine_set_verdict(f->e, f->fra, SITE_UP, "quorum: 0 of 3 down"));
+	assert_false(f->view->sites[f->fra_id].held);
+	assert_true(health_engine_set_held(f->e, f->fra, true));
+	assert_true(f->view->sites[f->fra_id].held);
+	assert_false(f->view->sites[f->fra_id == 0 ? 1 : 0].held); /* only fra */
+	assert_true(health_site_is_usable(f->view, f->fra_id)); /* held up is still up */
+	assert_false(health_engine_set_held(f->e, f->fra, true));
+	assert_false(health_engine_set_held(f->e, 2, true));
+	assert_true(health_engine_set_held(f->e, f->fra, false));
+	assert_false(f->view->sites[f->fra_id].held);
+}
+
 /* Without health_engine_use_quorum() the checks decide: set_verdict changes nothing. */
 static void test_without_quorum(void **state)
 {
@@ -223,6 +240,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_over_quorum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_is_published, setup, teardown),
 		cmocka_unit_test(test_without_quorum),
 	};
 

@@ -31,6 +31,7 @@ static const char zone_text[] =
 	"fb 30 IN FAILOVER sites=sin fallback=fra\n"
 	"open 30 IN FAILOVER sites=iad,sin fallback=all\n"
 	"floor 60 IN FAILOVER sites=fra ttl-min=10\n"
+	"long 600 IN FAILOVER sites=iad\n"
 	"*.wild 30 IN FAILOVER sites=fra\n"
 	"www TXT \"beside\"\n";
 
@@ -75,13 +76,15 @@ static int teardown(void **state)
 
 enum { FRA, IAD, SIN };
 
-static ldns_pkt *ask(struct fixture *fx, const char *name, uint16_t qtype)
+static ldns_pkt *ask_edns(struct fixture *fx, const char *name, uint16_t qtype, bool edns)
 {
 	const struct answer_source src = { .zones = fx->zs,
 					   .health = fx->view,
 					   .edns_size = FIXTURE_EDNS_SIZE,
 					   .now_ms = fx->now_ms };
-	struct fixture_query fq = { .name = name, .qtype = qtype };
+	struct fixture_query fq = {
+		.name = name, .qtype = qtype, .edns = edns, .edns_udp_size = 1232
+	};
 	uint8_t query[512], out[1232];
 	size_t qlen = fixture_build_query(&fq, query, sizeof(query));
 	size_t len = answer_query(out, sizeof(out), query, qlen, false, &src, NULL);
@@ -90,6 +93,50 @@ static ldns_pkt *ask(struct fixture *fx, const char *name, uint16_t qtype)
 	assert_true(len > 0);
 	assert_int_equal(ldns_wire2pkt(&p, out, len), LDNS_STATUS_OK);
 	return p;
+}
+
+static ldns_pkt *ask(struct fixture *fx, const char *name, uint16_t qtype)
+{
+	return ask_edns(fx, name, qtype, false);
+}
+
+/* The Extended DNS Error of `name` asked with EDNS, as "code text" ("code" without text), or
+ * "" when there is none (RFC 8914 §2). */
+static void ede_of(struct fixture *fx, const char *name, uint16_t qtype, char *buf, size_t size)
+{
+	ldns_pkt *p = ask_edns(fx, name, qtype, true);
+	const ldns_rdf *opts = ldns_pkt_edns_data(p);
+	const uint8_t *d = opts != NULL ? ldns_rdf_data(opts) : NULL;
+	size_t len = opts != NULL ? ldns_rdf_size(opts) : 0, at = 0;
+
+	assert_true(ldns_pkt_edns(p));
+	buf[0] = '\0';
+	while (at + 4 <= len) {
+		uint16_t code = (uint16_t)(d[at] << 8 | d[at + 1]);
+		uint16_t olen = (uint16_t)(d[at + 2] << 8 | d[at + 3]);
+
+		assert_true(at + 4 + olen <= len);
+		if (code == 15) {
+			assert_true(olen >= 2);
+			snprintf(buf, size, "%u%s%.*s", (unsigned)(d[at + 4] << 8 | d[at + 5]),
+				 olen > 2 ? " " : "", (int)(olen - 2), (const char *)d + at + 6);
+		}
+		at += 4u + olen;
+	}
+	ldns_pkt_free(p);
+}
+
+static void expect_ede(struct fixture *fx, const char *name, uint16_t qtype, const char *want)
+{
+	char got[128];
+	ldns_pkt *p;
+
+	ede_of(fx, name, qtype, got, sizeof(got));
+	assert_string_equal(got, want);
+	/* RFC 8914 §2: an EDE lives in the OPT, so a query without EDNS gets none */
+	p = ask(fx, name, qtype);
+	assert_false(ldns_pkt_edns(p));
+	ldns_pkt_free(p);
 }
 
 /* The addresses in the answer section, comma-separated, in order. */
@@ -221,6 +268,71 @@ static void test_other_types_and_wildcards(void **state)
 	ldns_pkt_free(p);
 }
 
+/* Each answer that is not a plain pick says so in an EDE (docs/dns.md); plain picks have none. */
+static void test_ede_per_case(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_ede(fx, "www.example.com.", LDNS_RR_TYPE_A, "");
+	expect_ede(fx, "www.example.com.", LDNS_RR_TYPE_AAAA, ""); /* NODATA of a pick */
+	expect_ede(fx, "nope.example.com.", LDNS_RR_TYPE_A, "");
+	expect_ede(fx, "www.example.org.", LDNS_RR_TYPE_A, "20"); /* NSD's REFUSED */
+	fx->view->sites[SIN].verdict = SITE_DOWN;
+	expect_ede(fx, "sf.example.com.", LDNS_RR_TYPE_A, "0 no usable site");
+	expect_ede(fx, "none.example.com.", LDNS_RR_TYPE_A, "0 no usable site");
+	expect_ede(fx, "fb.example.com.", LDNS_RR_TYPE_A,
+		   "0 no usable site: the fallback site answered");
+	fx->view->sites[IAD].verdict = SITE_DOWN;
+	expect_ede(fx, "open.example.com.", LDNS_RR_TYPE_A,
+		   "0 no usable site: every site answered");
+	expect_ede(fx, "www.example.com.", LDNS_RR_TYPE_A, "");
+
+	/* a quorum's held verdict: the answer may be older than the sites' state */
+	fx->view->sites[IAD].held = true;
+	expect_ede(fx, "www.example.com.", LDNS_RR_TYPE_A,
+		   "3 health verdict held: too few live probers");
+	expect_ede(fx, "all.example.com.", LDNS_RR_TYPE_A,
+		   "3 health verdict held: too few live probers");
+	expect_ede(fx, "fb.example.com.", LDNS_RR_TYPE_A,
+		   "0 no usable site: the fallback site answered"); /* sin is not held */
+	expect_ede(fx, "open.example.com.", LDNS_RR_TYPE_A,
+		   "0 no usable site: every site answered"); /* the fallback's code wins */
+	fx->view->sites[IAD].held = false;
+	expect_ede(fx, "www.example.com.", LDNS_RR_TYPE_A, "");
+}
+
+static uint32_t nodata_soa_ttl(struct fixture *fx, const char *name)
+{
+	ldns_pkt *p = ask(fx, name, LDNS_RR_TYPE_AAAA);
+	uint32_t ttl;
+
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	assert_int_equal(ldns_pkt_ancount(p), 0);
+	assert_int_equal(ldns_pkt_nscount(p), 1);
+	ttl = ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_authority(p), 0));
+	ldns_pkt_free(p);
+	return ttl;
+}
+
+/* NODATA at a FAILOVER name is cached no longer than its A answer: the SOA's TTL (which bounds
+ * the negative TTL, RFC 2308 §5) is the lesser of the zone's negative TTL (300) and the
+ * answer's own TTL, so a dual-stack site's AAAA comes back when its A does. */
+static void test_nodata_soa_ttl(void **state)
+{
+	struct fixture *fx = *state;
+	const int64_t now = 86400000;
+
+	fx->now_ms = (uint64_t)now;
+	assert_int_equal(nodata_soa_ttl(fx, "www.example.com."), 30); /* iad: no IPv6 */
+	fx->view->sites[IAD].next_change_ms = now + 20000;
+	assert_int_equal(nodata_soa_ttl(fx, "www.example.com."), 20);
+	fx->view->sites[SIN].verdict = SITE_DOWN;
+	assert_int_equal(nodata_soa_ttl(fx, "none.example.com."), 30); /* fallback=none */
+	fx->view->sites[SIN].next_change_ms = now + 2000;
+	assert_int_equal(nodata_soa_ttl(fx, "none.example.com."), 15); /* ttl-min */
+	assert_int_equal(nodata_soa_ttl(fx, "long.example.com."), 300); /* the zone's is lower */
+}
+
 static uint32_t answer_ttl(struct fixture *fx, const char *name)
 {
 	ldns_pkt *p = ask(fx, name, LDNS_RR_TYPE_A);
@@ -264,6 +376,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fallbacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_types_and_wildcards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ttl_clamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ede_per_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nodata_soa_ttl, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
+#include "baton/health.h"
 #include "server/answer.h"
 #include "server/chaos.h"
 #include "server/cookie.h"
@@ -62,6 +63,10 @@ static const char zone_text[] =
 	"$SITE fra 192.0.2.10 2001:db8::10 geo=50.11,8.68\n$SITE sin 203.0.113.10 geo=1.35,103.99\n"
 	"$GEO-NET 198.51.100.0/24 sin\n$GEO-MAP EU fra\n"
 	"geo 30 IN FAILOVER policy=geo sites=fra,sin\n"
+	"sf 30 IN FAILOVER sites=sin fallback=servfail\nnone 30 IN FAILOVER sites=sin "
+	"fallback=none\n"
+	"fb 30 IN FAILOVER sites=sin fallback=fra\nopen 30 IN FAILOVER sites=sin fallback=all\n"
+	"held 30 IN FAILOVER sites=fra,sin\n"
 	"big TXT \""
 	"0123456789012345678901234567890123456789012345678901234567890123456789"
 	"0123456789012345678901234567890123456789012345678901234567890123456789\"\n";
@@ -214,6 +219,15 @@ static void test_no_allocation_per_query(void **state)
 		{ "sub.example.com.", LDNS_RR_TYPE_DS },
 		{ "geo.example.com.", LDNS_RR_TYPE_A },
 		{ "geo.example.com.", LDNS_RR_TYPE_AAAA },
+		/* the Extended DNS Errors of each fallback and of a held verdict, and NODATA's
+		 * SOA with its TTL set */
+		{ "sf.example.com.", LDNS_RR_TYPE_A },
+		{ "none.example.com.", LDNS_RR_TYPE_A },
+		{ "fb.example.com.", LDNS_RR_TYPE_A },
+		{ "open.example.com.", LDNS_RR_TYPE_A },
+		{ "held.example.com.", LDNS_RR_TYPE_A },
+		{ "held.example.com.", LDNS_RR_TYPE_AAAA },
+		{ "example.com.", LDNS_RR_TYPE_AXFR },
 	};
 	static const struct {
 		const char *subnet;
@@ -239,8 +253,10 @@ static void test_no_allocation_per_query(void **state)
 						   "version.server.", "version.bind.",
 						   "authors.bind." };
 	struct chaos chaos;
+	struct health_view *view = calloc(1, sizeof(*view) + 2 * sizeof(view->sites[0]));
 	struct answer_source src = { .chaos = &chaos,
 				     .zones = zs,
+				     .health = view,
 				     .edns_size = 1232,
 				     .ecs = true,
 				     .cookies = &secrets,
@@ -254,6 +270,12 @@ static void test_no_allocation_per_query(void **state)
 	chaos_init(&chaos);
 	assert_null(chaos_set_nsid(&chaos, "ascii_ns1.example"));
 	chaos.hide_version = true;
+	/* fra (id 0) up on a held verdict, sin (1) down: what health_engine_sync() would number */
+	for (uint32_t i = 0; i < zs->zones[0]->site_count; i++)
+		zs->zones[0]->sites[i].health_id = i;
+	view->count = 2;
+	view->sites[0] = (struct health_site_view){ .verdict = SITE_UP, .held = true };
+	view->sites[1] = (struct health_site_view){ .verdict = SITE_DOWN };
 	assert_int_equal(geo_index_build(&zs->geo, zs, db), 0);
 	assert_int_equal(rrl_new(&rrl, &rrl_config), 0); /* charged on every UDP answer below */
 	src.rrl = rrl;
@@ -306,6 +328,7 @@ static void test_no_allocation_per_query(void **state)
 	zoneset_free(zs);
 	geo_db_unref(db);
 	rrl_free(rrl);
+	free(view);
 }
 
 int main(void)

@@ -943,6 +943,87 @@ static void test_opt_plain(void **state)
 	assert_memory_equal(fx->out + 33, "\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x00", 11);
 }
 
+/* RFC 8914 §2: the EDE option, code 15, after the other options of the OPT. */
+static void test_opt_ede(void **state)
+{
+	struct fixture *fx = *state;
+	struct response r;
+	struct query q;
+	struct pkt p;
+	size_t len;
+
+	std_query(&p, 1);
+	pkt_opt(&p, 4096, 0, false);
+	parsed(&q, &p);
+	response_init(&r, fx->out, sizeof(fx->out), 4096 - 11, &q);
+	r.edns = true;
+	r.edns_size = 4096;
+	r.rcode = DNS_RCODE_REFUSED;
+	assert_true(response_set_ede(&r, EDE_NOT_AUTHORITATIVE, NULL));
+	assert_int_equal(r.limit, 4096 - 11 - 6); /* its room comes out of the sections' */
+	len = response_finish(&r);
+	assert_int_equal(len, 33 + 11 + 6);
+	assert_memory_equal(fx->out + 33,
+			    "\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x06"
+			    "\x00\x0f\x00\x02\x00\x14",
+			    17);
+
+	/* with EXTRA-TEXT, replacing the first: the room of the first is given back */
+	response_init(&r, fx->out, sizeof(fx->out), 4096 - 11, &q);
+	r.edns = true;
+	r.edns_size = 4096;
+	assert_true(response_set_ede(&r, EDE_STALE_ANSWER, "held"));
+	assert_true(response_set_ede(&r, EDE_OTHER, "no usable site"));
+	assert_int_equal(r.limit, 4096 - 11 - 6 - 14);
+	len = response_finish(&r);
+	assert_int_equal(len, 33 + 11 + 6 + 14);
+	assert_memory_equal(fx->out + 33 + 9, "\x00\x14\x00\x0f\x00\x10\x00\x00no usable site",
+			    2 + 6 + 14);
+}
+
+/* Without EDNS there is no OPT to carry an EDE: nothing is added and no room taken. */
+static void test_ede_needs_edns(void **state)
+{
+	struct fixture *fx = *state;
+	struct response r;
+	struct query q;
+	struct pkt p;
+
+	start(&r, fx, LDNS_RR_TYPE_A, 512, &p, &q);
+	assert_false(response_set_ede(&r, EDE_NOT_AUTHORITATIVE, NULL));
+	assert_false(r.has_ede);
+	assert_int_equal(r.limit, 512);
+	assert_int_equal(response_finish(&r), 29);
+}
+
+/* The EDE counts against the limit like any option: an RRset that fits without it no longer
+ * fits with it (TC), and an EDE that would push what is already written past the limit is
+ * left out, never the answer. */
+static void test_ede_room(void **state)
+{
+	struct fixture *fx = *state;
+	struct test_rr a;
+	struct zone_rrset set;
+	struct response r;
+	struct query q;
+	struct pkt p;
+
+	make_rr(&a, LDNS_RR_TYPE_A, "\xc0\x00\x02\x01", 4, 0, 0, 0);
+	make_set(&set, &a.rr, 1);
+	start(&r, fx, LDNS_RR_TYPE_A, 29 + 16, &p, &q);
+	r.edns = true;
+	assert_true(response_set_ede(&r, EDE_OTHER, NULL));
+	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, NULL, &set), -ENOSPC);
+	assert_true(r.tc);
+
+	start(&r, fx, LDNS_RR_TYPE_A, 29 + 16 + 5, &p, &q);
+	r.edns = true;
+	assert_int_equal(response_add_rrset(&r, SECTION_ANSWER, NULL, &set), 0);
+	assert_false(response_set_ede(&r, EDE_OTHER, NULL));
+	assert_false(r.has_ede);
+	assert_int_equal(r.limit, 29 + 16 + 5);
+}
+
 /* Pointers have 14 bits: a name written past 16 KiB cannot be pointed at, so the same name
  * again is written again, and the message stays valid. */
 static void test_compression_offset_limit(void **state)
@@ -1060,6 +1141,9 @@ int main(void)
 		T(test_finish_truncated),
 		T(test_opt_badvers),
 		T(test_opt_plain),
+		T(test_opt_ede),
+		T(test_ede_needs_edns),
+		T(test_ede_room),
 		T(test_compression_offset_limit),
 		T(test_compression_table_full),
 	};
