@@ -358,8 +358,10 @@ run_batond() {
 }
 
 # ctl ARGS...: batonctl at the batond of $BATOND_CONF (set BATOND_CONF=... for another).
+# With CTL_TIMEOUT=SECONDS a batonctl that hangs is ended then (for tests of a batond that must
+# keep answering).
 ctl() {
-	"$BATONCTL" -c "$BATOND_CONF" "$@"
+	${CTL_TIMEOUT:+timeout "$CTL_TIMEOUT"} "$BATONCTL" -c "$BATOND_CONF" "$@"
 }
 
 # ask ARGS...: dig at the running batond, no recursion, one try.
