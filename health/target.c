@@ -1,5 +1,6 @@
-/* One check of one site against one address: a fixed cadence of probes, each bounded by the
- * check's timeout, and rise/fall hysteresis so one lost probe never moves traffic. */
+/* One check of one site against one address: a fixed cadence of probes (sooner re-checks
+ * with recheck=), each bounded by the check's timeout, and rise/fall hysteresis so one lost
+ * probe never moves traffic. */
 #include "autoconfig.h"
 
 #include <arpa/inet.h>
@@ -72,12 +73,37 @@ int64_t target_next_slot_ms(int64_t due_ms, uint32_t interval_ms, int64_t now_ms
 	return next;
 }
 
-/* Records a result and schedules the next probe in the target's next slot. */
+/* Has the last result disagreed with the verdict, with rise/fall yet to decide? */
+static bool is_unsettled(const struct target *t)
+{
+	return (t->state == SITE_UP && t->fail_streak > 0) ||
+	       (t->state == SITE_DOWN && t->ok_streak > 0);
+}
+
+/* When the next probe starts: in the next slot of the fixed cadence, or, for a check with
+ * recheck= whose last result disagreed with the verdict, that long after the result when this
+ * comes sooner (keepalived's retry, NS1's rapid re-check). Counting from the result, not from
+ * the start, means a re-check never overlaps the probe before it. rise and fall still count
+ * results, so a re-check decides sooner but on as much evidence; once they decide, or a result
+ * agrees, the target goes back to its slots, so its phase in the interval is kept. */
+static int64_t next_start_ms(struct target *t)
+{
+	const struct zone_check *c = t->check;
+	int64_t now = target_now_ms();
+	int64_t slot = target_next_slot_ms(t->slot_ms, c->interval_ms, now);
+
+	if (c->recheck_ms != 0 && is_unsettled(t) && now + c->recheck_ms < slot)
+		return now + c->recheck_ms;
+	t->slot_ms = slot;
+	return slot;
+}
+
+/* Records a result and schedules the next probe. */
 static void finish(struct target *t, const struct probe_result *r)
 {
 	bool changed = apply(t, r);
 
-	t->next_ms = target_next_slot_ms(t->next_ms, t->check->interval_ms, target_now_ms());
+	t->next_ms = next_start_ms(t);
 	arm(t, t->next_ms);
 	if (t->on_result != NULL)
 		t->on_result(t, changed, t->arg);
@@ -147,7 +173,7 @@ struct target *target_new(struct event_base *base, struct zone *zone,
 	addr_text(addr, t->addr_text);
 	t->state = SITE_UNKNOWN;
 	probe_result_set(&t->last, false, "not checked yet");
-	t->next_ms = target_now_ms() + phase_ms;
+	t->next_ms = t->slot_ms = target_now_ms() + phase_ms;
 	arm(t, t->next_ms);
 	return t;
 }
@@ -168,6 +194,8 @@ int64_t target_earliest_flip_ms(const struct target *t, int64_t now_ms)
 {
 	const struct zone_check *c = t->check;
 	int64_t next_result = t->probe ? t->started_ms + c->timeout_ms : t->next_ms + c->timeout_ms;
+	/* the results after the next one: a slot apart, or with recheck= at least that apart */
+	int64_t spacing = c->recheck_ms != 0 ? c->recheck_ms : c->interval_ms;
 	unsigned needed = 1;
 
 	if (t->state == SITE_UP && c->fall > t->fail_streak)
@@ -176,5 +204,5 @@ int64_t target_earliest_flip_ms(const struct target *t, int64_t now_ms)
 		needed = c->rise - t->ok_streak;
 	if (next_result < now_ms)
 		next_result = now_ms;
-	return next_result + (int64_t)(needed - 1) * c->interval_ms;
+	return next_result + (int64_t)(needed - 1) * spacing;
 }

@@ -30,6 +30,7 @@ struct target {
 	void *probe; /* the running probe's state, or NULL */
 	int64_t started_ms; /* when the running (or last) probe started */
 	int64_t next_ms; /* when the next (or the running) probe is due */
+	int64_t slot_ms; /* the last slot of the fixed cadence; a re-check runs between slots */
 	enum site_verdict state;
 	unsigned ok_streak, fail_streak;
 	struct probe_result last;
@@ -53,7 +54,8 @@ void target_free(struct target *t);
 int64_t target_earliest_flip_ms(const struct target *t, int64_t now_ms);
 
 /* When a target whose last probe was due at `due_ms` probes next: one interval later, or the
- * first slot in the same phase at or after `now_ms` when the loop stalled past that. */
+ * first slot in the same phase at or after `now_ms` when the loop stalled past that. A check
+ * with recheck= probes sooner while a result disagrees with the verdict (target.c). */
 int64_t target_next_slot_ms(int64_t due_ms, uint32_t interval_ms, int64_t now_ms);
 
 /* CLOCK_MONOTONIC in ms. A weak symbol: a unit test may define its own (a fake clock). */

@@ -19,7 +19,7 @@
 
 static const char *const kind_names[] = { "tcp", "http", "https", "dns", "icmp", "exec", NULL };
 
-/* Which keys each kind takes, beyond interval, timeout, rise and fall. */
+/* Which keys each kind takes, beyond interval, timeout, recheck, rise and fall. */
 static const char *const kind_keys[][8] = {
 	[CHECK_TCP] = { "port", NULL },
 	[CHECK_HTTP] = { "port", "path", "expect", "body", "host", NULL },
@@ -148,6 +148,8 @@ static int set_param(struct zone_check *check, const char *key, const char *v, s
 		return stanza_parse_duration(v, 100, 3600000, &check->interval_ms, key, c);
 	if (strcmp(key, "timeout") == 0)
 		return stanza_parse_duration(v, 10, 3600000, &check->timeout_ms, key, c);
+	if (strcmp(key, "recheck") == 0)
+		return stanza_parse_duration(v, 10, 3600000, &check->recheck_ms, key, c);
 	if (strcmp(key, "rise") == 0 || strcmp(key, "fall") == 0) {
 		rc = stanza_parse_uint(v, 1, 100, &n, key, c);
 		*(key[0] == 'r' ? &check->rise : &check->fall) = (uint8_t)n;
@@ -218,6 +220,12 @@ static int finish(struct zone_check *check, struct stanza_ctx *c)
 	if (check->timeout_ms >= check->interval_ms)
 		return stanza_error(c, "check '%s': timeout (%ums) must be below interval (%ums)",
 				    check->name, check->timeout_ms, check->interval_ms);
+	/* A re-check at or past the interval would come no sooner than the next slot. */
+	if (check->recheck_ms != 0 && check->recheck_ms >= check->interval_ms)
+		return stanza_error(c,
+				    "check '%s': recheck (%ums) must be below interval (%ums): "
+				    "lower recheck= or leave it out",
+				    check->name, check->recheck_ms, check->interval_ms);
 	if (check->kind == CHECK_TCP && check->port == 0)
 		return stanza_error(c, "check '%s': tcp checks need port=", check->name);
 	if (check->kind == CHECK_DNS && check->query_name == NULL)
@@ -300,11 +308,11 @@ bool check_spec_equal(const struct zone_check *a, const struct zone_check *b)
 {
 	return strcmp(a->name, b->name) == 0 && a->kind == b->kind &&
 	       a->interval_ms == b->interval_ms && a->timeout_ms == b->timeout_ms &&
-	       a->rise == b->rise && a->fall == b->fall && a->port == b->port &&
-	       same_string(a->path, b->path) && same_string(a->host, b->host) &&
-	       same_string(a->body, b->body) && a->status_min == b->status_min &&
-	       a->status_max == b->status_max && a->verify == b->verify &&
-	       same_string(a->ca_file, b->ca_file) &&
+	       a->recheck_ms == b->recheck_ms && a->rise == b->rise && a->fall == b->fall &&
+	       a->port == b->port && same_string(a->path, b->path) &&
+	       same_string(a->host, b->host) && same_string(a->body, b->body) &&
+	       a->status_min == b->status_min && a->status_max == b->status_max &&
+	       a->verify == b->verify && same_string(a->ca_file, b->ca_file) &&
 	       same_query_name(a->query_name, b->query_name) && a->query_type == b->query_type &&
 	       a->expect_rcode == b->expect_rcode &&
 	       a->has_expect_address == b->has_expect_address &&

@@ -18,6 +18,9 @@ struct zone_check {
 	enum check_kind kind;
 	uint32_t interval_ms;
 	uint32_t timeout_ms; /* below interval_ms */
+	/* after a result that disagrees with the verdict, the next probe starts this long after
+	 * it, not in the next slot, until rise/fall decides; 0: no re-check (below interval_ms) */
+	uint32_t recheck_ms;
 	uint8_t rise; /* consecutive successes that make a down target up */
 	uint8_t fall; /* consecutive failures that make an up target down */
 	uint16_t port; /* tcp, http, https, dns */

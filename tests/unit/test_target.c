@@ -1,7 +1,7 @@
 /* Unit tests for one engine target (health/target.c): the first result decides an unknown
  * target, then rise and fall need that many results in a row, a timeout or a probe that cannot
  * start counts as a failure, the cadence is fixed to the schedule (a stalled loop does not line
- * targets up), and the earliest flip. A fake probe kind replaces the real one: the test says
+ * targets up), recheck= probes sooner while a result disagrees, and the earliest flip. A fake probe kind replaces the real one: the test says
  * when each probe ends and how, and fires the target's timer itself; a fake clock
  * (target_now_ms() is weak) says what time it is, so nothing here waits on the clock. */
 #include "autoconfig.h"
@@ -259,9 +259,10 @@ static void test_probe_that_cannot_start_is_a_failure(void **state)
 	teardown(f);
 }
 
-/* One probe of `t` started at `start_ms` and ended at `end_ms`, up. The next probe's timer is
- * taken off the loop: the test fires every timer itself. */
-static void probe_at(struct event_base *base, struct target *t, int64_t start_ms, int64_t end_ms)
+/* One probe of `t` started at `start_ms` and ended at `end_ms`, with `up`. The next probe's
+ * timer is taken off the loop: the test fires every timer itself. */
+static void probe_result_at(struct event_base *base, struct target *t, int64_t start_ms,
+			    int64_t end_ms, bool up)
 {
 	struct probe_result r;
 
@@ -271,9 +272,14 @@ static void probe_at(struct event_base *base, struct target *t, int64_t start_ms
 	assert_non_null(fake.done);
 	assert_int_equal(t->started_ms, start_ms);
 	fake_now_ms = end_ms;
-	probe_result_set(&r, true, "connected");
+	probe_result_set(&r, up, up ? "connected" : "connect: Connection refused");
 	fake.done(fake.arg, &r);
 	evtimer_del(t->timer);
+}
+
+static void probe_at(struct event_base *base, struct target *t, int64_t start_ms, int64_t end_ms)
+{
+	probe_result_at(base, t, start_ms, end_ms, true);
 }
 
 /* The next probe is due one interval after this one was due, however late it started (a busy
@@ -353,6 +359,147 @@ static void test_free_cancels_running_probe(void **state)
 	assert_int_equal(fake.cancelled, 1);
 }
 
+/* A check with recheck=: interval 1 s, timeout 500 ms, re-check 100 ms. The target is
+ * recreated so that its first slot is a whole interval away. */
+static void use_recheck(struct fixture *f, uint32_t recheck_ms)
+{
+	struct sockaddr_storage addr = f->t->addr;
+
+	f->check.interval_ms = 1000;
+	f->check.timeout_ms = 500;
+	f->check.recheck_ms = recheck_ms;
+	target_free(f->t);
+	f->t = target_new(f->base, NULL, &f->check, &addr, 1000);
+	assert_non_null(f->t);
+	f->t->kind = &fake_kind;
+	f->t->on_result = on_result;
+	evtimer_del(f->t->timer);
+}
+
+/* fall 2: the first failure is re-checked 100 ms after its result, not a second later, and
+ * the second failure takes the target down; then it is back in its slots. */
+static void test_recheck_fall(void **state)
+{
+	struct fixture *f = setup(2, 2);
+	int64_t due;
+
+	(void)state;
+	use_recheck(f, 100);
+	due = f->t->next_ms;
+	probe_result_at(f->base, f->t, due, due + 2, true);
+	assert_int_equal(f->t->state, SITE_UP); /* the first result decides */
+	assert_int_equal(f->t->next_ms, due + 1000);
+	probe_result_at(f->base, f->t, due + 1000, due + 1003, false);
+	assert_int_equal(f->t->state, SITE_UP);
+	assert_int_equal(f->t->next_ms, due + 1103); /* the result's time + recheck */
+	probe_result_at(f->base, f->t, due + 1103, due + 1105, false);
+	assert_int_equal(f->t->state, SITE_DOWN);
+	assert_int_equal(fake.changes, 2);
+	/* decided: the next probe is in the slot of the original phase */
+	assert_int_equal(f->t->next_ms, due + 2000);
+	/* a failure now agrees with the verdict: no re-check */
+	probe_result_at(f->base, f->t, due + 2000, due + 2001, false);
+	assert_int_equal(f->t->next_ms, due + 3000);
+	teardown(f);
+}
+
+/* A failure then a success: the failure is re-checked, the success resets the count as
+ * without recheck=, and the target goes back to its slots. */
+static void test_recheck_agreeing_result_returns_to_cadence(void **state)
+{
+	struct fixture *f = setup(2, 2);
+	int64_t due;
+
+	(void)state;
+	use_recheck(f, 100);
+	due = f->t->next_ms;
+	probe_result_at(f->base, f->t, due, due + 2, true);
+	probe_result_at(f->base, f->t, due + 1000, due + 1004, false);
+	assert_int_equal(f->t->next_ms, due + 1104);
+	probe_result_at(f->base, f->t, due + 1104, due + 1106, true);
+	assert_int_equal(f->t->state, SITE_UP);
+	assert_int_equal(f->t->fail_streak, 0);
+	assert_int_equal(f->t->next_ms, due + 2000);
+	/* the next failure starts the count from one again */
+	probe_result_at(f->base, f->t, due + 2000, due + 2001, false);
+	assert_int_equal(f->t->fail_streak, 1);
+	assert_int_equal(f->t->state, SITE_UP);
+	assert_int_equal(f->t->next_ms, due + 2101);
+	assert_int_equal(fake.changes, 1);
+	teardown(f);
+}
+
+/* rise 3 on recovery: each success is re-checked until the third brings the target up. */
+static void test_recheck_rise(void **state)
+{
+	struct fixture *f = setup(3, 2);
+	int64_t due;
+
+	(void)state;
+	use_recheck(f, 100);
+	due = f->t->next_ms;
+	probe_result_at(f->base, f->t, due, due + 2, false);
+	assert_int_equal(f->t->state, SITE_DOWN);
+	assert_int_equal(f->t->next_ms, due + 1000);
+	probe_result_at(f->base, f->t, due + 1000, due + 1010, true);
+	assert_int_equal(f->t->next_ms, due + 1110);
+	probe_result_at(f->base, f->t, due + 1110, due + 1120, true);
+	assert_int_equal(f->t->state, SITE_DOWN);
+	assert_int_equal(f->t->next_ms, due + 1220);
+	probe_result_at(f->base, f->t, due + 1220, due + 1230, true);
+	assert_int_equal(f->t->state, SITE_UP);
+	assert_int_equal(f->t->next_ms, due + 2000);
+	teardown(f);
+}
+
+/* A re-check counts from the result, so it never overlaps the probe before it, even one that
+ * timed out; and it never comes later than the next slot would. */
+static void test_recheck_after_timeout_and_before_the_slot(void **state)
+{
+	struct fixture *f = setup(2, 3);
+	int64_t due;
+
+	(void)state;
+	use_recheck(f, 100);
+	due = f->t->next_ms;
+	probe_result_at(f->base, f->t, due, due + 2, true);
+	fake_now_ms = due + 1000;
+	fire(f); /* starts a probe */
+	fake_now_ms = due + 1500;
+	fire(f); /* its timeout */
+	assert_string_equal(f->t->last.reason, "timeout after 500ms");
+	assert_int_equal(f->t->next_ms, due + 1600);
+	evtimer_del(f->t->timer);
+	/* a slow second failure: a re-check 100 ms on would pass the slot at due + 2000 */
+	probe_result_at(f->base, f->t, due + 1600, due + 1950, false);
+	assert_int_equal(f->t->fail_streak, 2);
+	assert_int_equal(f->t->next_ms, due + 2000);
+	/* and from that slot the phase is kept: the third failure decides */
+	probe_result_at(f->base, f->t, due + 2000, due + 2001, false);
+	assert_int_equal(f->t->state, SITE_DOWN);
+	assert_int_equal(f->t->next_ms, due + 3000);
+	teardown(f);
+}
+
+/* Without recheck= a disagreeing result waits for the next slot, as before. */
+static void test_no_recheck_waits_for_the_slot(void **state)
+{
+	struct fixture *f = setup(2, 2);
+	int64_t due;
+
+	(void)state;
+	use_recheck(f, 0);
+	due = f->t->next_ms;
+	probe_result_at(f->base, f->t, due, due + 2, true);
+	probe_result_at(f->base, f->t, due + 1000, due + 1003, false);
+	assert_int_equal(f->t->state, SITE_UP);
+	assert_int_equal(f->t->next_ms, due + 2000);
+	probe_result_at(f->base, f->t, due + 2000, due + 2003, false);
+	assert_int_equal(f->t->state, SITE_DOWN);
+	assert_int_equal(f->t->next_ms, due + 3000);
+	teardown(f);
+}
+
 /* The soonest a state could change: the next result, plus one interval for each further
  * result the streak still needs. */
 static void test_earliest_flip(void **state)
@@ -384,6 +531,11 @@ static void test_earliest_flip(void **state)
 	t->probe = NULL;
 	/* overdue: not before now */
 	assert_int_equal(target_earliest_flip_ms(t, 90000), 90000 + interval);
+	/* with recheck=, the further results come a re-check apart at the soonest */
+	f->check.recheck_ms = 100;
+	t->state = SITE_UP;
+	t->fail_streak = 0;
+	assert_int_equal(target_earliest_flip_ms(t, 0), 5000 + timeout + 2 * 100);
 	teardown(f);
 }
 
@@ -401,6 +553,11 @@ int main(void)
 		cmocka_unit_test(test_stall_keeps_the_phase),
 		cmocka_unit_test(test_stall_does_not_line_targets_up),
 		cmocka_unit_test(test_free_cancels_running_probe),
+		cmocka_unit_test(test_recheck_fall),
+		cmocka_unit_test(test_recheck_agreeing_result_returns_to_cadence),
+		cmocka_unit_test(test_recheck_rise),
+		cmocka_unit_test(test_recheck_after_timeout_and_before_the_slot),
+		cmocka_unit_test(test_no_recheck_waits_for_the_slot),
 		cmocka_unit_test(test_earliest_flip),
 	};
 

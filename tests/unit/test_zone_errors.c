@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tests/unit/zone_fixture.h"
+#include "zones/check_spec.h"
 #include "zones/keep.h"
 
 #define ORIGIN "example.com"
@@ -985,6 +986,55 @@ static void test_missing_file(void **state)
 		"/nonexistent/db.example: cannot read zone file: No such file or directory");
 }
 
+/* recheck= must be a duration of at least 10 ms, and below the interval: at or past it a
+ * re-check would come no sooner than the next slot. */
+static void test_recheck_zero(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK db tcp port=5432 interval=1s recheck=0\n", 1,
+		      HEAD_LINES + 1, "recheck=0 is out of range: use 10ms to 3600s");
+}
+
+static void test_recheck_not_a_duration(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK db tcp port=5432 recheck=soon\n", 1, HEAD_LINES + 1,
+		      "recheck=soon is not a duration: write 500ms, 2s, 1m or 1h");
+}
+
+static void test_recheck_not_below_interval(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK db tcp port=5432 interval=1s recheck=1s\n", 1,
+		      HEAD_LINES + 1,
+		      "check 'db': recheck (1000ms) must be below interval (1000ms): lower "
+		      "recheck= or leave it out");
+}
+
+/* against the default interval, 10 s */
+static void test_recheck_not_below_default_interval(void **state)
+{
+	expect_errors(*state, HEAD "$CHECK db tcp port=5432 recheck=20s\n", 1, HEAD_LINES + 1,
+		      "recheck (20000ms) must be below interval (10000ms)");
+}
+
+/* recheck= compiles, is off unless given, and is part of what makes two checks the same, so
+ * that a reload that changes it replaces the target. */
+static void test_recheck_compiles_and_counts_for_equality(void **state)
+{
+	struct fixture *fx = *state;
+	struct zone *with;
+
+	expect_loaded(fx, HEAD "$CHECK web tcp port=80 interval=1s recheck=100ms\n"
+			       "$SITE fra 192.0.2.10 check=web\n");
+	assert_int_equal(fx->zone->checks[0].recheck_ms, 100);
+	with = fx->zone;
+	fx->zone = NULL;
+	expect_loaded(fx, HEAD "$CHECK web tcp port=80 interval=1s\n"
+			       "$SITE fra 192.0.2.10 check=web\n");
+	assert_int_equal(fx->zone->checks[0].recheck_ms, 0);
+	assert_true(check_spec_equal(&with->checks[0], &with->checks[0]));
+	assert_false(check_spec_equal(&with->checks[0], &fx->zone->checks[0]));
+	zone_free(with);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1054,6 +1104,11 @@ int main(void)
 		T(test_quoted_specials),
 		T(test_root_zone),
 		T(test_missing_file),
+		T(test_recheck_zero),
+		T(test_recheck_not_a_duration),
+		T(test_recheck_not_below_interval),
+		T(test_recheck_not_below_default_interval),
+		T(test_recheck_compiles_and_counts_for_equality),
 		/* last: under ASan its use after free aborts the program */
 		T(test_zone_keeps_file_names),
 	};
