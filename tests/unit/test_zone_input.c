@@ -130,20 +130,30 @@ static void test_device_included(void **state)
 	assert_int_equal(fx->diag.count, 1);
 }
 
+/* Loads `prefix`, `len` bytes of 'x', then `suffix`: a line or a record past a read bound. */
+static int load_padded(struct fixture *fx, const char *prefix, size_t len, const char *suffix)
+{
+	size_t head = strlen(prefix);
+	char *text = malloc(head + len + strlen(suffix) + 1);
+	int rc;
+
+	assert_non_null(text);
+	memcpy(text, prefix, head);
+	memset(text + head, 'x', len);
+	strcpy(text + head + len, suffix);
+	rc = load(fx, text);
+	free(text);
+	return rc;
+}
+
 /* A 300 KiB comment: past the line bound, the read stops there (the bad record after it is not
  * read, so not reported). */
 static void test_line_too_long(void **state)
 {
 	struct fixture *fx = *state;
-	size_t len = 300 * 1024;
-	char *text = malloc(len + 256);
 
-	assert_non_null(text);
-	memcpy(text, HEAD ";", sizeof(HEAD ";") - 1);
-	memset(text + sizeof(HEAD ";") - 1, 'x', len);
-	strcpy(text + sizeof(HEAD ";") - 1 + len, "\nbad IN A 192.0.2.999\n");
-	assert_int_equal(load(fx, text), -EMSGSIZE);
-	free(text);
+	assert_int_equal(load_padded(fx, HEAD ";", 300 * 1024, "\nbad IN A 192.0.2.999\n"),
+			 -EMSGSIZE);
 	assert_null(fx->zone);
 	find_diag(fx, ":5: a line longer than 256 KiB: is this a zone file?");
 	assert_int_equal(fx->diag.count, 1);
@@ -152,15 +162,8 @@ static void test_line_too_long(void **state)
 static void test_record_too_long(void **state)
 {
 	struct fixture *fx = *state;
-	size_t len = 300 * 1024;
-	char *text = malloc(len + 256);
 
-	assert_non_null(text);
-	memcpy(text, HEAD "t TXT ", sizeof(HEAD "t TXT ") - 1);
-	memset(text + sizeof(HEAD "t TXT ") - 1, 'x', len);
-	strcpy(text + sizeof(HEAD "t TXT ") - 1 + len, "\n");
-	assert_int_equal(load(fx, text), -E2BIG);
-	free(text);
+	assert_int_equal(load_padded(fx, HEAD "t TXT ", 300 * 1024, "\n"), -E2BIG);
 	find_diag(fx, ":5: a record longer than 256 KiB or 8192 lines: is a ')' missing?");
 	assert_int_equal(fx->diag.count, 1);
 }
