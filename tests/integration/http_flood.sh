@@ -12,18 +12,7 @@ lib_init
 tap_plan 9
 make_state_check
 zone=$WORKDIR/example.com.zone
-cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
-\$CHECK alive exec command="$WORKDIR/alive" interval=200ms timeout=150ms rise=1 fall=1
-\$SITE fra 192.0.2.10 check=alive
-\$SITE iad 198.51.100.10 check=alive
-www 30 IN FAILOVER policy=order sites=fra,iad
-ZONE
-touch "$STATE/192.0.2.10" "$STATE/198.51.100.10"
+write_failover_zone "$zone"
 http_port=$(free_port)
 # the soft limit only: the flood client raises its own
 ulimit -Sn 1024

@@ -409,3 +409,24 @@ echo "present"
 SCRIPT
 	chmod +x "$WORKDIR/alive"
 }
+
+# write_failover_zone FILE [SITE1 SITE2 [CHECK_OPTIONS]]: FILE becomes the zone example.com.
+# with two sites, SITE1 (fra by default) at 192.0.2.10 and SITE2 (iad) at 198.51.100.10, each
+# checked by make_state_check's program (CHECK_OPTIONS by default "interval=200ms timeout=150ms
+# rise=1 fall=1") and up (their state files are made), and www 30 IN FAILOVER policy=order over
+# them. Call make_state_check first.
+write_failover_zone() {
+	local one=${2:-fra} two=${3:-iad} options=${4:-interval=200ms timeout=150ms rise=1 fall=1}
+	cat >"$1" <<ZONE
+\$ORIGIN example.com.
+\$TTL 300
+@ SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ NS ns1
+ns1 A 192.0.2.53
+\$CHECK alive exec command="$WORKDIR/alive" $options
+\$SITE $one 192.0.2.10 check=alive
+\$SITE $two 198.51.100.10 check=alive
+www 30 IN FAILOVER policy=order sites=$one,$two
+ZONE
+	touch "$STATE/192.0.2.10" "$STATE/198.51.100.10"
+}
