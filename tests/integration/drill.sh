@@ -41,7 +41,6 @@ ZONE
 touch "$state/192.0.2.10" "$state/2001:db8::10" "$state/198.51.100.10" "$state/203.0.113.10"
 
 www() { ask +short www.example.com A; }
-sites_up() { [ "$(ctl status | grep -c ": up since")" = "$1" ]; }
 is_drained() { ctl status | grep -q "^site $1 (zone [^)]*): [a-z]*, drained since"; }
 answers() { [ "$(www)" = "$1" ]; }
 # restart: stop batond by pid and start it again with the same configuration and port.

@@ -35,7 +35,6 @@ wait_for() {
 	wait_until "$2" answers "$1" || return 1
 	awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
 }
-sites_up() { [ "$(ctl status | grep -c '^site .*: up since')" = "$1" ]; }
 # moved_off ADDRESS: www answers another address (an empty reply is a dig timeout on a loaded
 # machine, not an answer from another site).
 moved_off() {

@@ -23,8 +23,7 @@ http-timeout: 3" "example.com=$zone" || tap_bail "batond did not start"
 url=http://127.0.0.1:$http_port
 fetch() { curl -sS --max-time 5 "$@"; }
 
-both_up() { [ "$(ctl status | grep -c ': up since')" = 2 ]; }
-wait_until 5 both_up
+wait_until 5 sites_up 2
 for _ in 1 2 3; do ask +short www.example.com A >/dev/null; done
 ask +tcp +short www.example.com A >/dev/null
 ask +short nope.example.com TXT >/dev/null

@@ -17,8 +17,7 @@ http_port=$(free_port)
 # the soft limit only: the flood client raises its own
 ulimit -Sn 1024
 start_batond "http-listen: 127.0.0.1@$http_port" "example.com=$zone" || tap_bail "batond did not start"
-both_up() { [ "$(ctl status | grep -c ': up since')" = 2 ]; }
-wait_until 5 both_up || tap_bail "the sites did not come up: $(ctl status)"
+wait_until 5 sites_up 2 || tap_bail "the sites did not come up: $(ctl status)"
 
 fds() { find "/proc/$BATOND_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 before=$(fds)
@@ -63,7 +62,7 @@ closed=$(sed -n 's/.*closed-by-server \([0-9]*\).*/\1/p' "$WORKDIR/flood.out")
 	tap_ok "DNS over TCP answered during the flood ($tcp_right)" ||
 	tap_fail "DNS over TCP answered during the flood" "$tcp_right right, $tcp_wrong wrong or unanswered"
 downs=$(grep -c 'up -> down' "$BATOND_LOG")
-[ "$downs" = 0 ] && both_up && tap_ok "no site went down" ||
+[ "$downs" = 0 ] && sites_up 2 && tap_ok "no site went down" ||
 	tap_fail "no site went down" "$(grep 'up -> down' "$BATOND_LOG" | head -n 5)"
 # 64 HTTP connections, the UDP and TCP sockets, the checks, and up to 16 closed connections whose
 # descriptors libevent has yet to release (more of them under the sanitizers): far below 1024

@@ -430,3 +430,6 @@ www 30 IN FAILOVER policy=order sites=$one,$two
 ZONE
 	touch "$STATE/192.0.2.10" "$STATE/198.51.100.10"
 }
+
+# sites_up N: true when `ctl status` shows exactly N sites up (a wait_until condition).
+sites_up() { [ "$(ctl status | grep -c '^site .*: up since')" = "$1" ]; }
