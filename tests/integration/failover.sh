@@ -13,11 +13,7 @@ state=$STATE
 zone=$WORKDIR/example.com.zone
 write_zone() { # $1: the check interval
 	cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 \$CHECK alive exec command="$WORKDIR/alive" interval=$1 timeout=250ms rise=2 fall=2
 \$SITE fra 192.0.2.10 check=alive
 \$SITE iad 198.51.100.10 check=alive

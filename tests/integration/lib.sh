@@ -410,6 +410,14 @@ SCRIPT
 	chmod +x "$WORKDIR/alive"
 }
 
+# ZONE_APEX: the lines a test zone of example.com. starts with ($ORIGIN, $TTL, the SOA, the NS
+# and its address); an unquoted heredoc writes it as $ZONE_APEX.
+ZONE_APEX='$ORIGIN example.com.
+$TTL 300
+@ SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ NS ns1
+ns1 A 192.0.2.53'
+
 # write_failover_zone FILE [SITE1 SITE2 [CHECK_OPTIONS]]: FILE becomes the zone example.com.
 # with two sites, SITE1 (fra by default) at 192.0.2.10 and SITE2 (iad) at 198.51.100.10, each
 # checked by make_state_check's program (CHECK_OPTIONS by default "interval=200ms timeout=150ms
@@ -418,11 +426,7 @@ SCRIPT
 write_failover_zone() {
 	local one=${2:-fra} two=${3:-iad} options=${4:-interval=200ms timeout=150ms rise=1 fall=1}
 	cat >"$1" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 \$CHECK alive exec command="$WORKDIR/alive" $options
 \$SITE $one 192.0.2.10 check=alive
 \$SITE $two 198.51.100.10 check=alive

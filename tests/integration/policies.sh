@@ -12,11 +12,7 @@ make_state_check
 state=$STATE
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 \$CHECK alive exec command="$WORKDIR/alive" interval=200ms timeout=150ms rise=1 fall=1
 \$SITE a 192.0.2.1 2001:db8::1 check=alive weight=1
 \$SITE b 192.0.2.2 check=alive weight=4

@@ -52,11 +52,7 @@ no_secret() {
 
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 \$SITE fra 192.0.2.10
 \$SITE iad 198.51.100.10
 www 30 IN FAILOVER policy=order sites=fra,iad
