@@ -307,6 +307,16 @@ tap_done() {
 BATOND=${BATOND:-${top_builddir:-.}/batond}
 BATONCTL=${BATONCTL:-${top_builddir:-.}/batonctl}
 CHECKZONE=${CHECKZONE:-${top_builddir:-.}/baton-checkzone}
+KEYGEN=${KEYGEN:-${top_builddir:-.}/baton-keygen}
+
+# trust_key NAME REGION [ROLE]: a gossip key pair $WORKDIR/NAME.key and NAME.pub (baton-keygen),
+# and a line trusting it as ROLE (probe by default) in REGION added to $WORKDIR/trusted-keys.
+trust_key() {
+	local pub
+	(cd "$WORKDIR" && "$KEYGEN" "$1" >/dev/null) || tap_bail "baton-keygen $1 failed"
+	read -r _ pub <"$WORKDIR/$1.pub"
+	echo "$1 $2 ${3:-probe} $pub" >>"$WORKDIR/trusted-keys"
+}
 
 # start_batond CONF_EXTRA ZONE=FILE...: write $WORKDIR/batond.conf with a
 # server: section on a free port of 127.0.0.1 (and ::1 on the same port when
