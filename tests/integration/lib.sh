@@ -422,6 +422,7 @@ SCRIPT
 
 # ZONE_APEX: the lines a test zone of example.com. starts with ($ORIGIN, $TTL, the SOA, the NS
 # and its address); an unquoted heredoc writes it as $ZONE_APEX.
+# shellcheck disable=SC2016 # $ORIGIN and $TTL are the zone file's, not the shell's
 ZONE_APEX='$ORIGIN example.com.
 $TTL 300
 @ SOA ns1 hostmaster 1 7200 3600 1209600 300
