@@ -16,18 +16,7 @@ tap_plan 2
 make_state_check
 state=$WORKDIR/state
 zone=$WORKDIR/example.com.zone
-cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
-\$CHECK alive exec command="$WORKDIR/alive" interval=300ms timeout=200ms rise=1 fall=2
-\$SITE frankfurt 192.0.2.10 check=alive
-\$SITE ashburn 198.51.100.10 check=alive
-www 30 IN FAILOVER policy=order sites=frankfurt,ashburn
-ZONE
-touch "$state/192.0.2.10" "$state/198.51.100.10"
+write_failover_zone "$zone" frankfurt ashburn "interval=300ms timeout=200ms rise=1 fall=2"
 http_port=$(free_port)
 start_batond "http-listen: 127.0.0.1@$http_port" "example.com=$zone" || tap_bail "batond did not start"
 mkdir -p "$top_builddir/tests/browser"

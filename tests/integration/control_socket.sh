@@ -12,11 +12,7 @@ lib_init
 tap_plan 7
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 ZONE
 raw=$top_srcdir/tests/integration/http_client.py
 # conf_with SOCKET: a batond.conf on a free port with that control socket

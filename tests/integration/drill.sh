@@ -14,11 +14,7 @@ state=$STATE
 check_line="\$CHECK alive exec command=\"$WORKDIR/alive\" interval=300ms timeout=250ms rise=2 fall=2"
 com=$WORKDIR/example.com.zone
 cat >"$com" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 $check_line
 \$SITE fra 192.0.2.10 2001:db8::10 check=alive
 \$SITE iad 198.51.100.10 check=alive
@@ -41,7 +37,6 @@ ZONE
 touch "$state/192.0.2.10" "$state/2001:db8::10" "$state/198.51.100.10" "$state/203.0.113.10"
 
 www() { ask +short www.example.com A; }
-sites_up() { [ "$(ctl status | grep -c ": up since")" = "$1" ]; }
 is_drained() { ctl status | grep -q "^site $1 (zone [^)]*): [a-z]*, drained since"; }
 answers() { [ "$(www)" = "$1" ]; }
 # restart: stop batond by pid and start it again with the same configuration and port.

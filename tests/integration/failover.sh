@@ -13,11 +13,7 @@ state=$STATE
 zone=$WORKDIR/example.com.zone
 write_zone() { # $1: the check interval
 	cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 \$CHECK alive exec command="$WORKDIR/alive" interval=$1 timeout=250ms rise=2 fall=2
 \$SITE fra 192.0.2.10 check=alive
 \$SITE iad 198.51.100.10 check=alive
@@ -35,7 +31,6 @@ wait_for() {
 	wait_until "$2" answers "$1" || return 1
 	awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
 }
-sites_up() { [ "$(ctl status | grep -c '^site .*: up since')" = "$1" ]; }
 # moved_off ADDRESS: www answers another address (an empty reply is a dig timeout on a loaded
 # machine, not an answer from another site).
 moved_off() {

@@ -25,11 +25,7 @@ sites="\$CHECK alive exec command=\"$WORKDIR/alive\" interval=200ms timeout=150m
 \$SITE iad 198.51.100.10 check=alive geo=38.95,-77.45
 \$SITE sin 203.0.113.10 check=alive geo=1.35,103.99"
 cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 $sites
 www 30 IN FAILOVER policy=geo sites=fra,iad,sin
 static A 192.0.2.80

@@ -6,7 +6,6 @@
 . "$top_srcdir/tests/integration/lib.sh"
 lib_init
 PROBE=${PROBE:-$top_builddir/baton-probe}
-KEYGEN=${KEYGEN:-$top_builddir/baton-keygen}
 INJECT="$LIB_PYTHON $top_srcdir/tests/integration/gossip_inject.py"
 names=(p-eu p-us p-ap)
 regions=(eu us ap)
@@ -29,9 +28,7 @@ ZONE
 declare -A port
 for i in 0 1 2; do
 	n=${names[i]}
-	(cd "$WORKDIR" && "$KEYGEN" "$n" >/dev/null) || tap_bail "baton-keygen $n failed"
-	read -r _ pub <"$WORKDIR/$n.pub"
-	echo "$n ${regions[i]} probe $pub" >>"$WORKDIR/trusted-keys"
+	trust_key "$n" "${regions[i]}"
 	port[$n]=$(free_port)
 done
 for i in 0 1 2; do

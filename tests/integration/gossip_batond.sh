@@ -7,7 +7,6 @@
 . "$top_srcdir/tests/integration/lib.sh"
 lib_init
 PROBE=${PROBE:-$top_builddir/baton-probe}
-KEYGEN=${KEYGEN:-$top_builddir/baton-keygen}
 names=(p-eu p-us b-ap)
 regions=(eu us ap)
 tap_plan 15
@@ -31,9 +30,7 @@ ZONE
 declare -A port
 for i in 0 1 2; do
 	n=${names[i]}
-	(cd "$WORKDIR" && "$KEYGEN" "$n" >/dev/null) || tap_bail "baton-keygen $n failed"
-	read -r _ pub <"$WORKDIR/$n.pub"
-	echo "$n ${regions[i]} probe $pub" >>"$WORKDIR/trusted-keys"
+	trust_key "$n" "${regions[i]}"
 	port[$n]=$(free_port)
 done
 # gossip_keys NAME: the gossip keys of member NAME, as probe.conf and batond.conf both spell them

@@ -15,18 +15,7 @@ tap_plan 28
 make_state_check
 state=$WORKDIR/state
 zone=$WORKDIR/example.com.zone
-cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
-\$CHECK alive exec command="$WORKDIR/alive" interval=200ms timeout=150ms rise=1 fall=1
-\$SITE fra 192.0.2.10 check=alive
-\$SITE iad 198.51.100.10 check=alive
-www 30 IN FAILOVER policy=order sites=fra,iad
-ZONE
-touch "$state/192.0.2.10" "$state/198.51.100.10"
+write_failover_zone "$zone"
 http_port=$(free_port)
 start_batond "http-listen: 127.0.0.1@$http_port
 http-connections: 4
@@ -34,8 +23,7 @@ http-timeout: 3" "example.com=$zone" || tap_bail "batond did not start"
 url=http://127.0.0.1:$http_port
 fetch() { curl -sS --max-time 5 "$@"; }
 
-both_up() { [ "$(ctl status | grep -c ': up since')" = 2 ]; }
-wait_until 5 both_up
+wait_until 5 sites_up 2
 for _ in 1 2 3; do ask +short www.example.com A >/dev/null; done
 ask +tcp +short www.example.com A >/dev/null
 ask +short nope.example.com TXT >/dev/null

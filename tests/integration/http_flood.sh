@@ -14,24 +14,12 @@ make_state_check
 # fall=2: a check starved of descriptors fails every probe of the flood (that is what this test
 # catches), while one slow probe on a busy machine under the sanitizers is no starvation.
 zone=$WORKDIR/example.com.zone
-cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
-\$CHECK alive exec command="$WORKDIR/alive" interval=500ms timeout=400ms rise=1 fall=2
-\$SITE fra 192.0.2.10 check=alive
-\$SITE iad 198.51.100.10 check=alive
-www 30 IN FAILOVER policy=order sites=fra,iad
-ZONE
-touch "$STATE/192.0.2.10" "$STATE/198.51.100.10"
+write_failover_zone "$zone" fra iad "interval=500ms timeout=400ms rise=1 fall=2"
 http_port=$(free_port)
 # the soft limit only: the flood client raises its own
 ulimit -Sn 1024
 start_batond "http-listen: 127.0.0.1@$http_port" "example.com=$zone" || tap_bail "batond did not start"
-both_up() { [ "$(ctl status | grep -c ': up since')" = 2 ]; }
-wait_until 5 both_up || tap_bail "the sites did not come up: $(ctl status)"
+wait_until 5 sites_up 2 || tap_bail "the sites did not come up: $(ctl status)"
 
 fds() { find "/proc/$BATOND_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 before=$(fds)
@@ -76,7 +64,7 @@ closed=$(sed -n 's/.*closed-by-server \([0-9]*\).*/\1/p' "$WORKDIR/flood.out")
 	tap_ok "DNS over TCP answered during the flood ($tcp_right)" ||
 	tap_fail "DNS over TCP answered during the flood" "$tcp_right right, $tcp_wrong wrong or unanswered"
 downs=$(grep -c 'up -> down' "$BATOND_LOG")
-[ "$downs" = 0 ] && both_up && tap_ok "no site went down" ||
+[ "$downs" = 0 ] && sites_up 2 && tap_ok "no site went down" ||
 	tap_fail "no site went down" "$(grep 'up -> down' "$BATOND_LOG" | head -n 5)"
 # 64 HTTP connections, the UDP and TCP sockets, the checks, and up to 16 closed connections whose
 # descriptors libevent has yet to release (more of them under the sanitizers): far below 1024

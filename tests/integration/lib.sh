@@ -309,6 +309,16 @@ tap_done() {
 BATOND=${BATOND:-${top_builddir:-.}/batond}
 BATONCTL=${BATONCTL:-${top_builddir:-.}/batonctl}
 CHECKZONE=${CHECKZONE:-${top_builddir:-.}/baton-checkzone}
+KEYGEN=${KEYGEN:-${top_builddir:-.}/baton-keygen}
+
+# trust_key NAME REGION [ROLE]: a gossip key pair $WORKDIR/NAME.key and NAME.pub (baton-keygen),
+# and a line trusting it as ROLE (probe by default) in REGION added to $WORKDIR/trusted-keys.
+trust_key() {
+	local pub
+	(cd "$WORKDIR" && "$KEYGEN" "$1" >/dev/null) || tap_bail "baton-keygen $1 failed"
+	read -r _ pub <"$WORKDIR/$1.pub"
+	echo "$1 $2 ${3:-probe} $pub" >>"$WORKDIR/trusted-keys"
+}
 
 # start_batond CONF_EXTRA ZONE=FILE...: write $WORKDIR/batond.conf with a
 # server: section on a free port of 127.0.0.1 (and ::1 on the same port when
@@ -413,3 +423,32 @@ echo "present"
 SCRIPT
 	chmod +x "$WORKDIR/alive"
 }
+
+# ZONE_APEX: the lines a test zone of example.com. starts with ($ORIGIN, $TTL, the SOA, the NS
+# and its address); an unquoted heredoc writes it as $ZONE_APEX.
+# shellcheck disable=SC2016 # $ORIGIN and $TTL are the zone file's, not the shell's
+ZONE_APEX='$ORIGIN example.com.
+$TTL 300
+@ SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ NS ns1
+ns1 A 192.0.2.53'
+
+# write_failover_zone FILE [SITE1 SITE2 [CHECK_OPTIONS]]: FILE becomes the zone example.com.
+# with two sites, SITE1 (fra by default) at 192.0.2.10 and SITE2 (iad) at 198.51.100.10, each
+# checked by make_state_check's program (CHECK_OPTIONS by default "interval=200ms timeout=150ms
+# rise=1 fall=1") and up (their state files are made), and www 30 IN FAILOVER policy=order over
+# them. Call make_state_check first.
+write_failover_zone() {
+	local one=${2:-fra} two=${3:-iad} options=${4:-interval=200ms timeout=150ms rise=1 fall=1}
+	cat >"$1" <<ZONE
+$ZONE_APEX
+\$CHECK alive exec command="$WORKDIR/alive" $options
+\$SITE $one 192.0.2.10 check=alive
+\$SITE $two 198.51.100.10 check=alive
+www 30 IN FAILOVER policy=order sites=$one,$two
+ZONE
+	touch "$STATE/192.0.2.10" "$STATE/198.51.100.10"
+}
+
+# sites_up N: true when `ctl status` shows exactly N sites up (a wait_until condition).
+sites_up() { [ "$(ctl status | grep -c '^site .*: up since')" = "$1" ]; }

@@ -12,11 +12,7 @@ make_state_check
 state=$STATE
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 \$CHECK alive exec command="$WORKDIR/alive" interval=200ms timeout=150ms rise=1 fall=1
 \$SITE a 192.0.2.1 2001:db8::1 check=alive weight=1
 \$SITE b 192.0.2.2 check=alive weight=4
@@ -32,10 +28,10 @@ ZONE
 touch "$state/192.0.2.1" "$state/2001:db8::1" "$state/192.0.2.2"
 start_batond "" "example.com=$zone" || tap_bail "batond did not start"
 answers() { ask +short "$1.example.com" "${2:-A}" | sort | tr '\n' ' ' | sed 's/ $//'; }
-sites_up() { [ "$(ctl status | grep -cE '^site (a|b) .*: up since')" = "$1" ]; }
+ab_up() { [ "$(ctl status | grep -cE '^site (a|b) .*: up since')" = "$1" ]; }
 # settle UP_COUNT: poll until that many sites (a, b) are up, the others down
 settle() {
-	wait_until 10 sites_up "$1"
+	wait_until 10 ab_up "$1"
 }
 is() { # DESC EXPECTED ACTUAL
 	[ "$2" = "$3" ] && tap_ok "$1" || tap_fail "$1" "expected '$2', got '$3'"

@@ -13,11 +13,7 @@ lib_init
 tap_plan 9
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 www A 192.0.2.80
 ZONE
 http_port=$(free_port)

@@ -16,7 +16,6 @@
 # is stopped by pid and every namespace deleted on exit.
 
 BATON_PROBE=$top_builddir/baton-probe
-BATON_KEYGEN=$top_builddir/baton-keygen
 GLAB_FRA=192.0.2.210
 GLAB_IAD=192.0.2.220
 GLAB_PORT=7946
@@ -45,7 +44,7 @@ glab_init() {
 		exit 1
 	fi
 	local b
-	for b in "$BATON_PROBE" "$BATON_KEYGEN" "$BATOND"; do
+	for b in "$BATON_PROBE" "$KEYGEN" "$BATOND"; do
 		[ -x "$b" ] || tap_bail "$b is not built"
 	done
 	GLAB_SW=$(glab_ns sw)
@@ -203,11 +202,9 @@ glab_start() {
 	local n role
 	: >"$WORKDIR/trusted-keys"
 	for n in "${GLAB_NAMES[@]}"; do
-		(cd "$WORKDIR" && "$BATON_KEYGEN" "$n" >/dev/null) || tap_bail "baton-keygen $n failed"
-		read -r _ pub <"$WORKDIR/$n.pub"
 		role=probe
 		[ "${GLAB_ROLE[$n]}" = server ] && role=server
-		echo "$n ${GLAB_REGION[$n]} $role $pub" >>"$WORKDIR/trusted-keys"
+		trust_key "$n" "${GLAB_REGION[$n]}" "$role"
 	done
 	for n in "${GLAB_NAMES[@]}"; do
 		[ -n "${GLAB_DELAY_MS:-}" ] && glab_delay_relay "$n"

@@ -12,7 +12,6 @@
 vip_lab_init
 tap_plan 18
 
-BATON_KEYGEN=$top_builddir/baton-keygen
 NOBODY=$(id -u nobody)
 NET_RAW=0000000000002000
 NET_ADMIN_RAW=0000000000003000
@@ -180,11 +179,8 @@ fi
 # --- baton-probe, root with username: nobody, ping sockets refused ----------------------------
 node_with_ping_range probe 31 "1 0"
 : >"$WORKDIR/trusted-keys"
-for m in probe other; do
-	(cd "$WORKDIR" && "$BATON_KEYGEN" $m >/dev/null) || tap_bail "baton-keygen failed"
-	read -r _ pub <"$WORKDIR/$m.pub"
-	echo "$m eu probe $pub" >>"$WORKDIR/trusted-keys"
-done
+trust_key probe eu
+trust_key other eu
 zone probe 192.0.2.31 >"$WORKDIR/probe.zone"
 cat >"$WORKDIR/probe.conf" <<EOF
 probe:

@@ -15,7 +15,6 @@ lib_init
 tap_plan 15
 [ "$(id -u)" = 0 ] || tap_bail "batond must start as root to drop to nobody: run as root (CI does)"
 BATON_PROBE=$top_builddir/baton-probe
-BATON_KEYGEN=$top_builddir/baton-keygen
 SECRET=root:7f3a9c:secret # no site name: a garbled state-file line is quoted in the log
 chmod 755 "$WORKDIR"
 private=$WORKDIR/private # root's, as /etc: anyone may search it, only root read its 0600 files
@@ -52,11 +51,7 @@ no_secret() {
 
 zone=$WORKDIR/example.com.zone
 cat >"$zone" <<ZONE
-\$ORIGIN example.com.
-\$TTL 300
-@ SOA ns1 hostmaster 1 7200 3600 1209600 300
-@ NS ns1
-ns1 A 192.0.2.53
+$ZONE_APEX
 \$SITE fra 192.0.2.10
 \$SITE iad 198.51.100.10
 www 30 IN FAILOVER policy=order sites=fra,iad
@@ -154,11 +149,8 @@ rm -f "$state/drains" "$state/batond.pid"
 
 # --- baton-probe: a link at its status-file ----------------------------------------------------
 : >"$WORKDIR/trusted-keys"
-for m in probe other; do
-	(cd "$WORKDIR" && "$BATON_KEYGEN" $m >/dev/null) || tap_bail "baton-keygen failed"
-	read -r _ pub <"$WORKDIR/$m.pub"
-	echo "$m eu probe $pub" >>"$WORKDIR/trusted-keys"
-done
+trust_key probe eu
+trust_key other eu
 cat >"$WORKDIR/probe.conf" <<EOF
 probe:
     name: probe

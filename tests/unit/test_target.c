@@ -114,10 +114,15 @@ static void teardown(struct fixture *f)
 
 /* What the target's timer does when it fires: start the next probe, or time out the running
  * one. */
+static void fire_target(struct event_base *base, struct target *t)
+{
+	event_active(t->timer, EV_TIMEOUT, 1);
+	assert_int_equal(event_base_loop(base, EVLOOP_NONBLOCK), 0);
+}
+
 static void fire(struct fixture *f)
 {
-	event_active(f->t->timer, EV_TIMEOUT, 1);
-	assert_int_equal(event_base_loop(f->base, EVLOOP_NONBLOCK), 0);
+	fire_target(f->base, f->t);
 }
 
 /* One whole probe: started by the timer, finished with `up`. Returns whether the state
@@ -267,8 +272,7 @@ static void probe_result_at(struct event_base *base, struct target *t, int64_t s
 	struct probe_result r;
 
 	fake_now_ms = start_ms;
-	event_active(t->timer, EV_TIMEOUT, 1);
-	assert_int_equal(event_base_loop(base, EVLOOP_NONBLOCK), 0);
+	fire_target(base, t);
 	assert_non_null(fake.done);
 	assert_int_equal(t->started_ms, start_ms);
 	fake_now_ms = end_ms;

@@ -124,9 +124,18 @@ static void eval(struct run *r, uint8_t *priority, bool *fault, char *why, size_
 	vip_tracker_eval(r->t, priority, fault, why, size);
 }
 
-static void test_nothing_down(void **state)
+/* A tracker for `conf`, evaluated once before any check has run, then freed. */
+static void eval_once(uint8_t *priority, bool *fault, char *why, size_t size)
 {
 	struct run r;
+
+	start(&r);
+	eval(&r, priority, fault, why, size);
+	stop(&r);
+}
+
+static void test_nothing_down(void **state)
+{
 	uint8_t prio;
 	bool fault;
 	char why[128];
@@ -134,34 +143,28 @@ static void test_nothing_down(void **state)
 	(void)state;
 	conf_init("lo", 100);
 	track_interface("lo", 50, false);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
+	eval_once(&prio, &fault, why, sizeof(why));
 	assert_int_equal(prio, 100);
 	assert_false(fault);
 	assert_string_equal(why, "");
-	stop(&r);
 }
 
 /* The owner's 255 stays 255 while nothing weighs on it. */
 static void test_owner_priority_kept(void **state)
 {
-	struct run r;
 	uint8_t prio;
 	bool fault;
 	char why[128];
 
 	(void)state;
 	conf_init("lo", 255);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
+	eval_once(&prio, &fault, why, sizeof(why));
 	assert_int_equal(prio, 255);
 	assert_false(fault);
-	stop(&r);
 }
 
 static void test_interface_down_subtracts_weight(void **state)
 {
-	struct run r;
 	uint8_t prio;
 	bool fault;
 	char why[128];
@@ -171,50 +174,41 @@ static void test_interface_down_subtracts_weight(void **state)
 	track_interface("lo", 50, false);
 	track_interface("nosuchif0", 20, false);
 	track_interface("nosuchif1", 15, false);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
+	eval_once(&prio, &fault, why, sizeof(why));
 	assert_int_equal(prio, 65);
 	assert_false(fault);
 	assert_string_equal(why, "nosuchif0 link down, nosuchif1 link down");
-	stop(&r);
 }
 
 /* Once a weight applies, the priority stays a backup's: never 0 (that means "I resign") and
  * never 255 (that means "I own the addresses"). */
 static void test_priority_bounds(void **state)
 {
-	struct run r;
+	static const struct {
+		uint8_t priority;
+		unsigned weight; /* of one interface that is down */
+		uint8_t want;
+	} cases[] = {
+		{ 10, 50, 1 },
+		{ 255, 0, 254 },
+		{ 200, 199, 1 },
+	};
 	uint8_t prio;
 	bool fault;
 	char why[128];
 
 	(void)state;
-	conf_init("lo", 10);
-	track_interface("nosuchif0", 50, false);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
-	assert_int_equal(prio, 1);
-	stop(&r);
-
-	conf_init("lo", 255);
-	track_interface("nosuchif0", 0, false);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
-	assert_int_equal(prio, 254);
-	assert_false(fault);
-	stop(&r);
-
-	conf_init("lo", 200);
-	track_interface("nosuchif0", 199, false);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
-	assert_int_equal(prio, 1);
-	stop(&r);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		conf_init("lo", cases[i].priority);
+		track_interface("nosuchif0", cases[i].weight, false);
+		eval_once(&prio, &fault, why, sizeof(why));
+		assert_int_equal(prio, cases[i].want);
+		assert_false(fault);
+	}
 }
 
 static void test_fault(void **state)
 {
-	struct run r;
 	uint8_t prio;
 	bool fault;
 	char why[128];
@@ -222,27 +216,22 @@ static void test_fault(void **state)
 	(void)state;
 	/* the instance's own interface down */
 	conf_init("nosuchif9", 100);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
+	eval_once(&prio, &fault, why, sizeof(why));
 	assert_true(fault);
 	assert_int_equal(prio, 100);
 	assert_string_equal(why, "nosuchif9 link down");
-	stop(&r);
 
 	/* a `fault` track down */
 	conf_init("lo", 100);
 	track_interface("nosuchif0", 0, true);
-	start(&r);
-	eval(&r, &prio, &fault, why, sizeof(why));
+	eval_once(&prio, &fault, why, sizeof(why));
 	assert_true(fault);
 	assert_string_equal(why, "nosuchif0 link down");
-	stop(&r);
 }
 
 /* The reasons fill at most the caller's buffer, terminated. */
 static void test_why_is_cut(void **state)
 {
-	struct run r;
 	uint8_t prio;
 	bool fault;
 	char why[12];
@@ -251,14 +240,12 @@ static void test_why_is_cut(void **state)
 	conf_init("nosuchif9", 100);
 	track_interface("nosuchif0", 10, false);
 	track_interface("nosuchif1", 10, false);
-	start(&r);
 	memset(why, 'x', sizeof(why));
-	eval(&r, &prio, &fault, why, sizeof(why));
+	eval_once(&prio, &fault, why, sizeof(why));
 	assert_int_equal(strlen(why), sizeof(why) - 1);
 	assert_string_equal(why, "nosuchif9 l");
 	assert_int_equal(prio, 80);
 	assert_true(fault);
-	stop(&r);
 }
 
 /* A loopback TCP port: listening, or bound with nobody listening (connects are refused). */

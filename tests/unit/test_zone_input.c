@@ -19,14 +19,9 @@
 #include "server/config.h"
 #include "baton/diag.h"
 #include "zones/zone.h"
+#include "tests/unit/zone_fixture.h" /* FIXTURE_HEAD only: this test does not link it */
 
 #define ORIGIN "example.com"
-#define HEAD                                                        \
-	"$TTL 3600\n"                                               \
-	"@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n" \
-	"@ IN NS ns1\n"                                             \
-	"ns1 IN A 192.0.2.1\n"
-#define HEAD_LINES 4
 
 struct fixture {
 	char dir[64]; /* a private folder, removed with what is in it */
@@ -103,7 +98,7 @@ static void test_fifo_included(void **state)
 	snprintf(fifo, sizeof(fifo), "%s/fifo", fx->dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	/* no writer: an open without O_NONBLOCK would wait here for ever */
-	assert_int_equal(load(fx, HEAD "$INCLUDE fifo\n"), -EINVAL);
+	assert_int_equal(load(fx, FIXTURE_HEAD "$INCLUDE fifo\n"), -EINVAL);
 	assert_null(fx->zone);
 	find_diag(fx, ":5: $INCLUDE");
 	find_diag(fx, "fifo: not a regular file (a FIFO); zone files must be regular files");
@@ -125,9 +120,25 @@ static void test_device_included(void **state)
 	struct fixture *fx = *state;
 
 	/* /dev/zero never ends and has no newline: it used to be read for ever */
-	assert_int_equal(load(fx, HEAD "$INCLUDE /dev/zero\n"), -EINVAL);
+	assert_int_equal(load(fx, FIXTURE_HEAD "$INCLUDE /dev/zero\n"), -EINVAL);
 	find_diag(fx, ":5: $INCLUDE /dev/zero: not a regular file (a character device)");
 	assert_int_equal(fx->diag.count, 1);
+}
+
+/* Loads `prefix`, `len` bytes of 'x', then `suffix`: a line or a record past a read bound. */
+static int load_padded(struct fixture *fx, const char *prefix, size_t len, const char *suffix)
+{
+	size_t head = strlen(prefix);
+	char *text = malloc(head + len + strlen(suffix) + 1);
+	int rc;
+
+	assert_non_null(text);
+	memcpy(text, prefix, head);
+	memset(text + head, 'x', len);
+	strcpy(text + head + len, suffix);
+	rc = load(fx, text);
+	free(text);
+	return rc;
 }
 
 /* A 300 KiB comment: past the line bound, the read stops there (the bad record after it is not
@@ -135,15 +146,9 @@ static void test_device_included(void **state)
 static void test_line_too_long(void **state)
 {
 	struct fixture *fx = *state;
-	size_t len = 300 * 1024;
-	char *text = malloc(len + 256);
 
-	assert_non_null(text);
-	memcpy(text, HEAD ";", sizeof(HEAD ";") - 1);
-	memset(text + sizeof(HEAD ";") - 1, 'x', len);
-	strcpy(text + sizeof(HEAD ";") - 1 + len, "\nbad IN A 192.0.2.999\n");
-	assert_int_equal(load(fx, text), -EMSGSIZE);
-	free(text);
+	assert_int_equal(load_padded(fx, FIXTURE_HEAD ";", 300 * 1024, "\nbad IN A 192.0.2.999\n"),
+			 -EMSGSIZE);
 	assert_null(fx->zone);
 	find_diag(fx, ":5: a line longer than 256 KiB: is this a zone file?");
 	assert_int_equal(fx->diag.count, 1);
@@ -152,15 +157,8 @@ static void test_line_too_long(void **state)
 static void test_record_too_long(void **state)
 {
 	struct fixture *fx = *state;
-	size_t len = 300 * 1024;
-	char *text = malloc(len + 256);
 
-	assert_non_null(text);
-	memcpy(text, HEAD "t TXT ", sizeof(HEAD "t TXT ") - 1);
-	memset(text + sizeof(HEAD "t TXT ") - 1, 'x', len);
-	strcpy(text + sizeof(HEAD "t TXT ") - 1 + len, "\n");
-	assert_int_equal(load(fx, text), -E2BIG);
-	free(text);
+	assert_int_equal(load_padded(fx, FIXTURE_HEAD "t TXT ", 300 * 1024, "\n"), -E2BIG);
 	find_diag(fx, ":5: a record longer than 256 KiB or 8192 lines: is a ')' missing?");
 	assert_int_equal(fx->diag.count, 1);
 }
@@ -169,11 +167,11 @@ static void test_record_too_long(void **state)
 static void test_parenthesis_lines_bound(void **state)
 {
 	struct fixture *fx = *state;
-	size_t n = 9000, len = sizeof(HEAD "t TXT (\n") - 1;
+	size_t n = 9000, len = sizeof(FIXTURE_HEAD "t TXT (\n") - 1;
 	char *text = malloc(len + n * 8 + 1);
 
 	assert_non_null(text);
-	memcpy(text, HEAD "t TXT (\n", len);
+	memcpy(text, FIXTURE_HEAD "t TXT (\n", len);
 	for (size_t i = 0; i < n; i++, len += 5)
 		memcpy(text + len, "\"ab\"\n", 5);
 	text[len] = '\0';
@@ -193,7 +191,7 @@ static void test_include_loop_through_symlink(void **state)
 	put(fx, "b.zone", "$INCLUDE link.zone\n", 19);
 	snprintf(link, sizeof(link), "%s/link.zone", fx->dir);
 	assert_int_equal(symlink("a.zone", link), 0);
-	assert_int_equal(load(fx, HEAD "$INCLUDE a.zone\n"), -EINVAL);
+	assert_int_equal(load(fx, FIXTURE_HEAD "$INCLUDE a.zone\n"), -EINVAL);
 	find_diag(fx, "b.zone:1: $INCLUDE");
 	find_diag(fx, "link.zone: includes itself through");
 	find_diag(fx, "/a.zone -> ");
@@ -209,7 +207,7 @@ static void test_include_symlink_eloop(void **state)
 	snprintf(two, sizeof(two), "%s/two", fx->dir);
 	assert_int_equal(symlink("two", one), 0);
 	assert_int_equal(symlink("one", two), 0);
-	assert_int_equal(load(fx, HEAD "$INCLUDE one\n"), -EINVAL);
+	assert_int_equal(load(fx, FIXTURE_HEAD "$INCLUDE one\n"), -EINVAL);
 	find_diag(fx, ":5: $INCLUDE");
 	find_diag(fx, "one: a loop of symbolic links");
 }
@@ -226,7 +224,7 @@ static void test_include_too_deep(void **state)
 		put(fx, name, text, strlen(text));
 	}
 	put(fx, "10.zone", "", 0);
-	assert_int_equal(load(fx, HEAD "$INCLUDE 0.zone\n"), -EINVAL);
+	assert_int_equal(load(fx, FIXTURE_HEAD "$INCLUDE 0.zone\n"), -EINVAL);
 	find_diag(fx, "nested more than 8 deep");
 	assert_int_equal(fx->diag.count, 1);
 }
@@ -257,7 +255,7 @@ static void test_included_secret_not_echoed(void **state)
 			     "svc IN A $y$j9T$SECRETHASHsecrethash0123456789\n";
 
 	put(fx, "shadow", shadow, strlen(shadow));
-	assert_int_equal(load(fx, HEAD "$INCLUDE shadow\n"), -EINVAL);
+	assert_int_equal(load(fx, FIXTURE_HEAD "$INCLUDE shadow\n"), -EINVAL);
 	find_diag(fx, "shadow:1: cannot read the record: 'root:$y$j9T$salt0123456789abcdef...'");
 	find_diag(fx, "shadow:2: cannot read the record: '$y$j9T$SECRETHASHsecrethash01234...'");
 	for (size_t i = 0; i < fx->diag.count; i++)
@@ -269,7 +267,7 @@ static void test_binary_junk_escaped(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(load(fx, HEAD "www IN A \x1b[2J\x07\r1.2.3.4\n"), -EINVAL);
+	assert_int_equal(load(fx, FIXTURE_HEAD "www IN A \x1b[2J\x07\r1.2.3.4\n"), -EINVAL);
 	find_diag(fx, ":5: cannot read the record: '\\x1b[2J\\x07");
 	for (size_t i = 0; i < fx->diag.count; i++)
 		for (const char *p = fx->diag.lines[i]; *p != '\0'; p++)
@@ -279,7 +277,7 @@ static void test_binary_junk_escaped(void **state)
 static void test_nul_byte(void **state)
 {
 	struct fixture *fx = *state;
-	static const char text[] = HEAD "www IN A 192.0.2.1\0junk\n";
+	static const char text[] = FIXTURE_HEAD "www IN A 192.0.2.1\0junk\n";
 
 	put(fx, "zone", text, sizeof(text) - 1);
 	assert_int_equal(zone_load(&fx->zone, ORIGIN, fx->path, &fx->diag), -EINVAL);
@@ -291,9 +289,9 @@ static void test_too_many_errors(void **state)
 {
 	struct fixture *fx = *state;
 	char text[4096];
-	size_t len = sizeof(HEAD) - 1;
+	size_t len = sizeof(FIXTURE_HEAD) - 1;
 
-	memcpy(text, HEAD, len);
+	memcpy(text, FIXTURE_HEAD, len);
 	for (int i = 0; i < 30; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "h%d IN A 192.0.2.%d\n", i,
 					300 + i);
@@ -310,7 +308,7 @@ static void test_cancel_flag(void **state)
 	static volatile sig_atomic_t cancel = 1;
 
 	diag_set_stop(&fx->diag, 0, &cancel);
-	assert_int_equal(load(fx, HEAD), -ECANCELED);
+	assert_int_equal(load(fx, FIXTURE_HEAD), -ECANCELED);
 	assert_null(fx->zone);
 	assert_int_equal(fx->diag.stopped, -ECANCELED);
 	find_diag(fx, "the load was cancelled");
@@ -322,7 +320,7 @@ static void test_deadline_passed(void **state)
 	struct fixture *fx = *state;
 
 	fx->diag.deadline.tv_sec = 1;
-	assert_int_equal(load(fx, HEAD), -ETIMEDOUT);
+	assert_int_equal(load(fx, FIXTURE_HEAD), -ETIMEDOUT);
 	assert_null(fx->zone);
 	find_diag(fx, "it took longer than its deadline");
 }
@@ -333,7 +331,7 @@ static void test_no_stop_by_default(void **state)
 	struct fixture *fx = *state;
 
 	diag_set_stop(&fx->diag, 300, NULL);
-	assert_int_equal(load(fx, HEAD), 0);
+	assert_int_equal(load(fx, FIXTURE_HEAD), 0);
 	assert_non_null(fx->zone);
 	assert_int_equal(fx->diag.stopped, 0);
 }

@@ -18,53 +18,14 @@
 
 #define ORIGIN "example.com"
 #define SOA(serial) "@ IN SOA ns1 hostmaster " serial " 7200 900 1209600 300\n"
-#define HEAD                                                        \
-	"$TTL 3600\n"                                               \
-	"@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n" \
-	"@ IN NS ns1\n"                                             \
-	"ns1 IN A 192.0.2.1\n"
-#define HEAD_LINES 4
 
-struct fixture {
-	char path[FIXTURE_PATH_MAX];
-	char extra[FIXTURE_PATH_MAX]; /* an included file, when there is one */
-	struct zone *zone;
-	struct diag diag;
-};
-
-static int setup(void **state)
+static int load(struct zone_file_fixture *fx, const char *text)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	if (fx == NULL)
-		return -1;
-	diag_init(&fx->diag);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	zone_free(fx->zone);
-	diag_fini(&fx->diag);
-	if (fx->path[0] != '\0')
-		unlink(fx->path);
-	if (fx->extra[0] != '\0')
-		unlink(fx->extra);
-	free(fx);
-	return 0;
-}
-
-static int load(struct fixture *fx, const char *text)
-{
-	assert_int_equal(fixture_write(fx->path, text), 0);
-	return zone_load(&fx->zone, ORIGIN, fx->path, &fx->diag);
+	return fixture_file_load(fx, ORIGIN, text);
 }
 
 /* The load failed with exactly one error, "<file>:<line>: <message>". */
-static void expect_one_error(const struct fixture *fx, const char *file, unsigned line,
+static void expect_one_error(const struct zone_file_fixture *fx, const char *file, unsigned line,
 			     const char *message)
 {
 	char want[FIXTURE_PATH_MAX + 256];
@@ -79,20 +40,20 @@ static void expect_one_error(const struct fixture *fx, const char *file, unsigne
 
 static void test_second_soa_named(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
-	assert_int_equal(load(fx, HEAD "www IN A 192.0.2.80\n" SOA("2024010102")), -EINVAL);
-	expect_one_error(fx, fx->path, HEAD_LINES + 2,
+	assert_int_equal(load(fx, FIXTURE_HEAD "www IN A 192.0.2.80\n" SOA("2024010102")), -EINVAL);
+	expect_one_error(fx, fx->path, FIXTURE_HEAD_LINES + 2,
 			 "zone example.com. has 2 SOA records at its apex: keep exactly one");
 }
 
 /* The second SOA may sort before the first (a lower serial): file order decides. */
 static void test_second_soa_in_file_order(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
-	assert_int_equal(load(fx, HEAD SOA("1") SOA("2")), -EINVAL);
-	expect_one_error(fx, fx->path, HEAD_LINES + 1,
+	assert_int_equal(load(fx, FIXTURE_HEAD SOA("1") SOA("2")), -EINVAL);
+	expect_one_error(fx, fx->path, FIXTURE_HEAD_LINES + 1,
 			 "zone example.com. has 3 SOA records at its apex: keep exactly one");
 }
 
@@ -100,18 +61,18 @@ static void test_second_soa_in_file_order(void **state)
  * different one. */
 static void test_duplicate_is_not_second(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
-	assert_int_equal(load(fx, HEAD SOA("2024010101") SOA("2024010102")), -EINVAL);
-	expect_one_error(fx, fx->path, HEAD_LINES + 2,
+	assert_int_equal(load(fx, FIXTURE_HEAD SOA("2024010101") SOA("2024010102")), -EINVAL);
+	expect_one_error(fx, fx->path, FIXTURE_HEAD_LINES + 2,
 			 "zone example.com. has 2 SOA records at its apex: keep exactly one");
 }
 
 static void test_exact_duplicate_loads(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
-	assert_int_equal(load(fx, HEAD SOA("2024010101")), 0);
+	assert_int_equal(load(fx, FIXTURE_HEAD SOA("2024010101")), 0);
 	assert_int_equal(fx->diag.count, 0);
 	assert_int_equal(fx->zone->serial, 2024010101);
 	assert_int_equal(fx->zone->soa->rr_count, 1);
@@ -119,7 +80,7 @@ static void test_exact_duplicate_loads(void **state)
 
 static void test_second_soa_in_include(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	char text[256];
 
 	assert_int_equal(fixture_write(fx->extra, "www IN A 192.0.2.80\n" /* 1 */
@@ -127,7 +88,7 @@ static void test_second_soa_in_include(void **state)
 						  "example.com. IN SOA ns1 hostmaster 7 7200 900 "
 						  "1209600 300\n"), /* 3 */
 			 0);
-	snprintf(text, sizeof(text), HEAD "$INCLUDE %s\n", fx->extra);
+	snprintf(text, sizeof(text), FIXTURE_HEAD "$INCLUDE %s\n", fx->extra);
 	assert_int_equal(load(fx, text), -EINVAL);
 	expect_one_error(fx, fx->extra, 3,
 			 "zone example.com. has 2 SOA records at its apex: keep exactly one");
@@ -136,18 +97,18 @@ static void test_second_soa_in_include(void **state)
 /* The name is compared without case, as DNS names are. */
 static void test_second_soa_other_case(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
-	assert_int_equal(
-		load(fx, HEAD "EXAMPLE.COM. IN SOA ns1 hostmaster 9 7200 900 1209600 300\n"),
-		-EINVAL);
-	expect_one_error(fx, fx->path, HEAD_LINES + 1,
+	assert_int_equal(load(fx, FIXTURE_HEAD
+			      "EXAMPLE.COM. IN SOA ns1 hostmaster 9 7200 900 1209600 300\n"),
+			 -EINVAL);
+	expect_one_error(fx, fx->path, FIXTURE_HEAD_LINES + 1,
 			 "zone example.com. has 2 SOA records at its apex: keep exactly one");
 }
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_file_setup, fixture_file_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_second_soa_named),	 T(test_second_soa_in_file_order),
 		T(test_duplicate_is_not_second), T(test_exact_duplicate_loads),

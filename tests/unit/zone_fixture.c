@@ -47,6 +47,37 @@ int fixture_zone(struct zone **out, const char *origin, const char *text, struct
 	return rc;
 }
 
+int fixture_file_setup(void **state)
+{
+	struct zone_file_fixture *fx = calloc(1, sizeof(*fx));
+
+	if (fx == NULL)
+		return -1;
+	diag_init(&fx->diag);
+	*state = fx;
+	return 0;
+}
+
+int fixture_file_teardown(void **state)
+{
+	struct zone_file_fixture *fx = *state;
+
+	zone_free(fx->zone);
+	diag_fini(&fx->diag);
+	if (fx->path[0] != '\0')
+		unlink(fx->path);
+	if (fx->extra[0] != '\0')
+		unlink(fx->extra);
+	free(fx);
+	return 0;
+}
+
+int fixture_file_load(struct zone_file_fixture *fx, const char *origin, const char *text)
+{
+	assert_int_equal(fixture_write(fx->path, text), 0);
+	return zone_load(&fx->zone, origin, fx->path, &fx->diag);
+}
+
 size_t fixture_build_query(const struct fixture_query *fq, uint8_t *out, size_t out_size)
 {
 	ldns_rdf *name = NULL;

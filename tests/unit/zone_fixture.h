@@ -17,6 +17,32 @@
 #define FIXTURE_EDNS_SIZE 1232 /* what the tests' server advertises */
 #define FIXTURE_QUERY_ID 0xbeef
 
+/* The four lines a test zone starts with (SOA, NS and the NS's address), for tests that count
+ * lines from there. */
+#define FIXTURE_HEAD                                                \
+	"$TTL 3600\n"                                               \
+	"@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n" \
+	"@ IN NS ns1\n"                                             \
+	"ns1 IN A 192.0.2.1\n"
+#define FIXTURE_HEAD_LINES 4
+
+/* A zone loaded from files the test writes, for tests that look at the diagnostics. */
+struct zone_file_fixture {
+	char path[FIXTURE_PATH_MAX]; /* the zone file, removed by the teardown */
+	char extra[FIXTURE_PATH_MAX]; /* a file it includes, when there is one (also removed) */
+	struct zone *zone;
+	struct diag diag;
+};
+
+/* cmocka setup and teardown: `*state` becomes a zeroed struct zone_file_fixture with its diag
+ * ready; the teardown frees the zone, the diag and the files. */
+int fixture_file_setup(void **state);
+int fixture_file_teardown(void **state);
+
+/* Writes `text` to a new fx->path and loads it as the zone `origin` into fx->zone, diagnostics in
+ * fx->diag; returns zone_load()'s result. */
+int fixture_file_load(struct zone_file_fixture *fx, const char *origin, const char *text);
+
 /* Writes `text` to a new file /tmp/baton_test.XXXXXX and puts its name in `path`.
  * Returns 0 or a negative errno; the caller unlinks the file. */
 int fixture_write(char path[FIXTURE_PATH_MAX], const char *text);
