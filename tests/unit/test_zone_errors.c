@@ -22,58 +22,21 @@
 #include "zones/keep.h"
 
 #define ORIGIN "example.com"
-#define HEAD                                                        \
-	"$TTL 3600\n"                                               \
-	"@ IN SOA ns1 hostmaster 2024010101 7200 900 1209600 300\n" \
-	"@ IN NS ns1\n"                                             \
-	"ns1 IN A 192.0.2.1\n"
-#define HEAD_LINES 4
+#define HEAD FIXTURE_HEAD
+#define HEAD_LINES FIXTURE_HEAD_LINES
 
-struct fixture {
-	char path[FIXTURE_PATH_MAX]; /* the zone file */
-	char extra[FIXTURE_PATH_MAX]; /* a file it includes, when there is one */
-	struct zone *zone;
-	struct diag diag;
-};
-
-static int setup(void **state)
+static int load(struct zone_file_fixture *fx, const char *text)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	if (fx == NULL)
-		return -1;
-	diag_init(&fx->diag);
-	*state = fx;
-	return 0;
+	return fixture_file_load(fx, ORIGIN, text);
 }
 
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	zone_free(fx->zone);
-	diag_fini(&fx->diag);
-	if (fx->path[0] != '\0')
-		unlink(fx->path);
-	if (fx->extra[0] != '\0')
-		unlink(fx->extra);
-	free(fx);
-	return 0;
-}
-
-static int load(struct fixture *fx, const char *text)
-{
-	assert_int_equal(fixture_write(fx->path, text), 0);
-	return zone_load(&fx->zone, ORIGIN, fx->path, &fx->diag);
-}
-
-static void print_diag(const struct fixture *fx)
+static void print_diag(const struct zone_file_fixture *fx)
 {
 	diag_print(&fx->diag, stderr, "  diag: ");
 }
 
 /* Fails unless some diag line is "<file>:<line>: ...needle..." ("<file>: ..." for line 0). */
-static void expect_diag_in(const struct fixture *fx, const char *file, unsigned line,
+static void expect_diag_in(const struct zone_file_fixture *fx, const char *file, unsigned line,
 			   const char *needle)
 {
 	char prefix[FIXTURE_PATH_MAX + 16];
@@ -91,12 +54,12 @@ static void expect_diag_in(const struct fixture *fx, const char *file, unsigned 
 	fail_msg("no diag line '%s...%s...'", prefix, needle);
 }
 
-static void expect_diag(const struct fixture *fx, unsigned line, const char *needle)
+static void expect_diag(const struct zone_file_fixture *fx, unsigned line, const char *needle)
 {
 	expect_diag_in(fx, fx->path, line, needle);
 }
 
-static void expect_count(const struct fixture *fx, size_t count)
+static void expect_count(const struct zone_file_fixture *fx, size_t count)
 {
 	if (fx->diag.count != count)
 		print_diag(fx);
@@ -104,8 +67,8 @@ static void expect_count(const struct fixture *fx, size_t count)
 }
 
 /* The file fails with exactly `count` errors, no zone, and one of them is line:needle. */
-static void expect_errors(struct fixture *fx, const char *text, size_t count, unsigned line,
-			  const char *needle)
+static void expect_errors(struct zone_file_fixture *fx, const char *text, size_t count,
+			  unsigned line, const char *needle)
 {
 	struct zone *sentinel = (struct zone *)&fx->zone, *z = sentinel;
 	int rc;
@@ -120,7 +83,7 @@ static void expect_errors(struct fixture *fx, const char *text, size_t count, un
 	expect_count(fx, count);
 }
 
-static void expect_loaded(struct fixture *fx, const char *text)
+static void expect_loaded(struct zone_file_fixture *fx, const char *text)
 {
 	int rc = load(fx, text);
 
@@ -162,7 +125,7 @@ static const struct zone_node *find(const struct zone *z, const char *name)
 
 static void test_clean_zone(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_loaded(fx, HEAD "www IN A 192.0.2.80\n");
 	assert_non_null(find(fx->zone, "www.example.com."));
@@ -173,7 +136,7 @@ static void test_clean_zone(void **state)
 /* fixture_zone(): the shared helper gives the same result and leaves no file behind. */
 static void test_fixture_zone(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	struct zone *z = NULL;
 
 	assert_int_equal(fixture_zone(&z, ORIGIN, HEAD, &fx->diag), 0);
@@ -192,7 +155,7 @@ static void test_bad_ipv4(void **state)
  * line alone may hold a long parenthesised record. */
 static void test_syntax_error_names_the_value(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx,
 		      HEAD "www IN A 192.0.2.300\n"
@@ -204,7 +167,7 @@ static void test_syntax_error_names_the_value(void **state)
 /* Lines after blank lines, comments and multi-line records still count right. */
 static void test_line_numbers(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx,
 		      "; a comment\n" /* 1 */
@@ -230,7 +193,7 @@ static void test_line_numbers(void **state)
 /* An error inside a parenthesised record names the line the record starts on. */
 static void test_error_in_multiline_record(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx,
 		      HEAD "mx IN MX (\n" /* 5 */
@@ -246,7 +209,7 @@ static void test_error_in_multiline_record(void **state)
 
 static void test_unclosed_parenthesis(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	int rc;
 
 	rc = load(fx, HEAD "www IN A 192.0.2.1\n"
@@ -262,7 +225,7 @@ static void test_unclosed_parenthesis(void **state)
 /* A stray ')' is reported on its own line, and reading goes on with the next one. */
 static void test_stray_close_parenthesis(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx,
 		      HEAD "www IN A 192.0.2.1\n"
@@ -371,7 +334,7 @@ static void test_two_dnames(void **state)
  * them is not. A sibling whose name starts the same (d-x) is not below it. */
 static void test_data_below_dname(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx,
 		      HEAD "d IN DNAME example.net.\n" /* 5 */
@@ -395,7 +358,7 @@ static void test_dname_at_apex(void **state)
 
 static void test_dname_loads(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_loaded(fx, "$TTL 3600\n"
 			  "@ IN SOA ns.example.net. hostmaster 1 7200 900 1209600 300\n"
@@ -432,7 +395,7 @@ static void test_missing_glue_apex(void **state)
 /* Out-of-zone name servers need no glue; glue present at a delegation is fine. */
 static void test_glue_not_needed(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	const struct zone_node *sub;
 
 	expect_loaded(fx, HEAD "@ IN NS ns.example.net.\n"
@@ -551,7 +514,7 @@ static void test_failover_compiles(void **state)
 /* $GEO-NET and $GEO-MAP compile: networks of both families, continents, countries and both. */
 static void test_geo_overrides_compile(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_loaded(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0/24 sin\n"
 					 "$GEO-NET 2001:db8:5::/48 fra,iad\n"
@@ -582,7 +545,7 @@ static void test_geo_net_host_bits(void **state)
 
 static void test_geo_net_not_a_network(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0 sin\n$GEO-NET 198.51.100.0/33 sin\n",
 		      2, HEAD_LINES + GEO_SITES_LINES + 1, "write a network as ADDRESS/LENGTH");
@@ -591,7 +554,7 @@ static void test_geo_net_not_a_network(void **state)
 
 static void test_geo_unknown_site(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx, HEAD GEO_SITES "$GEO-NET 203.0.113.0/24 sin,lhr\n$GEO-MAP EU xyz\n", 2,
 		      HEAD_LINES + GEO_SITES_LINES + 1,
@@ -602,7 +565,7 @@ static void test_geo_unknown_site(void **state)
 
 static void test_geo_map_bad_region(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx, HEAD GEO_SITES "$GEO-MAP Europe fra\n$GEO-MAP XX/DE fra\n", 2,
 		      HEAD_LINES + GEO_SITES_LINES + 1,
@@ -612,7 +575,7 @@ static void test_geo_map_bad_region(void **state)
 
 static void test_geo_twice(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx,
 		      HEAD GEO_SITES "$GEO-MAP EU fra\n$GEO-MAP eu iad\n"
@@ -644,7 +607,7 @@ static void test_unknown_directive(void **state)
 
 static void test_bad_ttl(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx, HEAD "$TTL abc\n$TTL 1x\n$TTL\n$TTL 1 2\n", 4, HEAD_LINES + 1,
 		      "$TTL 'abc' is not a TTL (seconds, or units like 1h30m)");
@@ -655,7 +618,7 @@ static void test_bad_ttl(void **state)
 
 static void test_ttl_directive_applies(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	const struct zone_node *n;
 
 	expect_loaded(fx, HEAD "$TTL 1h30m\nwww IN A 192.0.2.80\nmail 60 IN A 192.0.2.25\n");
@@ -673,7 +636,7 @@ static void test_bad_origin(void **state)
 
 static void test_include_missing(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx, HEAD "$INCLUDE /nonexistent/baton-test.zone\n", 1, HEAD_LINES + 1,
 		      "$INCLUDE /nonexistent/baton-test.zone: No such file or directory");
@@ -683,7 +646,7 @@ static void test_include_missing(void **state)
  * inside it. The name is relative to the including file's folder. */
 static void test_include(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	char text[512], dir[FIXTURE_PATH_MAX];
 	const struct zone_node *n;
 
@@ -723,7 +686,7 @@ static void test_include(void **state)
 /* $INCLUDE's optional origin is relative to the current one and also does not leak. */
 static void test_include_with_origin(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	char text[512];
 
 	assert_int_equal(fixture_write(fx->extra, "host IN A 192.0.2.7\n@ IN TXT \"apex\"\n"), 0);
@@ -739,7 +702,7 @@ static void test_include_with_origin(void **state)
  * the include means the owner before it), stanzas kept; loading the copy gives the same zone. */
 static void test_keep_copy(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	char text[768], copy[] = "/tmp/baton-copy-XXXXXX";
 	struct zone *again = NULL;
 	int fd = mkstemp(copy), copy_err;
@@ -771,7 +734,7 @@ static void test_keep_copy(void **state)
 /* A folder where the zone file should be: the error says so, not "no SOA". */
 static void test_zone_file_is_a_folder(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	char dir[] = "/tmp/baton-folder-XXXXXX";
 	struct zone *z = NULL;
 
@@ -783,7 +746,7 @@ static void test_zone_file_is_a_folder(void **state)
 
 static void test_include_self(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	char text[512];
 
 	/* the file includes itself: found by its inode, not by the nesting limit */
@@ -797,7 +760,7 @@ static void test_include_self(void **state)
 
 static void test_blank_owner(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	const struct zone_node *n;
 
 	expect_loaded(fx, HEAD "www IN A 192.0.2.80\n"
@@ -827,7 +790,7 @@ static void test_blank_owner_first(void **state)
 
 static void test_generic_type(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	const struct zone_rrset *set;
 	const struct zone_node *n;
 
@@ -856,7 +819,7 @@ static void test_class_not_in(void **state)
 /* One run, every mistake: reading errors and semantic ones together. */
 static void test_all_errors_reported(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 
 	expect_errors(fx,
 		      "$TTL 3600\n" /* 1 */
@@ -888,7 +851,7 @@ static void test_all_errors_reported(void **state)
  * long as the zone, after zone_load() has freed what it read. */
 static void test_zone_keeps_file_names(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	char text[512];
 	const struct zone_node *n;
 
@@ -912,7 +875,7 @@ static void test_zone_keeps_file_names(void **state)
 /* Inside quotes ';' is no comment and parentheses do not group; a backslash escapes a quote. */
 static void test_quoted_specials(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	const struct zone_rrset *set;
 
 	expect_loaded(fx, HEAD "txt IN TXT \"a;b(c\" ; a real comment\n"
@@ -933,7 +896,7 @@ static void test_quoted_specials(void **state)
  * not take the other tests with it. */
 static void test_root_zone(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	int status;
 	pid_t pid;
 
@@ -975,7 +938,7 @@ static void test_root_zone(void **state)
 
 static void test_missing_file(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	struct zone *z = NULL;
 
 	assert_int_equal(zone_load(&z, ORIGIN, "/nonexistent/db.example", &fx->diag), -ENOENT);
@@ -1019,7 +982,7 @@ static void test_recheck_not_below_default_interval(void **state)
  * that a reload that changes it replaces the target. */
 static void test_recheck_compiles_and_counts_for_equality(void **state)
 {
-	struct fixture *fx = *state;
+	struct zone_file_fixture *fx = *state;
 	struct zone *with;
 
 	expect_loaded(fx, HEAD "$CHECK web tcp port=80 interval=1s recheck=100ms\n"
@@ -1037,7 +1000,7 @@ static void test_recheck_compiles_and_counts_for_equality(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_file_setup, fixture_file_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_clean_zone),
 		T(test_fixture_zone),
