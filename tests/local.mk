@@ -44,6 +44,7 @@ UNIT_TESTS = \
 	tests/unit/test_quorum \
 	tests/unit/test_gossip_net \
 	tests/unit/test_gossip_conf \
+	tests/unit/test_gossip_vip \
 	tests/unit/test_vrrp \
 	tests/unit/test_vrrp_fsm \
 	tests/unit/test_vrrp_conf \
@@ -66,6 +67,8 @@ tests_unit_test_failover_list_SOURCES = tests/unit/test_failover_list.c $(ZONE_F
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c $(ZONE_FIXTURE)
 tests_unit_test_geo_SOURCES = tests/unit/test_geo.c $(ZONE_FIXTURE)
 tests_unit_test_gossip_net_SOURCES = tests/unit/test_gossip_net.c tests/unit/gossip_sim.c \
+	tests/unit/gossip_sim.h
+tests_unit_test_gossip_vip_SOURCES = tests/unit/test_gossip_vip.c tests/unit/gossip_sim.c \
 	tests/unit/gossip_sim.h
 tests_unit_test_gossip_conf_SOURCES = tests/unit/test_gossip_conf.c health/prober/conf.c \
 	health/prober/conf.h
