@@ -13,5 +13,6 @@ health_gossip_libgossip_a_SOURCES = \
 	health/gossip/udp.c health/gossip/udp.h \
 	health/gossip/conf.c health/gossip/conf.h \
 	health/gossip/member.c health/gossip/member.h \
-	health/gossip/metrics.c health/gossip/metrics.h
+	health/gossip/metrics.c health/gossip/metrics.h \
+	health/gossip/vip_status.c health/gossip/vip_status.h
 GOSSIP_LIBS = health/gossip/libgossip.a $(ZONES_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS)
