@@ -9,6 +9,7 @@
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "health/gossip/metrics.h"
+#include "health/gossip/vip_status.h"
 #include "server/geo_db.h"
 #include "server/member.h"
 #include "server/metrics.h"
@@ -293,6 +294,7 @@ static void gossip(struct server *s, struct evbuffer *out)
 	prom_header(out, "baton_gossip_quorum_held", "gauge",
 		    "1 while too few probers are live: the site's last verdict holds.");
 	quorum_family(s, out, QUORUM_HELD);
+	gossip_vip_status_metrics(out, member_gossip(s->member));
 }
 
 void metrics_write(struct server *s, struct evbuffer *out)

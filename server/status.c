@@ -12,6 +12,7 @@
 #include "baton/json.h"
 #include "health/engine.h"
 #include "health/gossip/member.h"
+#include "health/gossip/vip_status.h"
 #include "server/answer_source.h"
 #include "server/query.h"
 #include "server/geo_db.h"
@@ -152,8 +153,10 @@ void status_text(struct server *s, struct evbuffer *out)
 			evbuffer_add_printf(out, "zone %s: not served (errors in %s)\n", cz->name,
 					    cz->zonefile);
 	}
-	if (s->member != NULL)
+	if (s->member != NULL) {
 		gossip_text(s, out);
+		gossip_vip_status_text(out, member_gossip(s->member));
+	}
 	for (uint32_t i = 0; s->engine && i < health_engine_site_count(s->engine); i++) {
 		char since[32];
 
@@ -394,8 +397,10 @@ void status_json(struct server *s, struct evbuffer *out, const struct sockaddr *
 				    s->geo_db->network_count, s->geo_db->location_count,
 				    (long)s->geo_db->loaded, s->geo_db_failures);
 	}
-	if (s->member != NULL)
+	if (s->member != NULL) {
 		json_gossip(s, out);
+		gossip_vip_status_json(out, member_gossip(s->member));
+	}
 	evbuffer_add_printf(out, "\"zones\":[");
 	for (size_t i = 0; i < s->cfg.zone_count; i++) {
 		const struct zone *z = zoneset_get_by_name(s->zones, s->cfg.zones[i].name);

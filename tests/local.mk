@@ -44,6 +44,7 @@ UNIT_TESTS = \
 	tests/unit/test_quorum \
 	tests/unit/test_gossip_net \
 	tests/unit/test_gossip_conf \
+	tests/unit/test_gossip_vip \
 	tests/unit/test_vrrp \
 	tests/unit/test_vrrp_fsm \
 	tests/unit/test_vrrp_conf \
@@ -66,6 +67,8 @@ tests_unit_test_failover_list_SOURCES = tests/unit/test_failover_list.c $(ZONE_F
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c $(ZONE_FIXTURE)
 tests_unit_test_geo_SOURCES = tests/unit/test_geo.c $(ZONE_FIXTURE)
 tests_unit_test_gossip_net_SOURCES = tests/unit/test_gossip_net.c tests/unit/gossip_sim.c \
+	tests/unit/gossip_sim.h
+tests_unit_test_gossip_vip_SOURCES = tests/unit/test_gossip_vip.c tests/unit/gossip_sim.c \
 	tests/unit/gossip_sim.h
 tests_unit_test_gossip_conf_SOURCES = tests/unit/test_gossip_conf.c health/prober/conf.c \
 	health/prober/conf.h
@@ -170,7 +173,7 @@ EXTRA_DIST += $(GOSSIP_LAB_TESTS) tests/lab/gossip_lib.sh tests/lab/gossip_delay
 
 # baton-vip's lab tests (network namespaces; root, as CI runs)
 VIP_LAB_TESTS = tests/lab/vip_failover.sh tests/lab/vip_ipv6_unicast.sh tests/lab/vip_splitbrain.sh \
-	tests/lab/vip_keepalived.sh tests/lab/vip_track.sh tests/lab/vip_gate.sh
+	tests/lab/vip_keepalived.sh tests/lab/vip_track.sh tests/lab/vip_gate.sh tests/lab/vip_gossip.sh
 TESTS += $(VIP_LAB_TESTS)
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # the privileges drill uses the vip lab's namespaces and runs all three daemons

@@ -133,6 +133,9 @@ compare("doc/probe.conf.5.in", "probe:", r"^probe: keys$", probe_keys)
 compare("doc/probe.conf.5.in", "zone:", r"^zone: keys$", probe_zone_keys)
 compare("doc/vip.conf.5.in", "vrrp_instance:", r"^vrrp_instance keywords$", vip_keys)
 compare("doc/vip.conf.5.in", "global_defs:", r"^global_defs keywords$", vip_global_keys)
+# the gossip block takes batond's gossip: keys but the quorum's (health/vip/conf_gossip.c)
+compare("doc/vip.conf.5.in", "gossip:", r"^gossip keywords$",
+        {k for k in gossip_keys if not k.startswith("quorum")})
 compare("doc/baton-zone.5.in", "$CHECK (every kind):", r"^\$CHECK ", check_common)
 for kind in kinds:
     compare("doc/baton-zone.5.in", f"$CHECK kind {kind}:", r"^Kinds? (.* )?" + kind + r"\b", kind_keys.get(kind, set()),

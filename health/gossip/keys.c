@@ -11,7 +11,7 @@
 
 const char *gossip_role_name(enum gossip_role role)
 {
-	return role == GOSSIP_ROLE_PROBE ? "probe" : "server";
+	return role == GOSSIP_ROLE_PROBE ? "probe" : role == GOSSIP_ROLE_VIP ? "vip" : "server";
 }
 
 static bool is_name(const char *s)
@@ -116,7 +116,8 @@ static int parse_line(struct gossip_keyring *kr, char **f, unsigned nf, unsigned
 
 	if (nf != 4) {
 		diag_add(d, kr->path, line,
-			 "%u fields; a key line is: NAME REGION probe|server ed25519:BASE64", nf);
+			 "%u fields; a key line is: NAME REGION probe|server|vip ed25519:BASE64",
+			 nf);
 		return -1;
 	}
 	if (!is_name(f[0]) || !is_name(f[1])) {
@@ -130,8 +131,10 @@ static int parse_line(struct gossip_keyring *kr, char **f, unsigned nf, unsigned
 		role = GOSSIP_ROLE_PROBE;
 	else if (strcmp(f[2], "server") == 0)
 		role = GOSSIP_ROLE_SERVER;
+	else if (strcmp(f[2], "vip") == 0)
+		role = GOSSIP_ROLE_VIP;
 	else {
-		diag_add(d, kr->path, line, "unknown role '%s': use probe or server", f[2]);
+		diag_add(d, kr->path, line, "unknown role '%s': use probe, server or vip", f[2]);
 		return -1;
 	}
 	if (gossip_pub_parse(f[3], pub) < 0) {

@@ -1,6 +1,6 @@
 /* The cluster's trusted-keys file: who the members are (name, region, role) and the Ed25519
  * public keys each may sign with (several per member, for rotation). One line per key:
- *     NAME REGION probe|server ed25519:BASE64
+ *     NAME REGION probe|server|vip ed25519:BASE64
  * with '#' comments and blank lines. */
 #ifndef BATON_GOSSIP_KEYS_H
 #define BATON_GOSSIP_KEYS_H
@@ -16,8 +16,9 @@
 #define GOSSIP_NAME_MAX 63
 
 /* probe: runs checks and votes. server: listens (a batond that only answers); a batond whose
- * own checks should count is listed as a probe. */
-enum gossip_role { GOSSIP_ROLE_PROBE, GOSSIP_ROLE_SERVER };
+ * own checks should count is listed as a probe. vip: a baton-vip node; it reports its VRRP
+ * instances (the only role whose VIP reports are accepted) and never votes. */
+enum gossip_role { GOSSIP_ROLE_PROBE, GOSSIP_ROLE_SERVER, GOSSIP_ROLE_VIP };
 
 struct gossip_member_def {
 	char name[GOSSIP_NAME_MAX + 1];
@@ -60,7 +61,7 @@ const struct gossip_trusted_key *gossip_keyring_find(const struct gossip_keyring
 /* How many distinct regions the members of `role` are in. */
 unsigned gossip_keyring_regions(const struct gossip_keyring *kr, enum gossip_role role);
 
-/* "probe" or "server". */
+/* "probe", "server" or "vip". */
 const char *gossip_role_name(enum gossip_role role);
 
 #endif

@@ -9,8 +9,10 @@ health_gossip_libgossip_a_SOURCES = \
 	health/gossip/quorum.c health/gossip/quorum.h \
 	health/gossip/node.c health/gossip/node.h health/gossip/node_impl.h \
 	health/gossip/node_round.c \
+	health/gossip/node_vip.c \
 	health/gossip/udp.c health/gossip/udp.h \
 	health/gossip/conf.c health/gossip/conf.h \
 	health/gossip/member.c health/gossip/member.h \
-	health/gossip/metrics.c health/gossip/metrics.h
+	health/gossip/metrics.c health/gossip/metrics.h \
+	health/gossip/vip_status.c health/gossip/vip_status.h
 GOSSIP_LIBS = health/gossip/libgossip.a $(ZONES_LIBS) $(LIBEVENT_LIBS) $(OPENSSL_LIBS)

@@ -55,7 +55,9 @@ int gossip_node_new(struct gossip_node **out, const struct gossip_keyring *kr,
 		return -ENOENT;
 	if (!key_is_members(kr, key, (uint32_t)self))
 		return -EPERM;
-	if (cfg->quorum.min_regions > gossip_keyring_regions(kr, GOSSIP_ROLE_PROBE))
+	/* a vip member watches no site: the quorum is none of its business */
+	if (cfg->quorum.min_regions > gossip_keyring_regions(kr, GOSSIP_ROLE_PROBE) &&
+	    kr->members[self].role != GOSSIP_ROLE_VIP)
 		return -EDOM;
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
@@ -95,8 +97,10 @@ void gossip_node_free(struct gossip_node *n)
 	if (n == NULL)
 		return;
 	for (uint32_t i = 0; i < n->kr->member_count; i++)
-		for (unsigned p = 0; p < GOSSIP_PARTS_MAX; p++)
+		for (unsigned p = 0; p < GOSSIP_PARTS_MAX; p++) {
 			free(n->members[i].part[p]);
+			free(n->members[i].vip[p]);
+		}
 	for (uint32_t i = 0; i < n->site_count; i++) {
 		free(n->sites[i].zone);
 		free(n->sites[i].name);
@@ -104,6 +108,7 @@ void gossip_node_free(struct gossip_node *n)
 	free(n->sites);
 	free(n->site_table);
 	free(n->obs);
+	free(n->vip);
 	free(n->members);
 	free(n);
 }
@@ -217,22 +222,26 @@ static int drop(struct gossip_node *n, enum gossip_drop kind, enum gossip_drop *
 	return -EBADMSG;
 }
 
-/* Stores an accepted datagram as the latest of its part. Returns false when out of memory. */
+/* Stores an accepted datagram as the latest of its part (of the member's state or of its VIP
+ * report). Returns false when out of memory. */
 static bool store(struct member *m, const struct gossip_msg *msg, const uint8_t *buf, size_t len,
 		  int64_t now_ms)
 {
-	struct stored_part *sp = m->part[msg->part];
+	bool vip = msg->type == GOSSIP_TYPE_VIP;
+	struct stored_part **slot = vip ? &m->vip[msg->part] : &m->part[msg->part];
+	uint64_t *newest = vip ? &m->vip_newest_seq : &m->newest_seq;
+	struct stored_part *sp = *slot;
 
-	if (sp == NULL && (sp = m->part[msg->part] = malloc(sizeof(*sp))) == NULL)
+	if (sp == NULL && (sp = *slot = malloc(sizeof(*sp))) == NULL)
 		return false;
 	memcpy(sp->buf, buf, len);
 	sp->len = (uint16_t)len;
 	sp->seq = msg->seq;
 	sp->heard_ms = now_ms;
 	sp->signed_wall_ms = msg->time_ms;
-	if (msg->seq > m->newest_seq || m->heard_ms < 0) {
-		m->newest_seq = msg->seq;
-		m->parts = msg->parts;
+	if (msg->seq > *newest || (vip ? m->vip_parts == 0 : m->heard_ms < 0)) {
+		*newest = msg->seq;
+		*(vip ? &m->vip_parts : &m->parts) = msg->parts;
 	}
 	m->heard_ms = now_ms;
 	return true;
@@ -260,13 +269,16 @@ int gossip_node_receive(struct gossip_node *n, const uint8_t *buf, size_t len, u
 	origin = tk->member;
 	if (origin == n->self)
 		return drop(n, GOSSIP_DROP_OWN, why);
+	/* only a vip member speaks for VRRP instances: a prober's key cannot move a VIP */
+	if (msg.type == GOSSIP_TYPE_VIP && n->kr->members[origin].role != GOSSIP_ROLE_VIP)
+		return drop(n, GOSSIP_DROP_UNKNOWN_KEY, why);
 	if (msg.time_ms < wall_ms - (int64_t)n->cfg.max_age_ms ||
 	    msg.time_ms > wall_ms + (int64_t)n->cfg.skew_ms)
 		return drop(n, GOSSIP_DROP_STALE, why);
 	if (!gossip_key_verify(tk->key, buf, msg.signed_len, msg.sig))
 		return drop(n, GOSSIP_DROP_BAD_SIGNATURE, why);
 	m = &n->members[origin];
-	sp = m->part[msg.part];
+	sp = msg.type == GOSSIP_TYPE_VIP ? m->vip[msg.part] : m->part[msg.part];
 	if (sp != NULL && msg.seq == sp->seq)
 		return drop(n, GOSSIP_DROP_DUPLICATE, why);
 	if (sp != NULL && msg.seq < sp->seq)
@@ -315,6 +327,16 @@ bool node_part_fresh(const struct gossip_node *n, const struct member *m, unsign
 	const struct stored_part *sp = m->part[p];
 
 	if (sp == NULL || p >= m->parts)
+		return false;
+	return m->is_self || now_ms - sp->heard_ms <= (int64_t)n->cfg.dead_after_ms;
+}
+
+bool node_vip_part_fresh(const struct gossip_node *n, const struct member *m, unsigned p,
+			 int64_t now_ms)
+{
+	const struct stored_part *sp = m->vip[p];
+
+	if (sp == NULL || p >= m->vip_parts)
 		return false;
 	return m->is_self || now_ms - sp->heard_ms <= (int64_t)n->cfg.dead_after_ms;
 }

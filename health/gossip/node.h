@@ -76,6 +76,35 @@ struct gossip_local_obs {
 int gossip_node_set_observations(struct gossip_node *n, const struct gossip_local_obs *obs,
 				 size_t count);
 
+/* One of our VRRP instances (baton-vip), as its state machine has it now. */
+struct gossip_local_vip {
+	struct gossip_vip_inst inst; /* inst.changed_age_ms is ignored: see changed_wall_ms */
+	int64_t changed_wall_ms; /* its last state change (Unix ms), or -1: none yet */
+};
+
+/* Replaces our VRRP instances with these (copied): from now on each round signs them as a VIP
+ * report (one datagram per part, as many records as fit in each) besides the heartbeat, and
+ * relays and full-state exchanges carry it as they carry state. Returns 1 when some
+ * instance's state, priority, site or VIPs differ from before (the caller may then
+ * gossip_node_push() at once), 0 when not, -EINVAL when a record breaks a bound of the wire
+ * format, -E2BIG when they do not fit in GOSSIP_PARTS_MAX datagrams (nothing changed then),
+ * or -ENOMEM. */
+int gossip_node_set_vip(struct gossip_node *n, const struct gossip_local_vip *v, size_t count);
+
+/* One instance a vip member reported, as we last accepted it. */
+struct gossip_vip_seen {
+	const char *member, *region;
+	bool live; /* the member is live */
+	int64_t signed_wall_ms; /* when its node signed it (its clock) */
+	int64_t heard_ms; /* when we accepted it (now_ms scale) */
+	struct gossip_vip_inst inst;
+};
+
+/* The i-th instance (0 ..) of member `member`'s latest VIP report, over its parts. Returns
+ * false past the last one (at once for a member that never sent one). */
+bool gossip_node_vip_seen(const struct gossip_node *n, uint32_t member, uint32_t i,
+			  struct gossip_vip_seen *out);
+
 /* Watches a site: its verdict by quorum is kept from now on. Idempotent. Sets *index for
  * gossip_node_verdict(). Returns 0 or -ENOMEM. */
 int gossip_node_watch(struct gossip_node *n, const char *zone, const char *site, uint32_t *index);

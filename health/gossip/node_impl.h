@@ -23,6 +23,10 @@ struct member {
 	uint64_t newest_seq;
 	uint8_t parts; /* from its newest datagram */
 	struct stored_part *part[GOSSIP_PARTS_MAX];
+	/* its latest VIP report (role vip), in parts of its own sequence, as part[] */
+	uint64_t vip_newest_seq;
+	uint8_t vip_parts;
+	struct stored_part *vip[GOSSIP_PARTS_MAX];
 };
 
 struct watched_site {
@@ -53,6 +57,9 @@ struct gossip_node {
 	uint32_t site_table_mask;
 	struct own_obs *obs;
 	size_t obs_count;
+	struct gossip_local_vip *vip; /* our VRRP instances (baton-vip), signed each round */
+	size_t vip_count;
+	bool vip_on; /* gossip_node_set_vip() was called: VIP reports go out each round */
 	uint64_t seq;
 	uint64_t rounds;
 	uint64_t rng;
@@ -65,6 +72,10 @@ struct gossip_node {
 bool node_part_fresh(const struct gossip_node *n, const struct member *m, unsigned p,
 		     int64_t now_ms);
 
+/* The same for part p of its VIP report. */
+bool node_vip_part_fresh(const struct gossip_node *n, const struct member *m, unsigned p,
+			 int64_t now_ms);
+
 /* Sends buf to up to k random peers, never to skip1 or skip2 (GOSSIP_FROM_UNKNOWN for none).
  * Returns how many it sent to. */
 unsigned node_send_random(struct gossip_node *n, unsigned k, const uint8_t *buf, size_t len,
@@ -75,6 +86,10 @@ void node_send_full_state(struct gossip_node *n, uint32_t to, int64_t now_ms);
 
 /* Signs our state (one datagram per part) and stores it as our member's. */
 void node_sign_own(struct gossip_node *n, int64_t now_ms, int64_t wall_ms);
+
+/* Signs our VIP report (one datagram per part) and stores it as our member's; nothing unless
+ * gossip_node_set_vip() was called. health/gossip/node_vip.c. */
+void node_sign_vip(struct gossip_node *n, int64_t now_ms, int64_t wall_ms);
 
 /* Re-evaluates liveness; logs each change. */
 void node_update_liveness(struct gossip_node *n, int64_t now_ms);

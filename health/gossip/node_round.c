@@ -68,6 +68,9 @@ void node_send_full_state(struct gossip_node *n, uint32_t to, int64_t now_ms)
 		for (unsigned p = 0; p < m->parts; p++)
 			if (node_part_fresh(n, m, p, now_ms))
 				send_one(n, to, m->part[p]->buf, m->part[p]->len);
+		for (unsigned p = 0; p < m->vip_parts; p++)
+			if (node_vip_part_fresh(n, m, p, now_ms) && m->vip[p]->len > 0)
+				send_one(n, to, m->vip[p]->buf, m->vip[p]->len);
 	}
 }
 
@@ -118,6 +121,7 @@ void node_sign_own(struct gossip_node *n, int64_t now_ms, int64_t wall_ms)
 		sign_part(n, self, p, parts, now_ms, wall_ms);
 	self->parts = (uint8_t)parts;
 	self->heard_ms = now_ms;
+	node_sign_vip(n, now_ms, wall_ms);
 }
 
 static void send_own(struct gossip_node *n)
@@ -127,6 +131,10 @@ static void send_own(struct gossip_node *n)
 	for (unsigned p = 0; p < self->parts; p++)
 		if (self->part[p] != NULL && self->part[p]->len > 0)
 			node_send_random(n, n->cfg.fanout, self->part[p]->buf, self->part[p]->len,
+					 GOSSIP_FROM_UNKNOWN, GOSSIP_FROM_UNKNOWN);
+	for (unsigned p = 0; p < self->vip_parts; p++)
+		if (self->vip[p] != NULL && self->vip[p]->len > 0)
+			node_send_random(n, n->cfg.fanout, self->vip[p]->buf, self->vip[p]->len,
 					 GOSSIP_FROM_UNKNOWN, GOSSIP_FROM_UNKNOWN);
 }
 

@@ -11,6 +11,9 @@
 
 #define GOSSIP_VERSION 1
 #define GOSSIP_TYPE_STATE 1
+/* A VRRP node's report of its instances (baton-vip, role vip). A decoder that predates it
+ * drops it as `version`, as it drops any type it does not speak. */
+#define GOSSIP_TYPE_VIP 2
 /* The hard limit on a datagram, signature included. 1200 bytes fit the IPv6 minimum MTU
  * (1280) after the IPv6 and UDP headers, so no datagram is ever fragmented. */
 #define GOSSIP_MSG_MAX 1200
@@ -24,6 +27,36 @@
 #define GOSSIP_PARTS_MAX 16
 #define GOSSIP_OBS_MAX (GOSSIP_OBS_PER_MSG * GOSSIP_PARTS_MAX)
 
+/* The bounds of a VIP report's records: names as the trusted keys spell them, at most as many
+ * addresses as one VRRP advert carries. */
+#define GOSSIP_VIP_NAME_MAX 63
+#define GOSSIP_VIP_ADDRS_MAX 20
+/* A record without addresses: the two length bytes, state, priority, address count, a reserved
+ * byte, master-down and the age of the last change (4 each); names add their length, each
+ * address 2 + 4 or 2 + 16 bytes. */
+#define GOSSIP_VIP_FIXED_LEN 14
+#define GOSSIP_VIP_NEVER UINT32_MAX
+
+/* One VIP address as a VIP report carries it. */
+struct gossip_vip_addr {
+	uint8_t family; /* 4 or 6 */
+	uint8_t prefix; /* up to 32 or 128 */
+	uint8_t addr[16];
+};
+
+/* One VRRP instance's state as its node reports it. Names are 1 to 63 of letters, digits,
+ * '-', '_' and '.' (what status and JSON print unescaped). */
+struct gossip_vip_inst {
+	char name[GOSSIP_VIP_NAME_MAX + 1]; /* the vrrp_instance */
+	char site[GOSSIP_VIP_NAME_MAX + 1]; /* the $SITE it serves */
+	uint8_t state; /* enum vrrp_state: 0 init, 1 backup, 2 master, 3 fault */
+	uint8_t priority; /* effective */
+	uint32_t master_down_ms; /* its Master_Down_Interval (RFC 9568 section 6.1) */
+	uint32_t changed_age_ms; /* how long before signing its state last changed; or NEVER */
+	uint8_t addr_count;
+	struct gossip_vip_addr addrs[GOSSIP_VIP_ADDRS_MAX];
+};
+
 /* A prober's view of one site. Verdicts as in enum site_verdict (baton/health.h). */
 struct gossip_obs {
 	uint64_t site_id; /* gossip_site_id() of "zone/site" */
@@ -34,12 +67,14 @@ struct gossip_obs {
 /* The header of a decoded datagram; the observations stay in the buffer and are read with
  * gossip_msg_obs(). */
 struct gossip_msg {
+	uint8_t type; /* GOSSIP_TYPE_STATE or GOSSIP_TYPE_VIP */
 	uint8_t key_id[GOSSIP_KEY_ID_LEN]; /* the first bytes of the sender's public key */
 	uint64_t seq; /* per sender and part, strictly increasing */
 	int64_t time_ms; /* the sender's wall clock (Unix ms) when it signed */
 	uint8_t part, parts;
-	uint16_t count; /* observations */
-	const uint8_t *obs; /* count x GOSSIP_OBS_LEN bytes inside the decoded buffer */
+	uint16_t count; /* observations, or a VIP report's records */
+	const uint8_t *obs; /* count x GOSSIP_OBS_LEN bytes (a VIP report: its records) */
+	size_t body_len; /* the bytes at obs */
 	size_t signed_len; /* the bytes the signature covers: all before it */
 	const uint8_t *sig; /* GOSSIP_SIG_LEN bytes inside the decoded buffer */
 };
@@ -78,5 +113,19 @@ int gossip_msg_decode(struct gossip_msg *m, const uint8_t *buf, size_t len, enum
 
 /* The i-th observation of a message gossip_msg_decode() accepted (i < m->count). */
 void gossip_msg_obs(const struct gossip_msg *m, uint16_t i, struct gossip_obs *out);
+
+/* The bytes instance `v` takes in a VIP report; 0 when it breaks a bound (a name empty, too
+ * long or with other characters, a state, family, prefix or address count out of range). */
+size_t gossip_vip_record_len(const struct gossip_vip_inst *v);
+
+/* Writes the signed part of a VIP report (m->count records from `insts`) into buf, which must
+ * hold GOSSIP_MSG_MAX bytes; m->type is ignored. Returns the length written, or -EINVAL (a
+ * record out of bounds, bad part numbers) or -E2BIG (the records do not fit one datagram). */
+int gossip_vip_encode(uint8_t *buf, const struct gossip_msg *m,
+		      const struct gossip_vip_inst *insts);
+
+/* Reads the record at *off (0 for the first) of a VIP report gossip_msg_decode() accepted,
+ * and moves *off to the next. Call it m->count times. */
+void gossip_msg_vip(const struct gossip_msg *m, size_t *off, struct gossip_vip_inst *out);
 
 #endif

@@ -16,6 +16,7 @@
 #include "health/engine.h"
 #include "health/gossip/member.h"
 #include "health/gossip/metrics.h"
+#include "health/gossip/vip_status.h"
 #include "baton/http_listen.h"
 #include "health/prober/http.h"
 
@@ -82,6 +83,7 @@ void probe_http_metrics(struct evbuffer *out, const struct gossip_member *m,
 	local_verdicts(out, e);
 	check_latency(out, e);
 	gossip_metrics_write(out, m);
+	gossip_vip_status_metrics(out, m);
 	prom_single(out, "baton_start_time_seconds", "gauge", "Unix time baton-probe started.",
 		    (uint64_t)start_unix_s);
 }
@@ -206,6 +208,7 @@ void probe_http_status_json(struct evbuffer *out, const struct gossip_member *m,
 	json_string(out, self->region);
 	evbuffer_add_printf(out, ",\"role\":\"%s\",", gossip_role_name(m->role));
 	json_members(out, m, gossip_now_ms());
+	gossip_vip_status_json(out, m);
 	json_traffic(out, gossip_node_counters(m->node));
 	json_sites(out, m, e);
 	evbuffer_add_printf(out, "}\n");

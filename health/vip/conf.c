@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "health/vip/conf.h"
+#include "health/vip/conf_gossip.h"
 #include "health/vip/conf_keywords.h"
 
 #define CONF_MAX_BYTES (1 << 20)
@@ -23,6 +24,9 @@ void vip_conf_free(struct vip_conf *c)
 {
 	if (c == NULL)
 		return;
+	if (c->gossip != NULL)
+		gossip_conf_fini(c->gossip);
+	free(c->gossip);
 	arena_fini(&c->arena);
 	free(c);
 }
@@ -121,7 +125,7 @@ static void strip_comment(char *s)
 /* Where the reader is: in an instance block, in global_defs, or between blocks. */
 struct read_state {
 	struct vip_instance_conf *open;
-	bool in_global;
+	bool in_global, in_gossip;
 	unsigned global_line; /* 0: no global_defs yet */
 };
 
@@ -276,8 +280,17 @@ static void read_line(struct vip_conf *conf, struct read_state *st, struct conf_
 			global_line(conf, l);
 		return;
 	}
+	if (st->in_gossip) {
+		if (l->a.count == 1 && l->a.keys[0] == NULL && strcmp(l->a.values[0], "}") == 0)
+			st->in_gossip = false;
+		else
+			conf_gossip_line(conf, l);
+		return;
+	}
 	if (*open == NULL) {
-		if (!open_global(st, l))
+		if (conf_gossip_open(conf, l))
+			st->in_gossip = true;
+		else if (!open_global(st, l))
 			*open = open_block(conf, l);
 		return;
 	}
@@ -338,6 +351,11 @@ int vip_conf_parse(struct vip_conf **out, const char *text, const char *file, st
 		c.line = st.global_line;
 		stanza_error(&c, "global_defs is not closed: add a line with `}`");
 	}
+	if (st.in_gossip) {
+		c.line = conf->gossip_line;
+		stanza_error(&c, "gossip is not closed: add a line with `}`");
+	} else if (!c.out_of_memory)
+		conf_gossip_finish(conf, &c); /* an open block's missing keys are noise */
 	if (d->count == errors && conf->count == 0)
 		diag_add(d, file, 0, "no vrrp_instance: nothing to do");
 	if (c.out_of_memory || d->count != errors) {

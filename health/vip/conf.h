@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "baton/http_listen.h"
+#include "health/gossip/conf.h"
 #include "health/vip/vrrp.h"
 #include "baton/arena.h"
 #include "baton/diag.h"
@@ -49,6 +50,7 @@ struct vip_witness {
 
 struct vip_instance_conf {
 	const char *name;
+	const char *site; /* `site NAME`: the $SITE it serves, for gossip; NULL: none */
 	const char *file;
 	unsigned line;
 	char ifname[IF_NAMESIZE];
@@ -85,6 +87,8 @@ struct vip_conf {
 	struct http_listen_limits http_limits; /* global_defs' http-connections, http-timeout */
 	const char *username; /* global_defs' username; NULL: keep the uid it started with */
 	unsigned username_line;
+	struct gossip_conf *gossip; /* the `gossip {` block; NULL: not a gossip member */
+	unsigned gossip_line;
 	unsigned count;
 	struct vip_instance_conf *instances[VIP_INSTANCES_MAX];
 };

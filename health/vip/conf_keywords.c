@@ -163,6 +163,33 @@ static int kw_interface(struct vip_instance_conf *inst, struct conf_line *l)
 	return 0;
 }
 
+/* `site NAME`: the $SITE of the zones this instance's VIPs serve; gossip reports the instance
+ * under it. A site name is unique within its zone; a VIP node serves one site, so the name
+ * alone is what batond matches (in every zone that has such a $SITE). */
+static int kw_site(struct vip_instance_conf *inst, struct conf_line *l)
+{
+	const char *v;
+	size_t n;
+
+	if (need_args(l, 1, "site fra") < 0)
+		return -EINVAL;
+	v = l->a.values[1];
+	n = strlen(v);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '-' && v[i] != '_' && v[i] != '.')
+			n = 0;
+	if (n == 0 || n > 63)
+		return stanza_error(
+			l->c,
+			"site '%s': write the $SITE name as the zone spells it (1 to 63 "
+			"letters, digits, '-', '_' or '.')",
+			v);
+	inst->site = arena_dup(l->c->arena, v, n + 1);
+	if (inst->site == NULL)
+		l->c->out_of_memory = true;
+	return 0;
+}
+
 static int kw_vrid(struct vip_instance_conf *inst, struct conf_line *l)
 {
 	uint32_t v;
@@ -451,6 +478,7 @@ static const struct {
 	keyword_fn *fn;
 } keywords[] = {
 	{ "interface", kw_interface },
+	{ "site", kw_site },
 	{ "vrid", kw_vrid },
 	{ "priority", kw_priority },
 	{ "advert", kw_advert },

@@ -390,6 +390,9 @@ void vip_instance_status(const struct vip_instance *inst, struct vip_instance_st
 	memcpy(out->last_reason, inst->last_reason, sizeof(out->last_reason));
 	out->garp_sent = inst->an.garp_sent;
 	out->na_sent = inst->an.na_sent;
+	out->master_down_ms =
+		(uint32_t)(vrrp_master_down_us(inst->fsm.priority, inst->fsm.master_adver_cs) /
+			   1000);
 }
 
 void vip_instance_log_counters(const struct vip_instance *inst)

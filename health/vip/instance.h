@@ -39,6 +39,7 @@ struct vip_instance_status {
 	int64_t last_unix_ms; /* wall clock of the last transition */
 	char last_reason[VIP_REASON_MAX];
 	uint64_t garp_sent, na_sent;
+	uint32_t master_down_ms; /* Master_Down_Interval at our priority and the master's advert */
 };
 
 /* Opens `conf` on `base`: resolves the interface, removes VIPs a crashed run left behind,

@@ -14,6 +14,7 @@
 #include "baton/log.h"
 #include "baton/privileges.h"
 #include "health/vip/conf.h"
+#include "health/vip/gossip.h"
 #include "health/vip/http.h"
 #include "health/vip/instance.h"
 #include "health/vip/notify.h"
@@ -28,6 +29,7 @@ struct daemon {
 	struct vip_instance *instances[VIP_INSTANCES_MAX];
 	unsigned count;
 	struct vip_http *http; /* NULL without http-listen */
+	struct vip_gossip *gossip; /* NULL without a gossip block */
 	bool stopping;
 	struct event *wait_hooks;
 	int64_t hooks_deadline_ms;
@@ -92,6 +94,24 @@ static struct event_base *new_base(void)
 	base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	return base;
+}
+
+/* Keys and the gossip socket, while baton-vip can still read root's files and bind any port. */
+static void open_gossip(struct daemon *d, const char *path)
+{
+	struct diag diag;
+	int rc;
+
+	if (d->conf->gossip == NULL)
+		return;
+	diag_init(&diag);
+	rc = vip_gossip_open(&d->gossip, d->conf, path, d->base, &diag);
+	diag_print(&diag, stderr, "baton-vip: ");
+	diag_fini(&diag);
+	if (rc < 0)
+		fatal("baton-vip: gossip: fix the above in %s; baton-vip did not start", path);
+	if (vip_gossip_start(d->gossip, d->instances, d->count) < 0)
+		fatal("baton-vip: gossip: out of memory");
 }
 
 static struct vip_conf *load_conf(const char *path)
@@ -181,9 +201,11 @@ int main(int argc, char **argv)
 	    vip_http_open(&d.http, d.base, &d.conf->http_listen, &d.conf->http_limits, d.instances,
 			  d.count) < 0)
 		fatal("baton-vip: %s: http-listen cannot listen (see above)", path);
+	open_gossip(&d, path);
 	drop_privileges(d.conf, path);
 	event_base_dispatch(d.base);
 	vip_http_free(d.http);
+	vip_gossip_free(d.gossip);
 	for (unsigned i = 0; i < d.count; i++)
 		vip_instance_free(d.instances[i]);
 	vip_notifier_free(d.notifier);

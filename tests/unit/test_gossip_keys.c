@@ -78,6 +78,38 @@ static void test_members_and_rotation(void **state)
 	diag_fini(&d);
 }
 
+/* A baton-vip node is a member of role vip: neither a prober nor a server. */
+static void test_vip_role(void **state)
+{
+	struct gossip_keyring *kr = NULL;
+	struct diag d;
+	char text[1024];
+	size_t good;
+
+	(void)state;
+	good = (size_t)snprintf(text, sizeof(text),
+				"fra-1  eu  probe  %s\n"
+				"vip-a  eu  vip    %s\n"
+				"vip-b  us  vip    %s\n",
+				pubs[0], pubs[1], pubs[2]);
+	snprintf(text + good, sizeof(text) - good, "vip-a  eu  server %s\n", pubs[3]);
+	diag_init(&d);
+	assert_int_equal(read_text(text, &kr, &d), -EINVAL);
+	assert_int_equal(d.count, 1);
+	assert_non_null(strstr(d.lines[0], "trusted:4:"));
+	diag_fini(&d);
+	text[good] = '\0';
+	diag_init(&d);
+	assert_int_equal(read_text(text, &kr, &d), 0);
+	assert_int_equal(kr->member_count, 3);
+	assert_int_equal(kr->members[1].role, GOSSIP_ROLE_VIP);
+	assert_string_equal(gossip_role_name(kr->members[2].role), "vip");
+	assert_int_equal(gossip_keyring_regions(kr, GOSSIP_ROLE_VIP), 2);
+	assert_int_equal(gossip_keyring_regions(kr, GOSSIP_ROLE_PROBE), 1);
+	gossip_keyring_free(kr);
+	diag_fini(&d);
+}
+
 /* Each bad line gives one error naming its line and what to do. */
 static void test_errors_name_the_line(void **state)
 {
@@ -101,7 +133,7 @@ static void test_errors_name_the_line(void **state)
 	assert_int_equal(d.count, 6);
 	assert_non_null(strstr(d.lines[0], "trusted:2: 3 fields"));
 	assert_non_null(
-		strstr(d.lines[1], "trusted:3: unknown role 'prober': use probe or server"));
+		strstr(d.lines[1], "trusted:3: unknown role 'prober': use probe, server or vip"));
 	assert_non_null(strstr(d.lines[2], "trusted:4: bad public key"));
 	assert_non_null(strstr(d.lines[3], "trusted:5: member fra-1 is eu probe at line 1"));
 	assert_non_null(strstr(d.lines[4], "trusted:6: this key is already listed at line 1"));
@@ -154,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_members_and_rotation),
 		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_vip_role),
 		cmocka_unit_test(test_empty_and_missing),
 		cmocka_unit_test(test_fifo_refused),
 	};

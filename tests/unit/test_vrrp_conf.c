@@ -243,6 +243,101 @@ static void test_errors(void **state)
 						"line with `}`");
 }
 
+/* The gossip block: every key of batond's gossip: section, spelt keepalived-style (a colon
+ * allowed), through the same parser; paths resolved against the file's folder. */
+static void test_gossip_block(void **state)
+{
+	struct vip_conf *c = NULL;
+	const struct gossip_conf *g;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(vip_conf_parse(&c,
+					"gossip {\n"
+					"  name v1\n"
+					"  region eu\n"
+					"  key v1.key\n"
+					"  trusted-keys: /etc/baton/trusted-keys\n"
+					"  listen 192.0.2.11@7946\n"
+					"  peer b1 192.0.2.53@7946\n"
+					"  peer v2 192.0.2.12@7946\n"
+					"  round 200ms\n"
+					"  fanout 2\n"
+					"  relay-fanout 1\n"
+					"  full-state-every 5\n"
+					"  dead-after 1s\n"
+					"}\n" HEAD " site web\n}\n",
+					"/etc/baton/vip.conf", &d),
+			 0);
+	assert_int_equal(d.count, 0);
+	g = c->gossip;
+	assert_non_null(g);
+	assert_int_equal(c->gossip_line, 1);
+	assert_string_equal(g->name, "v1");
+	assert_string_equal(g->region, "eu");
+	assert_string_equal(g->key_path, "/etc/baton/v1.key");
+	assert_string_equal(g->trusted_keys_path, "/etc/baton/trusted-keys");
+	assert_int_equal(g->listen.ss_family, AF_INET);
+	assert_int_equal(g->peer_count, 2);
+	assert_string_equal(g->peers[1].name, "v2");
+	assert_int_equal(g->peers[1].line, 8);
+	assert_int_equal(g->round_ms, 200);
+	assert_int_equal(g->fanout, 2);
+	assert_int_equal(g->relay_fanout, 1);
+	assert_int_equal(g->full_state_every, 5);
+	assert_int_equal(g->dead_after_ms, 1000);
+	assert_string_equal(c->instances[0]->site, "web");
+	vip_conf_free(c);
+	diag_fini(&d);
+}
+
+#define GOSSIP(lines)                                                                       \
+	"gossip {\n name v1\n region eu\n key k\n trusted-keys t\n listen 192.0.2.1@7946\n" \
+	" peer v2 192.0.2.2@7946\n" lines "}\n" HEAD " site web\n}\n"
+
+static void test_gossip_errors(void **state)
+{
+	(void)state;
+	expect_error(GOSSIP(" round 0s\n"),
+		     "vip.conf:8: gossip: round: use a duration from 1ms to 1h: 500ms, 2s, 1m");
+	expect_error(GOSSIP(" fanout many\n"),
+		     "vip.conf:8: gossip: fanout: use a whole number from 0 to 1000");
+	expect_error(GOSSIP(" peer v3\n"),
+		     "vip.conf:8: gossip: peer: write NAME ADDRESS@PORT, NAME as in the trusted "
+		     "keys");
+	expect_error(
+		GOSSIP(" peer v2 192.0.2.3@7946\n"),
+		"vip.conf:8: gossip: peer: peer v2 is given twice (first at line 7); keep one");
+	expect_error(GOSSIP(" listen 192.0.2.1\n"),
+		     "vip.conf:8: gossip: listen: given twice (first at line 6); keep one");
+	expect_error(GOSSIP(" quorum 2\n"),
+		     "vip.conf:8: gossip: quorum: a vip member counts no votes; remove it (batond "
+		     "and baton-probe take the quorum keys)");
+	expect_error(GOSSIP(" colour blue\n"),
+		     "vip.conf:8: unknown key 'colour' in gossip (known: name, region, key, "
+		     "trusted-keys, listen, peer, round, fanout, relay-fanout, full-state-every, "
+		     "dead-after, quorum, quorum-regions, quorum-rise, quorum-fall)");
+	expect_error(GOSSIP(" round 2s\n dead-after 1s\n"),
+		     "vip.conf:9: dead-after (1000 ms) must exceed round (2000 ms): a member is "
+		     "dead only after missing heartbeats");
+	expect_error("gossip {\n name v1\n region eu\n key k\n trusted-keys t\n peer v2 "
+		     "192.0.2.2@7946\n}\n" HEAD " site web\n}\n",
+		     "vip.conf:1: no listen: add 'listen: ADDRESS@PORT' under gossip {");
+	expect_error(GOSSIP("") "gossip {\n}\n",
+		     "vip.conf:15: gossip is defined twice (first at line 1): merge them");
+	expect_error("gossip {\n", "vip.conf:1: gossip is not closed: add a line with `}`");
+	expect_error(
+		"gossip {\n name v1\n region eu\n key k\n trusted-keys t\n listen "
+		"192.0.2.1@7946\n peer v2 192.0.2.2@7946\n}\n" HEAD "}\n",
+		"vip.conf:9: vrrp_instance a: add `site NAME` (the $SITE its VIPs serve): with "
+		"a gossip block each instance is reported under its site");
+	expect_error(HEAD " site we/b\n}\n",
+		     "vip.conf:5: site 'we/b': write the $SITE name as the zone spells it (1 to 63 "
+		     "letters, digits, '-', '_' or '.')");
+	expect_error(HEAD " site\n}\n", "vip.conf:5: site takes 1 value: site fra");
+}
+
 static void test_missing_file(void **state)
 {
 	struct vip_conf *c = NULL;
@@ -261,7 +356,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_instance), cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),	      cmocka_unit_test(test_global_defs),
-		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_missing_file),  cmocka_unit_test(test_gossip_block),
+		cmocka_unit_test(test_gossip_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
