@@ -80,6 +80,10 @@ static const struct key keys[] = {
 	{ "nsid", SECTION_SERVER, false, set_chaos, 0, 0, 0 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
+	{ "dnssec-signing", SECTION_ZONE, false, set_yes_no, ZONE(dnssec_signing), 0, 0 },
+	{ "dnssec-key-dir", SECTION_ZONE, false, set_string, ZONE(dnssec_key_dir), 0, 0 },
+	{ "dnssec-signature-lifetime", SECTION_ZONE, false, set_uint, ZONE(dnssec_lifetime_s),
+	  3 * 3600, 366 * 86400 },
 };
 
 struct parser {
@@ -402,6 +406,10 @@ static void leave_section(struct parser *p)
 		report(p, z->line, "zone: section has no 'name:'");
 	if (!p->seen[find_key("zonefile") - keys])
 		report(p, z->line, "zone: section has no 'zonefile:'");
+	if (z->dnssec_signing && z->dnssec_key_dir == NULL)
+		report(p, z->line,
+		       "zone: dnssec-signing: yes needs 'dnssec-key-dir:', the folder "
+		       "of its keys (baton-keygen --dnssec writes them)");
 }
 
 static void open_section(struct parser *p, enum section section)
@@ -435,6 +443,7 @@ static void open_section(struct parser *p, enum section section)
 		p->zone_cap = cap;
 	}
 	memset(&cfg->zones[cfg->zone_count], 0, sizeof(cfg->zones[0]));
+	cfg->zones[cfg->zone_count].dnssec_lifetime_s = CONFIG_DNSSEC_LIFETIME_DEFAULT_S;
 	cfg->zones[cfg->zone_count++].line = p->line;
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (keys[i].section == SECTION_ZONE)
@@ -753,6 +762,7 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->zone_count; i++) {
 		free(cfg->zones[i].name);
 		free(cfg->zones[i].zonefile);
+		free(cfg->zones[i].dnssec_key_dir);
 	}
 	free(cfg->zones);
 	free(cfg->path);

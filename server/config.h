@@ -20,7 +20,12 @@ struct config_zone {
 	char *name; /* as written, e.g. "example.com" */
 	char *zonefile; /* absolute, or resolved against zonesdir / the config file's folder */
 	unsigned line; /* where its `zone:` section starts, for messages */
+	bool dnssec_signing; /* dnssec-signing: sign the zone when it loads; default no */
+	char *dnssec_key_dir; /* dnssec-key-dir: its K*.key/.private files; resolved as zonefile */
+	unsigned dnssec_lifetime_s; /* dnssec-signature-lifetime; default 14 days */
 };
+
+#define CONFIG_DNSSEC_LIFETIME_DEFAULT_S (14u * 86400u)
 
 struct config {
 	char *path; /* the file read */

@@ -89,6 +89,9 @@ int config_resolve_paths(struct config *cfg, const char *conf_path)
 	for (size_t i = 0; err == 0 && i < cfg->zone_count; i++)
 		if (cfg->zones[i].zonefile != NULL)
 			err = resolve(&cfg->zones[i].zonefile, cfg->zonesdir);
+	for (size_t i = 0; err == 0 && i < cfg->zone_count; i++)
+		if (cfg->zones[i].dnssec_key_dir != NULL)
+			err = resolve(&cfg->zones[i].dnssec_key_dir, cfg->zonesdir);
 	if (err == 0 && cfg->control_socket == NULL)
 		err = (cfg->control_socket = strdup(DEFAULT_CONTROL_SOCKET)) != NULL ? 0 : -ENOMEM;
 	free(dir);

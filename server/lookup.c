@@ -9,9 +9,19 @@
 
 #include "server/lookup.h"
 #include "server/policy.h"
+#include "zones/dnssec.h"
 
 /* Longer chains are almost certainly mistakes; resolvers give up well before this. */
 #define CNAME_CHAIN_MAX 12
+/* NSECs one answer may need: two per name of the chain (RFC 4035 §3.1.3) */
+#define PROOF_MAX (2 * CNAME_CHAIN_MAX + 2)
+
+/* An NSEC RRset to send in the authority section, for a query with DO=1 to a signed zone. */
+struct proof {
+	const uint8_t *owner;
+	const struct zone_rrset *nsec;
+	uint32_t ttl;
+};
 
 /* Per-query state of the walk: the CNAME and DNAME nodes met so far, the names a DNAME
  * redirected (each the lowercased name of a dname_view in a frame still on the stack), and
@@ -22,7 +32,45 @@ struct chain {
 	const uint8_t *synthesized[CNAME_CHAIN_MAX];
 	unsigned synthesized_count;
 	struct policy_context policy;
+	/* The NSECs the answer needs, sent once the answer section is complete (they go in
+	 * the authority section, which a CNAME chain's later answers must precede). */
+	struct proof proofs[PROOF_MAX];
+	unsigned proof_count, proofs_sent;
+	bool dnssec; /* DO=1 and the zone is signed */
 };
+
+static void want_nsec(struct chain *c, const struct zone_node *n, const struct zone_rrset *nsec,
+		      uint32_t ttl)
+{
+	if (!c->dnssec || n == NULL || nsec == NULL)
+		return;
+	for (unsigned i = 0; i < c->proof_count; i++)
+		if (c->proofs[i].nsec == nsec)
+			return;
+	if (c->proof_count < PROOF_MAX)
+		c->proofs[c->proof_count++] = (struct proof){ n->name, nsec, ttl };
+}
+
+/* The NSEC that matches or covers the lowercased `lower` (RFC 4035 §3.1.3). */
+static void want_cover(struct chain *c, const struct zone *z, const uint8_t *lower)
+{
+	const struct zone_node *n;
+
+	if (!c->dnssec)
+		return;
+	n = dnssec_nsec_for(z, lower);
+	want_nsec(c, n, n != NULL ? n->nsec : NULL, RESPONSE_TTL_AS_IS);
+}
+
+static void send_proofs(struct response *r, struct chain *c)
+{
+	for (; c->proofs_sent < c->proof_count; c->proofs_sent++) {
+		const struct proof *p = &c->proofs[c->proofs_sent];
+
+		if (response_add_rrset_ttl(r, SECTION_AUTHORITY, p->owner, p->nsec, p->ttl) < 0)
+			return;
+	}
+}
 
 static void answer_name(struct response *r, const struct zone *z, const struct dname_view *name,
 			unsigned apex_label, const uint8_t *owner, uint16_t qtype,
@@ -35,9 +83,12 @@ static void add_negative(struct response *r, const struct zone *z)
 
 /* Addresses of the in-zone name servers of `n`. In a referral they are required glue and a miss
  * sets TC (RFC 9471 §3); beside an NS answer they are a courtesy, as NSD sends them. */
-static void add_glue(struct response *r, const struct zone_node *n, bool required)
+static void add_glue(struct response *r, const struct zone_node *n, bool required,
+		     struct chain *chain)
 {
 	static const uint16_t types[] = { DNS_TYPE_A, DNS_TYPE_AAAA };
+
+	send_proofs(r, chain); /* the authority section ends where the additional starts */
 
 	for (uint16_t i = 0; i < n->glue_count; i++) {
 		for (unsigned t = 0; t < 2; t++) {
@@ -55,14 +106,23 @@ static void add_glue(struct response *r, const struct zone_node *n, bool require
 	}
 }
 
-/* RFC 1034 §4.3.2 step 3b: a referral to the cut, with glue. */
-static void add_referral(struct response *r, const struct zone_node *cut)
+/* RFC 1034 §4.3.2 step 3b: a referral to the cut, with glue; signed, its DS or the NSEC that
+ * proves there is none (RFC 4035 §3.1.4). */
+static void add_referral(struct response *r, const struct zone_node *cut, struct chain *chain)
 {
 	const struct zone_rrset *ns = zone_node_rrset(cut, DNS_TYPE_NS);
+	const struct zone_rrset *ds = zone_node_rrset(cut, DNS_TYPE_DS);
 
 	r->rrl_name = cut->name;
-	if (ns != NULL && response_add_rrset(r, SECTION_AUTHORITY, cut->name, ns) == 0)
-		add_glue(r, cut, true);
+	if (ns == NULL || response_add_rrset(r, SECTION_AUTHORITY, cut->name, ns) < 0)
+		return;
+	if (chain->dnssec && ds != NULL) {
+		if (response_add_rrset(r, SECTION_AUTHORITY, cut->name, ds) < 0)
+			return;
+	} else {
+		want_nsec(chain, cut, cut->nsec, RESPONSE_TTL_AS_IS);
+	}
+	add_glue(r, cut, true, chain);
 }
 
 static bool is_any_preferred(uint16_t type)
@@ -144,23 +204,55 @@ static void follow_cname(struct response *r, const struct zone *z, const struct 
 	answer_name(r, z, &view, view.labels - z->apex->labels, target, qtype, chain);
 }
 
-/* Answers from the node that matched (exactly, or as the wildcard source of synthesis). */
+/* NODATA at `n`: the NSEC there, or for an empty non-terminal the one covering it. */
+static void add_nodata(struct response *r, const struct zone *z, const struct zone_node *n,
+		       struct chain *chain)
+{
+	add_negative(r, z);
+	if (n->nsec_at != NULL)
+		want_nsec(chain, n->nsec_at, n->nsec_at->nsec, RESPONSE_TTL_AS_IS);
+}
+
+static void answer_failover(struct response *r, const struct zone *z, const struct zone_node *n,
+			    const uint8_t *owner, uint16_t qtype, struct chain *chain)
+{
+	const struct zone_failover_signed *s = n->failover->signed_sets;
+	uint16_t answers = r->count[SECTION_ANSWER], authority = r->count[SECTION_AUTHORITY];
+
+	policy_answer(r, z, n->failover, &chain->policy, qtype, owner);
+	/* NODATA because the sites picked have no address of this family: the NSEC that says
+	 * so, not the chain's, which lists the types any site has */
+	if (s != NULL && r->rcode == DNS_RCODE_NOERROR && r->count[SECTION_ANSWER] == answers &&
+	    r->count[SECTION_AUTHORITY] > authority)
+		want_nsec(chain, n, s->nsec_nodata[qtype == DNS_TYPE_AAAA], RESPONSE_TTL_AS_IS);
+}
+
+/* Answers from the node that matched: exactly (`wild` NULL), or as the wildcard source of
+ * synthesis for the name `wild`. */
 static void answer_node(struct response *r, const struct zone *z, const struct zone_node *n,
-			const uint8_t *owner, uint16_t qtype, struct chain *chain)
+			const struct dname_view *wild, const uint8_t *owner, uint16_t qtype,
+			struct chain *chain)
 {
 	const struct zone_rrset *set, *cname;
 
+	/* RFC 4035 §3.1.3.3: an answer from a wildcard proves that no closer name exists */
+	if (wild != NULL)
+		want_cover(chain, z, wild->lower);
 	if (n->failover != NULL && (qtype == DNS_TYPE_A || qtype == DNS_TYPE_AAAA ||
 				    (qtype == DNS_TYPE_ANY && n->rrset_count == 0))) {
-		policy_answer(r, z, n->failover, &chain->policy,
-			      qtype == DNS_TYPE_AAAA ? qtype : DNS_TYPE_A, owner);
+		answer_failover(r, z, n, owner, qtype == DNS_TYPE_AAAA ? qtype : DNS_TYPE_A, chain);
 		return;
 	}
-	set = qtype == DNS_TYPE_ANY ? pick_any(n) : zone_node_rrset(n, qtype);
+	if (qtype == DNS_TYPE_ANY)
+		set = pick_any(n);
+	else if (qtype == DNS_TYPE_NSEC && chain->dnssec)
+		set = n->nsec;
+	else
+		set = zone_node_rrset(n, qtype);
 	if (set != NULL) {
 		if (response_add_rrset(r, SECTION_ANSWER, owner, set) == 0 &&
 		    set->type == DNS_TYPE_NS)
-			add_glue(r, n, false);
+			add_glue(r, n, false, chain);
 		return;
 	}
 	cname = zone_node_rrset(n, DNS_TYPE_CNAME);
@@ -171,7 +263,7 @@ static void answer_node(struct response *r, const struct zone *z, const struct z
 			follow_cname(r, z, &cname->rrs[0], qtype, chain);
 		return;
 	}
-	add_negative(r, z);
+	add_nodata(r, z, n, chain);
 }
 
 /* RFC 6672 §3.1 step 3c: `name` is `prefix` bytes of labels below the DNAME at `n`. Answers
@@ -224,6 +316,23 @@ static void answer_dname(struct response *r, const struct zone *z, const struct 
 		follow_cname(r, z, &rr, qtype, chain);
 }
 
+/* RFC 4035 §3.1.3.2: NSECs that `name` does not exist and that no wildcard at its closest
+ * encloser `ce` could have made it. */
+static void add_nxdomain_proof(const struct zone *z, const struct zone_node *ce,
+			       const struct dname_view *name, struct chain *chain)
+{
+	uint8_t wild[DNAME_MAX_LEN];
+
+	if (!chain->dnssec)
+		return;
+	want_cover(chain, z, name->lower);
+	/* `name` has a label more than `ce`: "*." fits where it is */
+	wild[0] = 1;
+	wild[1] = '*';
+	memcpy(wild + 2, ce->lower, ce->name_len);
+	want_cover(chain, z, wild);
+}
+
 static void answer_name(struct response *r, const struct zone *z, const struct dname_view *name,
 			unsigned apex_label, const uint8_t *owner, uint16_t qtype,
 			struct chain *chain)
@@ -243,18 +352,19 @@ static void answer_name(struct response *r, const struct zone *z, const struct d
 	if (n->cut != NULL && !(l == 0 && n->cut == n && qtype == DNS_TYPE_DS)) {
 		if (r->count[SECTION_ANSWER] == 0)
 			r->aa = false;
-		add_referral(r, n->cut);
+		add_referral(r, n->cut, chain);
 		return;
 	}
 	if (l == 0) {
-		answer_node(r, z, n, owner, qtype, chain);
+		answer_node(r, z, n, NULL, owner, qtype, chain);
 	} else if (zone_node_rrset(n, DNS_TYPE_DNAME) != NULL) {
 		answer_dname(r, z, n, name, name->suffix_off[l], owner, qtype, chain);
 	} else if (n->wildcard != NULL) {
-		answer_node(r, z, n->wildcard, owner, qtype, chain);
+		answer_node(r, z, n->wildcard, name, owner, qtype, chain);
 	} else {
 		r->rcode = DNS_RCODE_NXDOMAIN; /* RFC 6604 §3: the last name of a chain decides */
 		add_negative(r, z);
+		add_nxdomain_proof(z, n, name, chain);
 	}
 }
 
@@ -265,6 +375,9 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 	struct chain chain = {
 		.length = 0,
 		.synthesized_count = 0,
+		.proof_count = 0,
+		.proofs_sent = 0,
+		.dnssec = false,
 		.policy = { .health = src->health,
 			    .geo = zs->geo,
 			    .client = client,
@@ -289,5 +402,7 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 	}
 	r->aa = true;
 	r->rrl_name = z->apex->name;
+	chain.dnssec = r->edns_do && z->dnssec;
 	answer_name(r, z, &q->qname, apex_label, NULL, q->qtype, &chain);
+	send_proofs(r, &chain);
 }

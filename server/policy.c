@@ -6,6 +6,7 @@
 
 #include "server/counters.h"
 #include "server/policy.h"
+#include "zones/dnssec.h"
 
 #define PICK_MAX 64
 
@@ -149,6 +150,22 @@ static void add_nodata_soa(struct response *r, const struct zone *z, uint32_t tt
 	response_add_rrset_ttl(r, SECTION_AUTHORITY, z->apex->name, &z->negative_soa, ttl);
 }
 
+/* A signed zone's answer with DO=1: the set pre-signed for exactly the sites in `mask`
+ * (zones/dnssec_failover.c), its RRSIG beside it. */
+static void answer_signed(struct response *r, const struct zone *z, const struct zone_failover *f,
+			  uint16_t qtype, const uint8_t *owner, uint32_t mask, uint32_t ttl)
+{
+	const struct zone_failover_signed *s = f->signed_sets;
+	const struct zone_rrset *set = NULL;
+
+	if (mask < s->count)
+		set = qtype == DNS_TYPE_AAAA ? &s->aaaa[mask] : &s->a[mask];
+	if (set != NULL && set->rr_count > 0)
+		response_add_rrset_ttl(r, SECTION_ANSWER, owner, set, ttl);
+	else
+		add_nodata_soa(r, z, ttl);
+}
+
 void policy_answer(struct response *r, const struct zone *z, const struct zone_failover *f,
 		   struct policy_context *ctx, uint16_t qtype, const uint8_t *owner)
 {
@@ -157,6 +174,7 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 	unsigned n = pick(r, f, ctx, picked);
 	uint32_t ttl = policy_ttl(f, ctx->health, ctx->now_ms);
 	uint16_t added = 0;
+	uint32_t mask = 0; /* the sites answering: bit i f->sites[i], bit site_count the fallback */
 
 	/* RFC 8914 §4.4: the answer may be older than the sites' state, as a resolver's stale
 	 * answer is older than its data; a fallback's code, below, replaces it */
@@ -166,13 +184,20 @@ void policy_answer(struct response *r, const struct zone *z, const struct zone_f
 	for (unsigned i = 0; i < n; i++) {
 		counter_bump_shared(&f->answers[picked[i]]);
 		sites[i] = f->sites[picked[i]];
+		mask |= 1u << (picked[i] & 31);
 	}
 	if (n == 0) {
 		n = fall_back(r, f, sites);
 		counter_bump_shared(&f->answers[f->site_count]);
+		mask = f->fallback == FALLBACK_SITE ? 1u << (f->site_count & 31)
+						    : (1u << (n & 31)) - 1;
 	}
 	if (r->rcode == DNS_RCODE_SERVFAIL)
 		return;
+	if (f->signed_sets != NULL && r->edns_do) {
+		answer_signed(r, z, f, qtype, owner, mask, ttl);
+		return;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct zone_rrset *set =
 			qtype == DNS_TYPE_AAAA ? sites[i]->aaaa : sites[i]->a;

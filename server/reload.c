@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
@@ -17,6 +18,7 @@
 #include "server/geo.h"
 #include "server/reload.h"
 #include "server/reload_job.h"
+#include "zones/dnssec.h"
 #include "zones/keep.h"
 
 volatile sig_atomic_t reload_stop_requested;
@@ -96,9 +98,41 @@ static bool copy_path(const struct server *s, const struct config_zone *cz, char
 	return true;
 }
 
-/* Loads a zone from its files, keeping a copy when it compiles (with zone-cache). */
+/* With dnssec-signing, signs the zone just loaded with the keys as they are now; on an error
+ * (in `d`) the zone is freed, so a reload keeps serving the zone signed with the old keys. */
+static int sign_loaded(const struct config_zone *cz, struct zone **z, struct diag *d)
+{
+	struct dnssec_keys *keys = NULL;
+	int rc;
+
+	if (!cz->dnssec_signing || *z == NULL)
+		return 0;
+	rc = dnssec_keys_load(&keys, cz->name, cz->dnssec_key_dir, d);
+	if (rc == 0)
+		rc = dnssec_sign_zone(*z, keys, (uint32_t)time(NULL), cz->dnssec_lifetime_s, d);
+	dnssec_keys_free(keys);
+	if (rc < 0) {
+		zone_free(*z);
+		*z = NULL;
+	}
+	return rc;
+}
+
+static int load_unsigned(const struct server *s, const struct config_zone *cz, struct zone **z,
+			 struct diag *d);
+
+/* Loads a zone from its files, keeping a copy when it compiles (with zone-cache), and signs
+ * it when its section says so. */
 static int load_zone(const struct server *s, const struct config_zone *cz, struct zone **z,
 		     struct diag *d)
+{
+	int rc = load_unsigned(s, cz, z, d);
+
+	return rc < 0 ? rc : sign_loaded(cz, z, d);
+}
+
+static int load_unsigned(const struct server *s, const struct config_zone *cz, struct zone **z,
+			 struct diag *d)
 {
 	char copy[4096];
 	int copy_err, rc;
@@ -122,7 +156,8 @@ static struct zone *load_last_good(const struct reload_job *j, const struct conf
 	if (!copy_path(j->s, cz, copy, sizeof(copy)) || access(copy, R_OK) != 0)
 		return NULL;
 	diag_init(&d);
-	if (zone_load(&z, cz->name, copy, &d) < 0 || lacks_geo_db(j->s, job_geo_db(j), z, &d)) {
+	if (zone_load(&z, cz->name, copy, &d) < 0 || sign_loaded(cz, &z, &d) < 0 ||
+	    lacks_geo_db(j->s, job_geo_db(j), z, &d)) {
 		for (size_t e = 0; e < d.count; e++)
 			log_err("zone %s: last good copy: %s", cz->name, d.lines[e]);
 		zone_free(z);

@@ -182,11 +182,17 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 			   const struct zone_rrset *set, uint32_t ttl)
 {
 	uint16_t compress_count = r->compress_count;
+	const struct zone_rrset *sig = r->edns_do ? set->sig : NULL;
 	struct wire w;
 
 	writer_open(r, &w);
 	for (uint16_t i = 0; i < set->rr_count && !w.error; i++)
 		write_rr(r, &w, owner, &set->rrs[i], ttl);
+	/* RFC 4035 §3.1.1: with DO=1 the RRSIGs go with the RRset, and the two stay or go
+	 * together; the served TTL is the RRset's, at or below the original TTL (§5.3.3) */
+	if (sig != NULL)
+		for (uint16_t i = 0; i < sig->rr_count && !w.error; i++)
+			write_rr(r, &w, owner, &sig->rrs[i], ttl);
 	if (w.error) {
 		/* nothing of it stays: the committed length never moved */
 		r->compress_count = compress_count;
@@ -194,7 +200,7 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 		return -ENOSPC;
 	}
 	r->len = wire_offset(&w);
-	r->count[section] += set->rr_count;
+	r->count[section] += set->rr_count + (sig != NULL ? sig->rr_count : 0);
 	return 0;
 }
 

@@ -59,8 +59,9 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 		   const struct query *q);
 
 /* Adds every RR of `set` to `section` under `owner` (a wire name; NULL means the question's
- * name, written as a pointer to it). When the whole RRset does not fit, nothing of it stays,
- * TC is set and -ENOSPC returned (RFC 2181 §9). */
+ * name, written as a pointer to it), and its RRSIGs (set->sig) when the query has DO=1. When
+ * the whole RRset does not fit, nothing of it stays, TC is set and -ENOSPC returned
+ * (RFC 2181 §9). */
 int response_add_rrset(struct response *r, enum response_section section, const uint8_t *owner,
 		       const struct zone_rrset *set);
 

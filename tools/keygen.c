@@ -12,11 +12,13 @@
 
 #include "health/gossip/keys.h"
 #include "health/gossip/sign.h"
+#include "tools/keygen_dnssec.h"
 
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: baton-keygen [-d DIR] NAME\n"
+		"       baton-keygen --dnssec ZONE [--algorithm 13|15] [--zsk] [-d DIR]\n"
 		"writes DIR/NAME.key (private, mode 0600) and DIR/NAME.pub; DIR defaults to .\n");
 	exit(2);
 }
@@ -62,6 +64,9 @@ int main(int argc, char **argv)
 	FILE *kf, *pf;
 	int opt, rc = 1;
 
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--dnssec") == 0)
+			return keygen_dnssec(argc, argv);
 	while ((opt = getopt(argc, argv, "d:h")) != -1) {
 		if (opt == 'd')
 			dir = optarg;

@@ -17,5 +17,6 @@ baton_check_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS)
 baton_check_LDADD = $(HEALTH_LIBS)
 # baton-keygen: a gossip member's Ed25519 key pair.
 sbin_PROGRAMS += baton-keygen
-baton_keygen_SOURCES = tools/keygen.c
-baton_keygen_LDADD = $(GOSSIP_LIBS)
+baton_keygen_SOURCES = tools/keygen.c tools/keygen_dnssec.c tools/keygen_dnssec.h
+baton_keygen_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
+baton_keygen_LDADD = $(GOSSIP_LIBS) $(LDNS_LIBS)

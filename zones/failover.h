@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct zone_rrset;
+struct zone_failover_signed;
 
 enum check_kind { CHECK_TCP, CHECK_HTTP, CHECK_HTTPS, CHECK_DNS, CHECK_ICMP, CHECK_EXEC };
 
@@ -81,6 +82,8 @@ struct zone_failover {
 	 * The one mutable part of a compiled zone: the query path adds to it (relaxed atomics),
 	 * metrics read it. */
 	_Atomic uint64_t *answers;
+	/* In a signed zone, the answers pre-signed under this owner (zones/dnssec.h); else NULL */
+	const struct zone_failover_signed *signed_sets;
 	const char *file;
 	unsigned line;
 };

@@ -17,6 +17,8 @@ zones_libzones_a_SOURCES = \
 	zones/site.c zones/site.h \
 	zones/keep.c zones/keep.h \
 	zones/check_spec.c zones/check_spec.h \
-	zones/print.c zones/print.h
+	zones/print.c zones/print.h \
+	zones/dnssec.h zones/dnssec_internal.h zones/dnssec_keys.c zones/dnssec_sign.c \
+	zones/dnssec_nsec.c zones/dnssec_failover.c
 ZONES_LIBS = zones/libzones.a $(BATON_LIBS) $(LDNS_LIBS)
 EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone

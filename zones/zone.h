@@ -32,6 +32,9 @@ struct zone_rrset {
 	const char *file; /* where its first RR was written, for messages */
 	unsigned line;
 	uint32_t order; /* its first RR's position in the source, $INCLUDEs inlined */
+	/* In a signed zone, its RRSIG RRset, sent right after it to a query with DO=1 (and
+	 * dropped with it when it does not fit); NULL when unsigned (glue, delegation NS). */
+	const struct zone_rrset *sig;
 };
 
 enum zone_node_flags {
@@ -57,6 +60,12 @@ struct zone_node {
 	struct zone_node **glue; /* at a delegation or the apex: in-zone name server nodes
 	                             * with addresses */
 	const struct zone_failover *failover; /* a FAILOVER record here, or NULL */
+	/* Signed zones (zones/dnssec.h): this name's NSEC RRset (with its sig), NULL for names
+	 * not in the chain (empty non-terminals, glue and names below a cut); and the last node
+	 * at or before this one in canonical order that has one, whose NSEC proves what is
+	 * here or covers the names after it. */
+	const struct zone_rrset *nsec;
+	const struct zone_node *nsec_at;
 };
 
 struct zone {
@@ -87,6 +96,7 @@ struct zone {
 	struct zone_node **failovers;
 	uint32_t failover_count;
 	unsigned refs; /* zonesets holding it; changed only by the thread that reloads */
+	bool dnssec; /* signed (dnssec_sign_zone()): RRSIGs and NSECs for queries with DO=1 */
 };
 
 /* Reads and compiles the zone `origin` from `path`. On success *out holds a new zone (free with

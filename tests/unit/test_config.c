@@ -406,6 +406,28 @@ static void test_zone_without_zonefile(void **state)
 		     "zone: section has no 'zonefile:'");
 }
 
+/* The DNSSEC keys of a zone: off and 14 days by default; a key folder resolved as zonefile. */
+static void test_zone_dnssec_keys(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_loaded(fx, "zone:\n name: a.example\n zonefile: db.a\n"
+			  "zone:\n name: b.example\n zonefile: db.b\n dnssec-signing: yes\n"
+			  " dnssec-key-dir: keys\n dnssec-signature-lifetime: 86400\n");
+	assert_false(fx->cfg.zones[0].dnssec_signing);
+	assert_null(fx->cfg.zones[0].dnssec_key_dir);
+	assert_int_equal(fx->cfg.zones[0].dnssec_lifetime_s, 14 * 86400);
+	assert_true(fx->cfg.zones[1].dnssec_signing);
+	assert_string_equal(fx->cfg.zones[1].dnssec_key_dir, "/tmp/keys");
+	assert_int_equal(fx->cfg.zones[1].dnssec_lifetime_s, 86400);
+}
+
+static void test_zone_dnssec_without_key_dir(void **state)
+{
+	expect_error(state, "zone:\n name: a\n zonefile: a\n dnssec-signing: yes\n", 1,
+		     "dnssec-signing: yes needs 'dnssec-key-dir:'");
+}
+
 static void test_zone_without_name(void **state)
 {
 	expect_error(state, "zone:\n zonefile: a\n", 1, "zone: section has no 'name:'");
@@ -728,7 +750,9 @@ static void test_several_errors(void **state)
 	expect_diag(fx, 5, "ip-address: '1.2.3' is not an IPv4 or IPv6 address");
 	expect_diag(fx, 6, "zone: section has no 'zonefile:'");
 	expect_diag(fx, 8, "zone example.com is configured twice (first at line 6)");
-	expect_diag(fx, 11, "unknown key 'frobnicate' in zone: section (known: name, zonefile)");
+	expect_diag(fx, 11,
+		    "unknown key 'frobnicate' in zone: section (known: name, zonefile, "
+		    "dnssec-signing, dnssec-key-dir, dnssec-signature-lifetime)");
 }
 
 /* A previous caller's diag lines are kept, and do not count as errors of this file. */
@@ -824,6 +848,8 @@ int main(void)
 		T(test_long_line),
 		T(test_nul_byte),
 		T(test_several_errors),
+		T(test_zone_dnssec_keys),
+		T(test_zone_dnssec_without_key_dir),
 		T(test_diag_not_empty_before),
 		T(test_missing_file),
 		T(test_directory),

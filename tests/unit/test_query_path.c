@@ -22,6 +22,7 @@
 #include "server/dns.h"
 #include "server/geo.h"
 #include "server/rrl.h"
+#include "zones/dnssec.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
 
@@ -71,6 +72,32 @@ static const char zone_text[] =
 	"0123456789012345678901234567890123456789012345678901234567890123456789"
 	"0123456789012345678901234567890123456789012345678901234567890123456789\"\n";
 
+/* Signs `z` with a fresh CSK, as batond does with dnssec-signing: yes, so that queries with DO=1
+ * below take every DNSSEC branch (RRSIGs, NSEC proofs, pre-signed FAILOVER answers). */
+static void sign(struct zone *z)
+{
+	struct dnssec_keys keys = { ldns_key_list_new(), ldns_key_list_new(), ldns_rr_list_new() };
+	ldns_key *k = ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256);
+	ldns_rdf *owner = NULL;
+	struct diag d;
+
+	assert_non_null(k);
+	assert_int_equal(ldns_str2rdf_dname(&owner, "example.com."), LDNS_STATUS_OK);
+	ldns_key_set_pubkey_owner(k, owner);
+	ldns_key_set_flags(k, LDNS_KEY_ZONE_KEY | LDNS_KEY_SEP_KEY);
+	ldns_rr_list_push_rr(keys.dnskeys, ldns_key2rr(k));
+	ldns_key_set_keytag(k, ldns_calc_keytag(ldns_rr_list_rr(keys.dnskeys, 0)));
+	ldns_key_list_push_key(keys.ksk, k);
+	diag_init(&d);
+	assert_int_equal(dnssec_sign_zone(z, &keys, 1800000000, 14 * 86400, &d), 0);
+	diag_fini(&d);
+	ldns_key_deep_free(k);
+	ldns_key_list_set_key_count(keys.ksk, 0);
+	ldns_key_list_free(keys.ksk);
+	ldns_key_list_free(keys.zsk);
+	ldns_rr_list_deep_free(keys.dnskeys);
+}
+
 static struct zoneset *load(void)
 {
 	char path[] = "/tmp/baton-query-path-XXXXXX";
@@ -87,6 +114,7 @@ static struct zoneset *load(void)
 	assert_int_equal(zone_load(&z, "example.com", path, &d), 0);
 	diag_fini(&d);
 	unlink(path);
+	sign(z);
 	assert_int_equal(zoneset_new(&zs, &z, 1), 0);
 	return zs;
 }
@@ -143,8 +171,9 @@ static size_t add_cookie(uint8_t *buf, size_t len, size_t rdlen_at, bool with_se
 	return add_option(buf, len, rdlen_at, DNS_EDNS_OPT_COOKIE, data, with_server ? 24 : 8);
 }
 
+/* edns: 0 none, 1 EDNS, 2 EDNS with DO=1 */
 static size_t make_query_class(uint8_t *buf, size_t size, const char *name, ldns_rr_type type,
-			       ldns_rr_class class, bool edns)
+			       ldns_rr_class class, int edns)
 {
 	ldns_pkt *q = NULL;
 	uint8_t *wire = NULL;
@@ -153,6 +182,8 @@ static size_t make_query_class(uint8_t *buf, size_t size, const char *name, ldns
 	assert_int_equal(ldns_pkt_query_new_frm_str(&q, name, type, class, 0), LDNS_STATUS_OK);
 	if (edns)
 		ldns_pkt_set_edns_udp_size(q, 1232);
+	if (edns > 1)
+		ldns_pkt_set_edns_do(q, true);
 	assert_int_equal(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
 	assert_true(len <= size);
 	memcpy(buf, wire, len);
@@ -161,7 +192,7 @@ static size_t make_query_class(uint8_t *buf, size_t size, const char *name, ldns
 	return len;
 }
 
-static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, bool edns)
+static size_t make_query(uint8_t *buf, size_t size, const char *name, ldns_rr_type type, int edns)
 {
 	return make_query_class(buf, size, name, type, LDNS_RR_CLASS_IN, edns);
 }
@@ -228,6 +259,11 @@ static void test_no_allocation_per_query(void **state)
 		{ "held.example.com.", LDNS_RR_TYPE_A },
 		{ "held.example.com.", LDNS_RR_TYPE_AAAA },
 		{ "example.com.", LDNS_RR_TYPE_AXFR },
+		/* signed: DNSKEY, NSEC, a wildcard's NODATA, the NODATA of a FAILOVER family */
+		{ "example.com.", LDNS_RR_TYPE_DNSKEY },
+		{ "www.example.com.", LDNS_RR_TYPE_NSEC },
+		{ "x.wild.example.com.", LDNS_RR_TYPE_TXT },
+		{ "fb.example.com.", LDNS_RR_TYPE_AAAA },
 	};
 	static const struct {
 		const char *subnet;
@@ -281,7 +317,7 @@ static void test_no_allocation_per_query(void **state)
 	src.rrl = rrl;
 	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
 		size_t len =
-			make_query(query, sizeof(query), "geo.example.com.", LDNS_RR_TYPE_A, true);
+			make_query(query, sizeof(query), "geo.example.com.", LDNS_RR_TYPE_A, 2);
 
 		size_t rdlen_at = len - 2; /* make_query's OPT is last, with no options */
 
@@ -294,7 +330,7 @@ static void test_no_allocation_per_query(void **state)
 		counting = false;
 	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		for (int edns = 0; edns < 2; edns++) {
+		for (int edns = 0; edns < 3; edns++) {
 			size_t len = make_query(query, sizeof(query), cases[i].name, cases[i].type,
 						edns);
 
