@@ -212,15 +212,45 @@ static void open_protections(struct server *s)
 		fatal("cookies: cannot draw a random secret");
 }
 
+/* Signed zones are re-signed by a reload: every zone unchanged is kept, and a signed one past
+ * half its signatures' lifetime is signed again (server/reload.c, needs_signing). */
+static void on_resign(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+
+	(void)fd;
+	(void)what;
+	if (reload_ask(s->reloader, -1, NULL, NULL, NULL) < 0)
+		log_warn("dnssec: cannot ask for the re-signing reload");
+}
+
+/* How often to look: an eighth of the shortest lifetime of a signed zone, so a signature is
+ * renewed between half and five eighths of its life; 0 when nothing is signed. */
+static unsigned resign_period_s(const struct config *cfg)
+{
+	unsigned period = 0;
+
+	for (size_t i = 0; i < cfg->zone_count; i++)
+		if (cfg->zones[i].dnssec_signing &&
+		    (period == 0 || cfg->zones[i].dnssec_lifetime_s / 8 < period))
+			period = cfg->zones[i].dnssec_lifetime_s / 8;
+	return period;
+}
+
 static void run(struct server *s)
 {
 	struct event *hup = evsignal_new(s->base, SIGHUP, on_hup, s);
+	struct event *resign = event_new(s->base, -1, EV_PERSIST, on_resign, s);
+	struct timeval every = { .tv_sec = resign_period_s(&s->cfg) };
 
-	if (!hup || evsignal_add(hup, NULL))
+	if (!hup || evsignal_add(hup, NULL) || !resign)
 		fatal("cannot install signal handlers");
+	if (every.tv_sec > 0 && event_add(resign, &every) < 0)
+		fatal("dnssec: cannot arm the re-signing timer");
 	log_info("serving %zu zones on %zu addresses with %u workers", s->cfg.zone_count,
 		 s->cfg.address_count, s->cfg.workers);
 	event_base_dispatch(s->base);
+	event_free(resign);
 	event_free(hup);
 }
 

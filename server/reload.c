@@ -108,8 +108,12 @@ static int sign_loaded(const struct config_zone *cz, struct zone **z, struct dia
 	if (!cz->dnssec_signing || *z == NULL)
 		return 0;
 	rc = dnssec_keys_load(&keys, cz->name, cz->dnssec_key_dir, d);
-	if (rc == 0)
-		rc = dnssec_sign_zone(*z, keys, (uint32_t)time(NULL), cz->dnssec_lifetime_s, d);
+	if (rc == 0) {
+		uint32_t now = (uint32_t)time(NULL);
+
+		rc = dnssec_sign_zone(*z, keys, now, cz->dnssec_lifetime_s, d);
+		(*z)->dnssec_signed_s = now;
+	}
 	dnssec_keys_free(keys);
 	if (rc < 0) {
 		zone_free(*z);
@@ -228,6 +232,15 @@ static void keep(struct reload_job *j, size_t i, struct zone *serving)
 	j->carry[i] = serving_prints(j, i, serving) != NULL;
 }
 
+/* A signed zone is signed again once half its signatures' lifetime has passed, whatever its
+ * files say: re-signing is a reload of the zone (the timer in server/main.c asks for one), so
+ * signatures never come near their expiry while batond runs. */
+static bool needs_signing(const struct config_zone *cz, const struct zone *serving)
+{
+	return serving->dnssec &&
+	       (uint32_t)time(NULL) - serving->dnssec_signed_s >= cz->dnssec_lifetime_s / 2;
+}
+
 /* A zone whose files are what it was compiled from needs no compile (nor a new last good
  * copy: the one written then holds the same zone). */
 static bool kept_unchanged(struct reload_job *j, size_t i, struct zone *serving)
@@ -236,7 +249,7 @@ static bool kept_unchanged(struct reload_job *j, size_t i, struct zone *serving)
 	const struct zone_prints *p = serving_prints(j, i, serving);
 	enum fingerprint_verdict v;
 
-	if (p == NULL)
+	if (p == NULL || needs_signing(cz, serving))
 		return false;
 	v = fingerprint_check(p);
 	if (v == FINGERPRINT_CHANGED || lacks_geo_db(j->s, job_geo_db(j), serving, j->d))

@@ -148,6 +148,7 @@ INTEGRATION_TESTS = \
 	tests/integration/wildcard.sh \
 	tests/integration/nodata_ttl.sh \
 	tests/integration/dnssec.sh \
+	tests/integration/dnssec_resign.sh \
 	tests/lab/faults.sh \
 	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh

@@ -97,6 +97,8 @@ struct zone {
 	uint32_t failover_count;
 	unsigned refs; /* zonesets holding it; changed only by the thread that reloads */
 	bool dnssec; /* signed (dnssec_sign_zone()): RRSIGs and NSECs for queries with DO=1 */
+	uint32_t dnssec_signed_s; /* when it was signed (wall clock): a reload re-signs it past half
+	                            * its signatures' lifetime */
 };
 
 /* Reads and compiles the zone `origin` from `path`. On success *out holds a new zone (free with
