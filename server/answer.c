@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "baton/log.h"
 #include "server/addr.h"
 #include "server/answer.h"
 #include "server/cookie.h"
@@ -39,6 +40,32 @@ static uint16_t rcode_for_status(enum query_status st)
 static bool is_transfer(uint16_t qtype)
 {
 	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
+}
+
+/* Transfers over TCP go to xfr.c (tcp.c routes them) when zones are exported; what reaches
+ * here is refused, except an IXFR over UDP for a zone we serve: TC, so the client asks again
+ * over TCP, where provide-xfr and TSIG are checked (RFC 1995 §2 lets UDP answer with TC). */
+static void answer_transfer(struct response *r, const struct answer_source *src,
+			    const struct query *q, bool tcp)
+{
+	if (!tcp && q->qtype == DNS_TYPE_IXFR && zoneset_get(src->zones, q->qname.lower) != NULL)
+		r->tc = true;
+	else
+		r->rcode = DNS_RCODE_REFUSED;
+}
+
+/* A NOTIFY (RFC 1996) for a zone batond is primary for is refused, and for any other zone not
+ * ours, as NSD answers a zone without allow-notify; logged, at most a few lines a minute. */
+static void answer_notify(struct response *r, const struct answer_source *src,
+			  const struct query *q)
+{
+	static __thread struct log_limit limit = LOG_LIMIT_INIT(5, 60);
+	bool ours = src->zones != NULL && zoneset_get(src->zones, q->qname.lower) != NULL;
+	char zone[DNAME_STR_MAX];
+
+	r->rcode = ours ? DNS_RCODE_REFUSED : DNS_RCODE_NOTAUTH;
+	log_limited(&limit, LOG_LEVEL_INFO, "zone %s: NOTIFY refused: batond is its primary",
+		    dname_to_str(q->qname.lower, zone, sizeof(zone)));
 }
 
 /* Whom a geo answer is for: the ECS address when there is one (RFC 7871 §7.2.1), else the
@@ -214,8 +241,12 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 		r.rcode = rcode_for_status(st);
 	else if (o.bad)
 		r.rcode = DNS_RCODE_FORMERR;
-	else if (q.qclass != DNS_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
+	else if (q.opcode == DNS_OPCODE_NOTIFY)
+		answer_notify(&r, src, &q);
+	else if (q.qclass != DNS_CLASS_IN || src->zones == NULL)
 		r.rcode = DNS_RCODE_REFUSED;
+	else if (is_transfer(q.qtype))
+		answer_transfer(&r, src, &q, tcp);
 	else {
 		find_client(&client, o.has_ecs ? &o.ecs : NULL, peer);
 		lookup_answer(&r, src, &q, &client);

@@ -20,7 +20,14 @@
 /* Longer lines are reported, never cut: the cut-off half would parse as a line of its own. */
 #define LINE_MAX_LEN 4096
 
-enum section { SECTION_NONE, SECTION_SERVER, SECTION_ZONE, SECTION_GOSSIP, SECTION_UNKNOWN };
+enum section {
+	SECTION_NONE,
+	SECTION_SERVER,
+	SECTION_ZONE,
+	SECTION_KEY,
+	SECTION_GOSSIP,
+	SECTION_UNKNOWN
+};
 
 struct parser;
 struct key;
@@ -37,7 +44,7 @@ struct key {
 };
 
 static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address, set_http_listen,
-	add_rrl_whitelist, set_cookie_secret;
+	add_rrl_whitelist, set_cookie_secret, set_tsig_key, add_provide_xfr, add_notify;
 
 #define CFG(field) offsetof(struct config, field)
 #define ZONE(field) offsetof(struct config_zone, field)
@@ -73,8 +80,15 @@ static const struct key keys[] = {
 	{ "rrl-whitelist", SECTION_SERVER, true, add_rrl_whitelist, 0, 0, 0 },
 	{ "answer-cookie", SECTION_SERVER, false, set_yes_no, CFG(answer_cookie), 0, 0 },
 	{ "cookie-secret", SECTION_SERVER, false, set_cookie_secret, 0, 0, 0 },
+	{ "export-min-interval", SECTION_SERVER, false, set_uint, CFG(export_min_interval_s), 0,
+	  3600 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
+	{ "provide-xfr", SECTION_ZONE, true, add_provide_xfr, 0, 0, 0 },
+	{ "notify", SECTION_ZONE, true, add_notify, 0, 0, 0 },
+	{ "name", SECTION_KEY, false, set_tsig_key, 0, 0, 0 },
+	{ "algorithm", SECTION_KEY, false, set_tsig_key, 0, 0, 0 },
+	{ "secret", SECTION_KEY, false, set_tsig_key, 0, 0, 0 },
 };
 
 struct parser {
@@ -111,17 +125,28 @@ static ATTR_PRINTF(3, 4) void report(struct parser *p, unsigned line, const char
 	p->errors++;
 }
 
-static const struct key *find_key(const char *name)
+/* The key of that name in `section`, else in any (`name:` is in two sections). */
+static const struct key *find_key(const char *name, enum section section)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (strcmp(keys[i].name, name) == 0)
+	const struct key *any = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (strcmp(keys[i].name, name) != 0)
+			continue;
+		if (keys[i].section == section)
 			return &keys[i];
-	return NULL;
+		if (any == NULL)
+			any = &keys[i];
+	}
+	return any;
 }
 
 static const char *section_name(enum section s)
 {
-	return s == SECTION_SERVER ? "server:" : s == SECTION_GOSSIP ? "gossip:" : "zone:";
+	return s == SECTION_SERVER   ? "server:"
+	       : s == SECTION_GOSSIP ? "gossip:"
+	       : s == SECTION_KEY    ? "key:"
+				     : "zone:";
 }
 
 static struct config_zone *current_zone(struct parser *p)
@@ -365,6 +390,46 @@ bad:
 		 k->name);
 }
 
+/* config_xfr.c's parsers report through these. */
+static void xfr_result(struct parser *p, const struct key *k, int rc, const char *fix)
+{
+	if (rc == -ENOMEM)
+		p->out_of_memory = true;
+	else if (rc < 0)
+		complain(p, "%s: %s", k->name, fix);
+}
+
+static void set_tsig_key(struct parser *p, const struct key *k, const char *value)
+{
+	struct config_tsig_key *key = &p->cfg->tsig_keys[p->cfg->tsig_key_count - 1];
+	char fix[160];
+	int rc;
+
+	if (strcmp(k->name, "name") == 0)
+		rc = config_xfr_key_name(key, value, fix, sizeof(fix));
+	else if (strcmp(k->name, "algorithm") == 0)
+		rc = config_xfr_key_algorithm(key, value, fix, sizeof(fix));
+	else
+		rc = config_xfr_key_secret(key, value, fix, sizeof(fix));
+	xfr_result(p, k, rc, fix);
+}
+
+static void add_provide_xfr(struct parser *p, const struct key *k, const char *value)
+{
+	char fix[160];
+
+	xfr_result(p, k, config_xfr_add_acl(current_zone(p), value, p->line, fix, sizeof(fix)),
+		   fix);
+}
+
+static void add_notify(struct parser *p, const struct key *k, const char *value)
+{
+	char fix[160];
+
+	xfr_result(p, k, config_xfr_add_notify(current_zone(p), value, p->line, fix, sizeof(fix)),
+		   fix);
+}
+
 /* Checks the zone section being left: a zone needs both keys. A key given with a bad value
  * was reported already, so only keys never given are. */
 static void leave_section(struct parser *p)
@@ -374,9 +439,9 @@ static void leave_section(struct parser *p)
 	if (p->section != SECTION_ZONE)
 		return;
 	z = current_zone(p);
-	if (!p->seen[find_key("name") - keys])
+	if (!p->seen[find_key("name", SECTION_ZONE) - keys])
 		report(p, z->line, "zone: section has no 'name:'");
-	if (!p->seen[find_key("zonefile") - keys])
+	if (!p->seen[find_key("zonefile", SECTION_ZONE) - keys])
 		report(p, z->line, "zone: section has no 'zonefile:'");
 }
 
@@ -395,6 +460,16 @@ static void open_section(struct parser *p, enum section section)
 		}
 		gossip_conf_init(p->cfg->gossip);
 		p->gossip_line = p->line;
+	}
+	if (section == SECTION_KEY) {
+		if (config_xfr_add_key(cfg, p->line) < 0) {
+			p->out_of_memory = true;
+			p->section = SECTION_UNKNOWN;
+			return;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			if (keys[i].section == SECTION_KEY)
+				p->seen[i] = 0;
 	}
 	if (section != SECTION_ZONE)
 		return;
@@ -502,6 +577,12 @@ static int unquote(struct parser *p, const char *key, char **value)
 	return 0;
 }
 
+/* NSD writes these with blanks and no quotes: `provide-xfr: 192.0.2.1 NOKEY`. */
+static bool takes_words(const struct key *k)
+{
+	return k->handle == add_provide_xfr || k->handle == add_notify;
+}
+
 static void set_key(struct parser *p, const struct key *k, const char *name, char *value)
 {
 	char known[256];
@@ -524,7 +605,7 @@ static void set_key(struct parser *p, const struct key *k, const char *name, cha
 		return;
 	}
 	p->seen[i] = p->line;
-	if (unquote(p, name, &value) < 0)
+	if ((!takes_words(k) || value[0] == '"') && unquote(p, name, &value) < 0)
 		return;
 	if (*value == '\0')
 		complain(p, "%s: missing value", name);
@@ -571,7 +652,9 @@ static void parse_line(struct parser *p, char *text)
 		section = SECTION_ZONE;
 	else if (strcmp(name, "gossip") == 0)
 		section = SECTION_GOSSIP;
-	k = find_key(name);
+	else if (strcmp(name, "key") == 0)
+		section = SECTION_KEY;
+	k = find_key(name, p->section);
 	if (section != SECTION_NONE) {
 		if (*value != '\0')
 			complain(p, "'%s:' must be alone on its line; put '%s' on the next line",
@@ -585,7 +668,8 @@ static void parse_line(struct parser *p, char *text)
 		leave_section(p);
 		p->section = SECTION_UNKNOWN;
 		complain(p,
-			 "unknown section '%s:' (known: server:, zone:, gossip:); its keys are "
+			 "unknown section '%s:' (known: server:, zone:, key:, gossip:); its keys "
+			 "are "
 			 "skipped",
 			 name);
 	} else if (p->section == SECTION_NONE) {
@@ -658,6 +742,7 @@ static int finish(struct parser *p)
 		p->errors += (unsigned)(p->diag->count - before);
 	}
 	finish_addresses(p);
+	p->errors += config_xfr_check(p->cfg, p->path, p->diag);
 	if (config_resolve_paths(p->cfg, p->path) < 0)
 		p->out_of_memory = true;
 	rc = config_check_duplicate_zones(p->cfg, p->path, p->diag);
@@ -687,6 +772,7 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 		.verbosity = 2,
 		.ecs = true,
 		.answer_cookie = true,
+		.export_min_interval_s = 1,
 		.rrl = { .slip = 2, .ipv4_prefix = 24, .ipv6_prefix = 64, .size = 1000000 },
 	};
 	struct parser p = { .cfg = &cfg, .diag = diag, .path = path };
@@ -721,6 +807,7 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 
 void config_free(struct config *cfg)
 {
+	config_xfr_free(cfg);
 	for (size_t i = 0; i < cfg->zone_count; i++) {
 		free(cfg->zones[i].name);
 		free(cfg->zones[i].zonefile);

@@ -1,5 +1,5 @@
-/* batond.conf: an nsd.conf-like file with a `server:` section, one `zone:` section per zone, and
- * an optional `gossip:` section (probe.conf's keys) that makes batond a gossip member. */
+/* batond.conf: an nsd.conf-like file with a `server:` section, one `zone:` section per zone,
+ * `key:` sections (TSIG, server/config_xfr.h), and an optional `gossip:` section (probe.conf's keys) that makes batond a gossip member. */
 #ifndef BATON_CONFIG_H
 #define BATON_CONFIG_H
 
@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "server/config_xfr.h"
 #include "server/rrl.h"
 #include "health/gossip/conf.h"
 #include "baton/http_listen.h"
@@ -19,6 +20,10 @@ struct config_zone {
 	char *name; /* as written, e.g. "example.com" */
 	char *zonefile; /* absolute, or resolved against zonesdir / the config file's folder */
 	unsigned line; /* where its `zone:` section starts, for messages */
+	struct config_acl *provide_xfr; /* who may transfer it (AXFR, IXFR) */
+	size_t provide_xfr_count;
+	struct config_notify *notify; /* whom to NOTIFY of each new serial */
+	size_t notify_count;
 };
 
 struct config {
@@ -50,6 +55,9 @@ struct config {
 	bool answer_cookie; /* DNS Cookies (RFC 7873); default yes */
 	uint8_t cookie_secret[16]; /* cookie-secret; else random at start */
 	bool has_cookie_secret;
+	struct config_tsig_key *tsig_keys; /* key: sections */
+	size_t tsig_key_count;
+	unsigned export_min_interval_s; /* at most one new exported serial per this; default 1 */
 	struct gossip_conf *gossip; /* the gossip: section; NULL: batond is no gossip member */
 	struct config_zone *zones;
 	size_t zone_count;

@@ -209,5 +209,7 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 	}
 	r->aa = true;
 	r->rrl_name = z->apex->name;
+	r->has_soa_serial = true;
+	r->soa_serial = zone_serial_now(z);
 	answer_name(r, z, &q->qname, apex_label, NULL, q->qtype, &chain);
 }

@@ -13,6 +13,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "server/geo.h"
+#include "server/export.h"
 #include "server/reload.h"
 #include "zones/keep.h"
 
@@ -213,6 +214,8 @@ int reload_run(struct server *s, struct diag *d)
 		zoneset_free(next);
 		return rc;
 	}
+	if (s->export != NULL)
+		export_zones_replaced(s->export, next); /* new serials before anyone sees them */
 	rcu_assign_pointer(s->zones, next);
 	synchronize_rcu();
 	if (old != NULL)

@@ -15,6 +15,8 @@ zones_libzones_a_SOURCES = \
 	zones/site.c zones/site.h \
 	zones/keep.c zones/keep.h \
 	zones/check_spec.c zones/check_spec.h \
-	zones/print.c zones/print.h
+	zones/print.c zones/print.h \
+	zones/pick.c zones/pick.h \
+	zones/walk.c zones/walk.h
 ZONES_LIBS = zones/libzones.a $(BATON_LIBS) $(LDNS_LIBS)
 EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone

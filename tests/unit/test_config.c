@@ -554,7 +554,7 @@ static void test_unknown_section(void **state)
 		     "    control-enable: yes\n"
 		     "server:\n"
 		     "    port: 53\n",
-		     1, "unknown section 'remote-control:' (known: server:, zone:, gossip:)");
+		     1, "unknown section 'remote-control:' (known: server:, zone:, key:, gossip:)");
 }
 
 static void test_section_with_value(void **state)
@@ -637,7 +637,9 @@ static void test_several_errors(void **state)
 	expect_diag(fx, 5, "ip-address: '1.2.3' is not an IPv4 or IPv6 address");
 	expect_diag(fx, 6, "zone: section has no 'zonefile:'");
 	expect_diag(fx, 8, "zone example.com is configured twice (first at line 6)");
-	expect_diag(fx, 11, "unknown key 'frobnicate' in zone: section (known: name, zonefile)");
+	expect_diag(fx, 11,
+		    "unknown key 'frobnicate' in zone: section (known: name, zonefile, "
+		    "provide-xfr, notify)");
 }
 
 /* A previous caller's diag lines are kept, and do not count as errors of this file. */
