@@ -42,20 +42,27 @@ static bool is_transfer(uint16_t qtype)
 	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
 }
 
-/* Transfers over TCP go to xfr.c (tcp.c routes them) when zones are exported; what reaches
- * here is refused, except an IXFR over UDP for a zone we serve: TC, so the client asks again
- * over TCP, where provide-xfr and TSIG are checked (RFC 1995 §2 lets UDP answer with TC). */
+/* Transfers over TCP go to xfr.c (tcp.c routes them) when zones are exported. What reaches
+ * here is answered as NSD 4.6 does, but for an IXFR over UDP of a zone we serve: TC, so the
+ * client asks again over TCP, where provide-xfr and TSIG are checked (RFC 1995 §2). */
 static void answer_transfer(struct response *r, const struct answer_source *src,
 			    const struct query *q, bool tcp)
 {
-	if (!tcp && q->qtype == DNS_TYPE_IXFR && zoneset_get(src->zones, q->qname.lower) != NULL)
+	bool served = zoneset_get(src->zones, q->qname.lower) != NULL;
+
+	if (!tcp && q->qtype == DNS_TYPE_AXFR)
+		r->rcode = DNS_RCODE_NOTIMP; /* AXFR is TCP only (RFC 5936 §4.2) */
+	else if (!served)
+		r->rcode = DNS_RCODE_NOTAUTH;
+	else if (!tcp)
 		r->tc = true;
 	else
 		r->rcode = DNS_RCODE_REFUSED;
 }
 
-/* A NOTIFY (RFC 1996) for a zone batond is primary for is refused, and for any other zone not
- * ours, as NSD answers a zone without allow-notify; logged, at most a few lines a minute. */
+/* A NOTIFY (RFC 1996) for a zone batond is primary for is refused, as NSD answers a zone
+ * without allow-notify, and for a zone it does not serve NXDOMAIN, as NSD 4.6 answers it;
+ * logged, at most a few lines a minute. */
 static void answer_notify(struct response *r, const struct answer_source *src,
 			  const struct query *q)
 {
@@ -63,9 +70,10 @@ static void answer_notify(struct response *r, const struct answer_source *src,
 	bool ours = src->zones != NULL && zoneset_get(src->zones, q->qname.lower) != NULL;
 	char zone[DNAME_STR_MAX];
 
-	r->rcode = ours ? DNS_RCODE_REFUSED : DNS_RCODE_NOTAUTH;
-	log_limited(&limit, LOG_LEVEL_INFO, "zone %s: NOTIFY refused: batond is its primary",
-		    dname_to_str(q->qname.lower, zone, sizeof(zone)));
+	r->rcode = ours ? DNS_RCODE_REFUSED : DNS_RCODE_NXDOMAIN;
+	log_limited(&limit, LOG_LEVEL_INFO, "zone %s: NOTIFY %s",
+		    dname_to_str(q->qname.lower, zone, sizeof(zone)),
+		    ours ? "refused: batond is its primary" : "for a zone not served");
 }
 
 /* Whom a geo answer is for: the ECS address when there is one (RFC 7871 §7.2.1), else the

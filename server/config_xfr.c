@@ -33,6 +33,7 @@ int config_xfr_key_name(struct config_tsig_key *k, const char *value, char *fix,
 	ldns_rdf *d = NULL;
 	size_t len;
 
+	k->given |= 1;
 	if (ldns_str2rdf_dname(&d, value) != LDNS_STATUS_OK || ldns_rdf_size(d) < 2) {
 		ldns_rdf_deep_free(d);
 		snprintf(fix, size, "'%s' is not a domain name; write one like tsig.example.",
@@ -57,6 +58,7 @@ int config_xfr_key_name(struct config_tsig_key *k, const char *value, char *fix,
 
 int config_xfr_key_algorithm(struct config_tsig_key *k, const char *value, char *fix, size_t size)
 {
+	k->given |= 2;
 	for (size_t i = 0; i < sizeof(algorithm_names) / sizeof(algorithm_names[0]); i++) {
 		if (strcasecmp(value, algorithm_names[i]) == 0) {
 			k->algorithm = (enum tsig_algorithm)i;
@@ -77,6 +79,7 @@ int config_xfr_key_secret(struct config_tsig_key *k, const char *value, char *fi
 	uint8_t buf[CONFIG_SECRET_MAX * 2];
 	int n;
 
+	k->given |= 4;
 	for (size_t i = 0; i < len; i++)
 		if (!isalnum((unsigned char)value[i]) && value[i] != '+' && value[i] != '/' &&
 		    value[i] != '=')
@@ -85,6 +88,8 @@ int config_xfr_key_secret(struct config_tsig_key *k, const char *value, char *fi
 		goto bad;
 	while (pad < 2 && value[len - 1 - pad] == '=')
 		pad++;
+	if (memchr(value, '=', len - pad) != NULL)
+		goto bad; /* padding only at the end, at most two */
 	n = EVP_DecodeBlock(buf, (const unsigned char *)value, (int)len);
 	if (n < 0 || (size_t)n < pad || (size_t)n - pad == 0)
 		goto bad;
@@ -312,12 +317,14 @@ unsigned config_xfr_check(struct config *cfg, const char *path, struct diag *dia
 
 	for (size_t i = 0; i < cfg->tsig_key_count; i++) {
 		const struct config_tsig_key *k = &cfg->tsig_keys[i];
-		const char *missing = k->name == NULL	   ? "name"
-				      : !k->has_algorithm  ? "algorithm"
-				      : k->secret_len == 0 ? "secret"
-							   : NULL;
+		const char *missing = !(k->given & 1)	? "name"
+				      : !(k->given & 2) ? "algorithm"
+				      : !(k->given & 4) ? "secret"
+							: NULL;
 
-		if (missing != NULL) {
+		if (k->name == NULL || !k->has_algorithm || k->secret_len == 0) {
+			if (missing == NULL)
+				continue; /* given with a bad value: reported already */
 			diag_add(diag, path, k->line, "key: section has no '%s:'", missing);
 			errors++;
 		} else if (key_index(cfg, k->name) != (int)i) {

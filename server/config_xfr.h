@@ -26,6 +26,7 @@ struct config_tsig_key {
 	uint8_t secret[CONFIG_SECRET_MAX];
 	size_t secret_len;
 	bool has_algorithm;
+	uint8_t given; /* bits: name, algorithm, secret given (a bad value was reported) */
 	unsigned line; /* its `key:` line */
 };
 

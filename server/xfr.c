@@ -375,12 +375,17 @@ size_t xfr_begin(struct export *e, const uint8_t *msg, size_t len,
 			return error_answer(&r, DNS_RCODE_NOTAUTH, key, err, out, cap);
 		}
 	}
+	if (ez == NULL && zoneset_get(e->s->zones, r.qname) == NULL) {
+		log_limited(&refused_limit, LOG_LEVEL_WARN, "zone %s: %s to %s: not served", zone,
+			    kind_name(&r), who);
+		return error_answer(&r, DNS_RCODE_NOTAUTH, key, TSIG_NOERROR, out, cap);
+	}
 	if (ez == NULL || !export_zone_is_active(ez) ||
 	    !xfr_acl_allows(ez->cz, (const struct sockaddr *)peer,
 			    key ? (int)(key - cfg->tsig_keys) : -1)) {
 		log_limited(&refused_limit, LOG_LEVEL_WARN, "zone %s: %s to %s refused (%s)", zone,
 			    kind_name(&r), who,
-			    ez == NULL ? "not an exported zone" : "not in provide-xfr");
+			    ez == NULL ? "no provide-xfr" : "not in provide-xfr");
 		return error_answer(&r, DNS_RCODE_REFUSED, key, TSIG_NOERROR, out, cap);
 	}
 	/* RFC 1995 §2: a client as new as we are gets the SOA alone */

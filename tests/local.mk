@@ -22,7 +22,9 @@ UNIT_TESTS = \
 	tests/unit/test_cookie \
 	tests/unit/test_rrl \
 	tests/unit/test_target \
-	tests/unit/test_history
+	tests/unit/test_history \
+	tests/unit/test_tsig \
+	tests/unit/test_xfr
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
@@ -73,6 +75,11 @@ tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
 tests_unit_test_target_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_target_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_tsig_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tsig_LDADD = $(UNIT_LIBS)
+tests_unit_test_xfr_SOURCES = tests/unit/test_xfr.c tests/unit/zone_fixture.c tests/unit/zone_fixture.h
+tests_unit_test_xfr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_xfr_LDADD = $(UNIT_LIBS)
 tests_unit_test_history_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_history_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 
@@ -80,7 +87,7 @@ tests_unit_test_history_LDADD = $(HEALTH_LIBS) $(CMOCKA_LIBS)
 # seed corpus file through the same entry point, so every test run (and the sanitizer build)
 # exercises the corpus.
 FUZZ_TARGETS = tests/fuzz/fuzz_packet tests/fuzz/fuzz_zone tests/fuzz/fuzz_config \
-	tests/fuzz/fuzz_control
+	tests/fuzz/fuzz_control tests/fuzz/fuzz_xfr
 if FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 FUZZ_DRIVER =
@@ -106,8 +113,13 @@ tests_fuzz_fuzz_control_SOURCES = tests/fuzz/fuzz_control.c tests/fuzz/fuzz_chec
 tests_fuzz_fuzz_control_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_fuzz_control_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_control_LDADD = $(SERVER_LIBS)
+tests_fuzz_fuzz_xfr_SOURCES = tests/fuzz/fuzz_xfr.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_xfr_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_fuzz_xfr_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_xfr_LDADD = $(SERVER_LIBS)
 TESTS += tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh tests/fuzz/replay_config.sh \
-	tests/fuzz/replay_control.sh
+	tests/fuzz/replay_control.sh tests/fuzz/replay_xfr.sh
+EXTRA_DIST += tests/fuzz/replay_xfr.sh tests/fuzz/make_xfr_corpus.py
 
 INTEGRATION_TESTS = \
 	tests/integration/basic.sh \

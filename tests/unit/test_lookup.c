@@ -791,7 +791,12 @@ static void test_query_refused_or_notimp(void **state)
 	expect_counts(p, 0, 0, 0);
 	fq.name = "example.org.";
 	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
-	expect_header(p, LDNS_RCODE_REFUSED, false);
+	expect_header(p, LDNS_RCODE_NOTAUTH, false);
+	/* AXFR over UDP: NOTIMP, as NSD answers it */
+	fq.name = "example.com.";
+	fq.qtype = LDNS_RR_TYPE_AXFR;
+	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
+	expect_header(p, LDNS_RCODE_NOTIMPL, false);
 
 	/* NOTIFY: batond is the primary of the zones it serves, so it refuses them as NSD does;
 	 * a zone it does not serve is not its to be told about */
@@ -805,7 +810,7 @@ static void test_query_refused_or_notimp(void **state)
 	assert_int_equal(ldns_pkt_ancount(p), 0);
 	fq.name = "example.org.";
 	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
-	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOTAUTH);
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
 	fq.opcode = LDNS_PACKET_UPDATE;
 	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
 	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOTIMPL);
