@@ -141,6 +141,7 @@ INTEGRATION_TESTS = \
 	tests/integration/http_flood.sh \
 	tests/integration/control_socket.sh \
 	tests/integration/rrl.sh \
+	tests/integration/xfr.sh \
 	tests/integration/soak.sh \
 	tests/lab/faults.sh \
 	tests/browser/status_page.sh
