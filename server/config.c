@@ -44,7 +44,7 @@ struct key {
 };
 
 static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address, set_http_listen,
-	add_rrl_whitelist, set_cookie_secret, set_tsig_key, add_provide_xfr, add_notify;
+	add_rrl_whitelist, set_cookie_secret, set_xfr;
 
 #define CFG(field) offsetof(struct config, field)
 #define ZONE(field) offsetof(struct config_zone, field)
@@ -84,11 +84,11 @@ static const struct key keys[] = {
 	  3600 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
-	{ "provide-xfr", SECTION_ZONE, true, add_provide_xfr, 0, 0, 0 },
-	{ "notify", SECTION_ZONE, true, add_notify, 0, 0, 0 },
-	{ "name", SECTION_KEY, false, set_tsig_key, 0, 0, 0 },
-	{ "algorithm", SECTION_KEY, false, set_tsig_key, 0, 0, 0 },
-	{ "secret", SECTION_KEY, false, set_tsig_key, 0, 0, 0 },
+	{ "provide-xfr", SECTION_ZONE, true, set_xfr, 0, 0, 0 },
+	{ "notify", SECTION_ZONE, true, set_xfr, 0, 0, 0 },
+	{ "name", SECTION_KEY, false, set_xfr, 0, 0, 0 },
+	{ "algorithm", SECTION_KEY, false, set_xfr, 0, 0, 0 },
+	{ "secret", SECTION_KEY, false, set_xfr, 0, 0, 0 },
 };
 
 struct parser {
@@ -390,44 +390,24 @@ bad:
 		 k->name);
 }
 
-/* config_xfr.c's parsers report through these. */
-static void xfr_result(struct parser *p, const struct key *k, int rc, const char *fix)
+/* The transfer keys, parsed by config_xfr.c. */
+static void set_xfr(struct parser *p, const struct key *k, const char *value)
 {
+	struct config *cfg = p->cfg;
+	char fix[160];
+	int rc;
+
+	if (k->section == SECTION_KEY)
+		rc = config_xfr_key_set(&cfg->tsig_keys[cfg->tsig_key_count - 1], k->name, value,
+					fix, sizeof(fix));
+	else if (strcmp(k->name, "notify") == 0)
+		rc = config_xfr_add_notify(current_zone(p), value, p->line, fix, sizeof(fix));
+	else
+		rc = config_xfr_add_acl(current_zone(p), value, p->line, fix, sizeof(fix));
 	if (rc == -ENOMEM)
 		p->out_of_memory = true;
 	else if (rc < 0)
 		complain(p, "%s: %s", k->name, fix);
-}
-
-static void set_tsig_key(struct parser *p, const struct key *k, const char *value)
-{
-	struct config_tsig_key *key = &p->cfg->tsig_keys[p->cfg->tsig_key_count - 1];
-	char fix[160];
-	int rc;
-
-	if (strcmp(k->name, "name") == 0)
-		rc = config_xfr_key_name(key, value, fix, sizeof(fix));
-	else if (strcmp(k->name, "algorithm") == 0)
-		rc = config_xfr_key_algorithm(key, value, fix, sizeof(fix));
-	else
-		rc = config_xfr_key_secret(key, value, fix, sizeof(fix));
-	xfr_result(p, k, rc, fix);
-}
-
-static void add_provide_xfr(struct parser *p, const struct key *k, const char *value)
-{
-	char fix[160];
-
-	xfr_result(p, k, config_xfr_add_acl(current_zone(p), value, p->line, fix, sizeof(fix)),
-		   fix);
-}
-
-static void add_notify(struct parser *p, const struct key *k, const char *value)
-{
-	char fix[160];
-
-	xfr_result(p, k, config_xfr_add_notify(current_zone(p), value, p->line, fix, sizeof(fix)),
-		   fix);
 }
 
 /* Checks the zone section being left: a zone needs both keys. A key given with a bad value
@@ -580,7 +560,7 @@ static int unquote(struct parser *p, const char *key, char **value)
 /* NSD writes these with blanks and no quotes: `provide-xfr: 192.0.2.1 NOKEY`. */
 static bool takes_words(const struct key *k)
 {
-	return k->handle == add_provide_xfr || k->handle == add_notify;
+	return k->handle == set_xfr && k->section == SECTION_ZONE;
 }
 
 static void set_key(struct parser *p, const struct key *k, const char *name, char *value)

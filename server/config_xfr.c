@@ -109,6 +109,16 @@ bad:
 	return -EINVAL;
 }
 
+int config_xfr_key_set(struct config_tsig_key *k, const char *name, const char *value, char *fix,
+		       size_t size)
+{
+	if (strcmp(name, "name") == 0)
+		return config_xfr_key_name(k, value, fix, size);
+	if (strcmp(name, "algorithm") == 0)
+		return config_xfr_key_algorithm(k, value, fix, size);
+	return config_xfr_key_secret(k, value, fix, size);
+}
+
 /* The word after the address: a key name, or NOKEY. */
 static int key_word(const char *rest, char **key_name, char *fix, size_t size)
 {

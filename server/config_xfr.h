@@ -50,6 +50,10 @@ struct config_notify {
 
 struct config;
 
+/* Sets the key field `name` ("name", "algorithm", "secret") from `value`; as below. */
+int config_xfr_key_set(struct config_tsig_key *k, const char *name, const char *value, char *fix,
+		       size_t size);
+
 /* Each parser takes a value as written and returns 0, -EINVAL with the fix in `fix` (for
  * file:line messages), or -ENOMEM. */
 int config_xfr_key_name(struct config_tsig_key *k, const char *value, char *fix, size_t size);
