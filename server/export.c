@@ -153,7 +153,9 @@ static void zone_replaced(struct export *e, struct export_zone *ez, struct zone 
 	ez->picks = picks;
 	ez->z = z;
 	ez->generation++;
-	ez->serial = had_serial ? export_next_serial(ez->serial, z->serial) : z->serial;
+	ez->serial = had_serial || ez->has_serial ? export_next_serial(ez->serial, z->serial)
+						  : z->serial;
+	ez->has_serial = true;
 	log_info("zone %s: exporting serial %u (file serial %u)", ez->cz->name, ez->serial,
 		 z->serial);
 	new_serial(e, ez, clock_monotonic_ms());

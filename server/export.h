@@ -38,6 +38,7 @@ struct export_zone {
 	                 * export_zones_replaced(), before the old one can be freed */
 	uint64_t generation; /* moves on with each replacement: a transfer of the old one stops */
 	uint32_t serial;
+	bool has_serial; /* serial was given out: a zone that comes back goes on from it */
 	struct pick_set *picks; /* per z->failovers: what `serial` carries */
 	int64_t last_serial_ms; /* CLOCK_MONOTONIC */
 	struct export_diff journal[EXPORT_JOURNAL_MAX]; /* a ring, oldest at journal_start */

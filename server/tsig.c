@@ -233,7 +233,8 @@ static void mac_add_variables(struct mac *m, const uint8_t *key_name, uint8_t ke
 		return;
 	mac_add_u16(m, error);
 	mac_add_u16(m, other_len);
-	mac_add(m, other, other_len);
+	if (other_len > 0)
+		mac_add(m, other, other_len);
 }
 
 static const struct config_tsig_key *find_key(const struct config_tsig_key *keys, size_t count,
@@ -347,7 +348,8 @@ int tsig_sign(struct tsig_signer *sg, uint8_t *msg, size_t len, size_t cap, uint
 	wire_write_u16(&w, wire_get_u16(msg)); /* original id: ours */
 	wire_write_u16(&w, error);
 	wire_write_u16(&w, other_len);
-	wire_write(&w, other, other_len);
+	if (other_len > 0)
+		wire_write(&w, other, other_len);
 	if (w.error)
 		return -EMSGSIZE;
 	wire_put_u16(msg + DNS_HEADER_ARCOUNT, wire_get_u16(msg + DNS_HEADER_ARCOUNT) + 1);

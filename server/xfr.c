@@ -31,7 +31,7 @@ struct rec {
 	uint32_t serial;
 };
 
-enum xfr_stage { STAGE_OPEN, STAGE_BODY, STAGE_CLOSE, STAGE_DONE };
+enum xfr_stage { STAGE_OPEN, STAGE_BODY, STAGE_DONE };
 
 struct xfr {
 	struct export *e;
@@ -229,10 +229,7 @@ static bool next_rec(struct xfr *x, struct rec *out)
 				*out = (struct rec){ wr.owner, wr.rr, wr.ttl, false, 0 };
 			return true;
 		}
-		x->stage = STAGE_CLOSE;
-		/* fall through */
-	case STAGE_CLOSE:
-		x->stage = STAGE_DONE;
+		x->stage = STAGE_DONE; /* the closing SOA */
 		soa_rec(x, out, x->serial);
 		return true;
 	default: return false;
