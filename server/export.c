@@ -290,7 +290,12 @@ fail:
 int export_start(struct export *e)
 {
 	struct timeval tv = { .tv_sec = 0, .tv_usec = EXPORT_POLL_MS * 1000 };
+	bool active = false;
 
+	for (size_t i = 0; i < e->count; i++)
+		active |= export_zone_is_active(&e->zones[i]);
+	if (!active)
+		return 0; /* nothing exported: no wake-ups */
 	e->timer = event_new(e->s->base, -1, EV_PERSIST, on_timer, e);
 	if (e->timer == NULL || event_add(e->timer, &tv) < 0)
 		return -ENOMEM;
