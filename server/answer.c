@@ -13,6 +13,7 @@
 #include "server/lookup.h"
 #include "server/query.h"
 #include "server/response.h"
+#include "server/xfr_request.h"
 
 /* RFC 6891 §6.2.5: answers fit the smaller of the client's and our payload size, never less
  * than 512; without EDNS, 512 (RFC 1035 §4.2.1). TCP messages may use 64 KiB (RFC 7766). */
@@ -42,11 +43,24 @@ static bool is_transfer(uint16_t qtype)
 	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
 }
 
+/* May `peer` ask for an IXFR of this zone over TCP? Its address in a provide-xfr network, any
+ * key: TSIG is checked over TCP. Without a configuration (tests), yes. */
+static bool may_ixfr(const struct answer_source *src, const struct query *q,
+		     const struct sockaddr *peer)
+{
+	const struct config_zone *cz;
+
+	if (src->cfg == NULL)
+		return true;
+	cz = xfr_config_zone(src->cfg, q->qname.lower);
+	return cz != NULL && xfr_acl_allows(cz, peer, XFR_ANY_KEY);
+}
+
 /* Transfers over TCP go to xfr.c (tcp.c routes them) when zones are exported. What reaches
- * here is answered as NSD 4.6 does, but for an IXFR over UDP of a zone we serve: TC, so the
- * client asks again over TCP, where provide-xfr and TSIG are checked (RFC 1995 §2). */
+ * here is answered as NSD 4.6 does, but for an IXFR over UDP from an address provide-xfr
+ * allows: TC, so the client asks again over TCP, where the key is checked (RFC 1995 §2). */
 static void answer_transfer(struct response *r, const struct answer_source *src,
-			    const struct query *q, bool tcp)
+			    const struct query *q, bool tcp, const struct sockaddr *peer)
 {
 	bool served = zoneset_get(src->zones, q->qname.lower) != NULL;
 
@@ -54,7 +68,7 @@ static void answer_transfer(struct response *r, const struct answer_source *src,
 		r->rcode = DNS_RCODE_NOTIMP; /* AXFR is TCP only (RFC 5936 §4.2) */
 	else if (!served)
 		r->rcode = DNS_RCODE_NOTAUTH;
-	else if (!tcp)
+	else if (!tcp && may_ixfr(src, q, peer))
 		r->tc = true;
 	else
 		r->rcode = DNS_RCODE_REFUSED;
@@ -254,7 +268,7 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 	else if (q.qclass != DNS_CLASS_IN || src->zones == NULL)
 		r.rcode = DNS_RCODE_REFUSED;
 	else if (is_transfer(q.qtype))
-		answer_transfer(&r, src, &q, tcp);
+		answer_transfer(&r, src, &q, tcp, peer);
 	else {
 		find_client(&client, o.has_ecs ? &o.ecs : NULL, peer);
 		lookup_answer(&r, src, &q, &client);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "baton/wire.h"
 #include "server/addr.h"
@@ -115,6 +116,19 @@ int xfr_request_parse(const uint8_t *msg, size_t len, struct xfr_request *r)
 	return 0;
 }
 
+const struct config_zone *xfr_config_zone(const struct config *cfg, const uint8_t *lower)
+{
+	char name[DNAME_STR_MAX];
+	size_t len = strlen(dname_to_str(lower, name, sizeof(name)));
+
+	if (len > 1)
+		name[--len] = '\0'; /* the configuration writes no final dot */
+	for (size_t i = 0; i < cfg->zone_count; i++)
+		if (strcasecmp(cfg->zones[i].name, name) == 0)
+			return &cfg->zones[i];
+	return NULL;
+}
+
 /* The first `bits` bits of a and b agree. */
 static bool prefix_matches(const uint8_t *a, const uint8_t *b, unsigned bits)
 {
@@ -136,7 +150,7 @@ bool xfr_acl_allows(const struct config_zone *cz, const struct sockaddr *peer, i
 	for (size_t i = 0; i < cz->provide_xfr_count; i++) {
 		const struct config_acl *a = &cz->provide_xfr[i];
 
-		if ((a->family == AF_INET) != (len == 4) || a->key != key)
+		if ((a->family == AF_INET) != (len == 4) || (key != XFR_ANY_KEY && a->key != key))
 			continue;
 		if (prefix_matches(addr, a->addr, a->prefix_len))
 			return true;

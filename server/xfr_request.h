@@ -40,7 +40,12 @@ int xfr_request_parse(const uint8_t *msg, size_t len, struct xfr_request *out);
 
 /* Whether provide-xfr lets `peer` transfer `cz`: an entry whose network holds the address and
  * whose key is `key` (an index into cfg.tsig_keys, or -1 for a request without TSIG, which
- * only NOKEY matches), as NSD's acl_check_incoming(). */
+ * only NOKEY matches; XFR_ANY_KEY: any entry of that network), as NSD's acl_check_incoming().
+ * Query-path safe. */
+#define XFR_ANY_KEY (-2)
+/* The configured zone named `lower` (wire, lowercase), or NULL. No allocation. */
+const struct config_zone *xfr_config_zone(const struct config *cfg, const uint8_t *lower);
+
 bool xfr_acl_allows(const struct config_zone *cz, const struct sockaddr *peer, int key);
 
 #endif

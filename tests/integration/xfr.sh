@@ -20,7 +20,7 @@ cat >"$zone" <<ZONE
 @ SOA ns1 hostmaster 7 7200 3600 1209600 300
 @ NS ns1
 ns1 A 192.0.2.53
-\$CHECK alive exec command="$WORKDIR/alive" interval=200ms timeout=150ms rise=1 fall=1
+\$CHECK alive exec command="$WORKDIR/alive" interval=1s timeout=900ms rise=1 fall=1
 \$SITE fra 192.0.2.10 2001:db8::10 check=alive
 \$SITE iad 198.51.100.10 check=alive
 www 30 IN FAILOVER policy=order sites=fra,iad ttl-min=10
@@ -134,17 +134,20 @@ out=$(records example.com IXFR="$s0" -y "$KEY")
 	tap_ok "IXFR at the current serial: the SOA alone" || tap_fail "IXFR current" "$out"
 
 # (dig reports a TC answer to a UDP IXFR only as "Transfer failed": dnspython shows the flags)
-udp_ixfr() {
-	"$LIB_PYTHON" - "$BATOND_PORT" "$s0" <<'PY'
-import sys, dns.flags, dns.message, dns.query, dns.rrset
+udp_ixfr() { # SOURCE
+	"$LIB_PYTHON" - "$BATOND_PORT" "$s0" "$1" <<'PY'
+import sys, dns.flags, dns.message, dns.query, dns.rcode, dns.rrset
 q = dns.message.make_query("example.com.", "IXFR")
 q.authority.append(dns.rrset.from_text("example.com.", 0, "IN", "SOA", f"a. b. {sys.argv[2]} 0 0 0 0"))
-r = dns.query.udp(q, "127.0.0.1", port=int(sys.argv[1]), timeout=3)
-print(dns.flags.to_text(r.flags), len(r.answer))
+r = dns.query.udp(q, "127.0.0.1", port=int(sys.argv[1]), source=sys.argv[3], timeout=3)
+print(dns.rcode.to_text(r.rcode()), dns.flags.to_text(r.flags), len(r.answer))
 PY
 }
-out=$(udp_ixfr 2>&1)
-[[ $out == *TC*" 0" ]] && tap_ok "IXFR over UDP: TC, no records" || tap_fail "UDP IXFR TC" "$out"
+out=$(udp_ixfr 127.0.0.1 2>&1)
+out3=$(udp_ixfr 127.0.0.3 2>&1)
+[[ $out == NOERROR*TC*" 0" ]] && [[ $out3 == REFUSED* ]] &&
+	tap_ok "IXFR over UDP: TC from a provide-xfr address, REFUSED from another (as NSD)" ||
+	tap_fail "UDP IXFR" "127.0.0.1: $out; 127.0.0.3: $out3"
 
 rm "$STATE/192.0.2.10" "$STATE/2001:db8::10"
 moved() { [ "$(serial)" != "$s0" ]; }

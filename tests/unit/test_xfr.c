@@ -479,6 +479,21 @@ static void test_request_parse(void **state)
 }
 
 /* provide-xfr: the network and the key must both match; IPv6 and mapped IPv4 too. */
+/* The configured zone of a wire name, whatever its case, for the UDP IXFR check. */
+static void test_config_zone(void **state)
+{
+	struct config_zone zones[2] = { { .name = "example.org" }, { .name = "Example.COM" } };
+	struct config cfg = { .zones = zones, .zone_count = 2 };
+
+	(void)state;
+	assert_ptr_equal(xfr_config_zone(&cfg, (const uint8_t *)"\x07"
+								"example\x03"
+								"com"),
+			 &zones[1]);
+	assert_null(xfr_config_zone(&cfg, (const uint8_t *)"\x03"
+							   "com"));
+}
+
 static void test_acl(void **state)
 {
 	struct config_zone cz = { 0 };
@@ -501,6 +516,7 @@ static void test_acl(void **state)
 	inet_pton(AF_INET6, "2001:db8:7fff::1", &sin6->sin6_addr);
 	assert_true(xfr_acl_allows(&cz, (struct sockaddr *)&p6, 3));
 	assert_false(xfr_acl_allows(&cz, (struct sockaddr *)&p6, -1));
+	assert_true(xfr_acl_allows(&cz, (struct sockaddr *)&p6, XFR_ANY_KEY)); /* UDP IXFR: TC */
 	inet_pton(AF_INET6, "2001:db8:8000::1", &sin6->sin6_addr);
 	assert_false(xfr_acl_allows(&cz, (struct sockaddr *)&p6, 3));
 	inet_pton(AF_INET6, "::ffff:192.0.2.130", &sin6->sin6_addr);
@@ -525,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_many_messages),
 		cmocka_unit_test(test_request_parse),
 		cmocka_unit_test(test_acl),
+		cmocka_unit_test(test_config_zone),
 	};
 #undef T
 
