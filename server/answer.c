@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "baton/log.h"
 #include "server/addr.h"
 #include "server/answer.h"
 #include "server/chaos.h"
@@ -13,6 +14,7 @@
 #include "server/lookup.h"
 #include "server/query.h"
 #include "server/response.h"
+#include "server/xfr_request.h"
 
 /* RFC 6891 §6.2.5: answers fit the smaller of the client's and our payload size, never less
  * than 512; without EDNS, 512 (RFC 1035 §4.2.1). TCP messages may use 64 KiB (RFC 7766). */
@@ -51,6 +53,53 @@ static uint16_t refused_ede(const struct query *q)
 	if (is_transfer(q->qtype))
 		return EDE_PROHIBITED;
 	return EDE_NOT_AUTHORITATIVE;
+}
+
+/* May `peer` ask for an IXFR of this zone over TCP? Its address in a provide-xfr network, any
+ * key: TSIG is checked over TCP. Without a configuration (tests), yes. */
+static bool may_ixfr(const struct answer_source *src, const struct query *q,
+		     const struct sockaddr *peer)
+{
+	const struct config_zone *cz;
+
+	if (src->cfg == NULL)
+		return true;
+	cz = xfr_config_zone(src->cfg, q->qname.lower);
+	return cz != NULL && xfr_acl_allows(cz, peer, XFR_ANY_KEY);
+}
+
+/* Transfers over TCP go to xfr.c (tcp.c routes them) when zones are exported. What reaches
+ * here is answered as NSD 4.6 does, but for an IXFR over UDP from an address provide-xfr
+ * allows: TC, so the client asks again over TCP, where the key is checked (RFC 1995 §2). */
+static void answer_transfer(struct response *r, const struct answer_source *src,
+			    const struct query *q, bool tcp, const struct sockaddr *peer)
+{
+	bool served = zoneset_get(src->zones, q->qname.lower) != NULL;
+
+	if (!tcp && q->qtype == DNS_TYPE_AXFR)
+		r->rcode = DNS_RCODE_NOTIMP; /* AXFR is TCP only (RFC 5936 §4.2) */
+	else if (!served)
+		r->rcode = DNS_RCODE_NOTAUTH;
+	else if (!tcp && may_ixfr(src, q, peer))
+		r->tc = true;
+	else
+		r->rcode = DNS_RCODE_REFUSED;
+}
+
+/* A NOTIFY (RFC 1996) for a zone batond is primary for is refused, as NSD answers a zone
+ * without allow-notify, and for a zone it does not serve NXDOMAIN, as NSD 4.6 answers it;
+ * logged, at most a few lines a minute. */
+static void answer_notify(struct response *r, const struct answer_source *src,
+			  const struct query *q)
+{
+	static __thread struct log_limit limit = LOG_LIMIT_INIT(5, 60);
+	bool ours = src->zones != NULL && zoneset_get(src->zones, q->qname.lower) != NULL;
+	char zone[DNAME_STR_MAX];
+
+	r->rcode = ours ? DNS_RCODE_REFUSED : DNS_RCODE_NXDOMAIN;
+	log_limited(&limit, LOG_LEVEL_INFO, "zone %s: NOTIFY %s",
+		    dname_to_str(q->qname.lower, zone, sizeof(zone)),
+		    ours ? "refused: batond is its primary" : "for a zone not served");
 }
 
 /* Whom a geo answer is for: the ECS address when there is one (RFC 7871 §7.2.1), else the
@@ -227,10 +276,14 @@ size_t answer_query(uint8_t *out, size_t out_size, const uint8_t *pkt, size_t le
 		r.rcode = rcode_for_status(st);
 	else if (o.bad)
 		r.rcode = DNS_RCODE_FORMERR;
+	else if (q.opcode == DNS_OPCODE_NOTIFY)
+		answer_notify(&r, src, &q);
 	else if (q.qclass == DNS_CLASS_CH)
 		chaos_answer(&r, src->chaos, &q);
-	else if (q.qclass != DNS_CLASS_IN || src->zones == NULL || is_transfer(q.qtype))
+	else if (q.qclass != DNS_CLASS_IN || src->zones == NULL)
 		r.rcode = DNS_RCODE_REFUSED;
+	else if (is_transfer(q.qtype))
+		answer_transfer(&r, src, &q, tcp, peer);
 	else {
 		find_client(&client, o.has_ecs ? &o.ecs : NULL, peer);
 		lookup_answer(&r, src, &q, &client);

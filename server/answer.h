@@ -18,6 +18,8 @@ struct health_view;
 struct chaos;
 
 /* What answers are made from, as one RCU read section sees it. */
+struct config;
+
 struct answer_source {
 	const struct zoneset *zones; /* NULL before the first load: all REFUSED */
 	const struct health_view *health; /* NULL: every site's verdict is unknown */
@@ -32,6 +34,7 @@ struct answer_source {
 	unsigned *rrl_slips; /* the calling thread's own count of limited responses */
 	uint64_t now_ms; /* a millisecond clock for the buckets */
 	const struct chaos *chaos; /* CHAOS TXT answers and NSID; NULL: CHAOS REFUSED, no NSID */
+	const struct config *cfg; /* provide-xfr, for an IXFR over UDP; NULL: not checked */
 };
 
 /* Answers the query `pkt` of `len` bytes from `peer` (NULL: unknown; policy=geo then answers

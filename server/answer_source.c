@@ -18,6 +18,7 @@ void answer_source_fill(struct answer_source *src, struct server *s, struct dns_
 		.health = rcu_dereference(s->health),
 		.edns_size = (uint16_t)s->cfg.edns_buffer_size,
 		.ecs = s->cfg.ecs,
+		.cfg = &s->cfg,
 		.counters = counters,
 		.cookies = s->cfg.answer_cookie ? &s->cookies : NULL,
 		.now_s = (uint32_t)wall.tv_sec,

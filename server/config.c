@@ -20,7 +20,14 @@
 /* Longer lines are reported, never cut: the cut-off half would parse as a line of its own. */
 #define LINE_MAX_LEN 4096
 
-enum section { SECTION_NONE, SECTION_SERVER, SECTION_ZONE, SECTION_GOSSIP, SECTION_UNKNOWN };
+enum section {
+	SECTION_NONE,
+	SECTION_SERVER,
+	SECTION_ZONE,
+	SECTION_KEY,
+	SECTION_GOSSIP,
+	SECTION_UNKNOWN
+};
 
 struct parser;
 struct key;
@@ -37,7 +44,7 @@ struct key {
 };
 
 static key_handler set_uint, set_string, set_yes_no, set_zone_name, add_address, set_http_listen,
-	add_rrl_whitelist, set_cookie_secret, set_chaos;
+	add_rrl_whitelist, set_cookie_secret, set_chaos, set_xfr;
 
 #define CFG(field) offsetof(struct config, field)
 #define ZONE(field) offsetof(struct config_zone, field)
@@ -78,12 +85,19 @@ static const struct key keys[] = {
 	{ "hide-identity", SECTION_SERVER, false, set_yes_no, CFG(chaos.hide_identity), 0, 0 },
 	{ "hide-version", SECTION_SERVER, false, set_yes_no, CFG(chaos.hide_version), 0, 0 },
 	{ "nsid", SECTION_SERVER, false, set_chaos, 0, 0, 0 },
+	{ "export-min-interval", SECTION_SERVER, false, set_uint, CFG(export_min_interval_s), 0,
+	  3600 },
 	{ "name", SECTION_ZONE, false, set_zone_name, 0, 0, 0 },
 	{ "zonefile", SECTION_ZONE, false, set_string, ZONE(zonefile), 0, 0 },
+	{ "provide-xfr", SECTION_ZONE, true, set_xfr, 0, 0, 0 },
+	{ "notify", SECTION_ZONE, true, set_xfr, 0, 0, 0 },
 	{ "dnssec-signing", SECTION_ZONE, false, set_yes_no, ZONE(dnssec_signing), 0, 0 },
 	{ "dnssec-key-dir", SECTION_ZONE, false, set_string, ZONE(dnssec_key_dir), 0, 0 },
 	{ "dnssec-signature-lifetime", SECTION_ZONE, false, set_uint, ZONE(dnssec_lifetime_s),
 	  3 * 3600, 366 * 86400 },
+	{ "name", SECTION_KEY, false, set_xfr, 0, 0, 0 },
+	{ "algorithm", SECTION_KEY, false, set_xfr, 0, 0, 0 },
+	{ "secret", SECTION_KEY, false, set_xfr, 0, 0, 0 },
 };
 
 struct parser {
@@ -120,17 +134,28 @@ static ATTR_PRINTF(3, 4) void report(struct parser *p, unsigned line, const char
 	p->errors++;
 }
 
-static const struct key *find_key(const char *name)
+/* The key of that name in `section`, else in any (`name:` is in two sections). */
+static const struct key *find_key(const char *name, enum section section)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (strcmp(keys[i].name, name) == 0)
+	const struct key *any = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (strcmp(keys[i].name, name) != 0)
+			continue;
+		if (keys[i].section == section)
 			return &keys[i];
-	return NULL;
+		if (any == NULL)
+			any = &keys[i];
+	}
+	return any;
 }
 
 static const char *section_name(enum section s)
 {
-	return s == SECTION_SERVER ? "server:" : s == SECTION_GOSSIP ? "gossip:" : "zone:";
+	return s == SECTION_SERVER   ? "server:"
+	       : s == SECTION_GOSSIP ? "gossip:"
+	       : s == SECTION_KEY    ? "key:"
+				     : "zone:";
 }
 
 static struct config_zone *current_zone(struct parser *p)
@@ -393,6 +418,26 @@ static void set_chaos(struct parser *p, const struct key *k, const char *value)
 		complain(p, "%s: '%s': %s", k->name, value, why);
 }
 
+/* The transfer keys, parsed by config_xfr.c. */
+static void set_xfr(struct parser *p, const struct key *k, const char *value)
+{
+	struct config *cfg = p->cfg;
+	char fix[160];
+	int rc;
+
+	if (k->section == SECTION_KEY)
+		rc = config_xfr_key_set(&cfg->tsig_keys[cfg->tsig_key_count - 1], k->name, value,
+					fix, sizeof(fix));
+	else if (strcmp(k->name, "notify") == 0)
+		rc = config_xfr_add_notify(current_zone(p), value, p->line, fix, sizeof(fix));
+	else
+		rc = config_xfr_add_acl(current_zone(p), value, p->line, fix, sizeof(fix));
+	if (rc == -ENOMEM)
+		p->out_of_memory = true;
+	else if (rc < 0)
+		complain(p, "%s: %s", k->name, fix);
+}
+
 /* Checks the zone section being left: a zone needs both keys. A key given with a bad value
  * was reported already, so only keys never given are. */
 static void leave_section(struct parser *p)
@@ -402,14 +447,19 @@ static void leave_section(struct parser *p)
 	if (p->section != SECTION_ZONE)
 		return;
 	z = current_zone(p);
-	if (!p->seen[find_key("name") - keys])
+	if (!p->seen[find_key("name", SECTION_ZONE) - keys])
 		report(p, z->line, "zone: section has no 'name:'");
-	if (!p->seen[find_key("zonefile") - keys])
+	if (!p->seen[find_key("zonefile", SECTION_ZONE) - keys])
 		report(p, z->line, "zone: section has no 'zonefile:'");
 	if (z->dnssec_signing && z->dnssec_key_dir == NULL)
 		report(p, z->line,
 		       "zone: dnssec-signing: yes needs 'dnssec-key-dir:', the folder "
 		       "of its keys (baton-keygen --dnssec writes them)");
+	/* a transfer would carry an exported serial the SOA's RRSIG does not cover */
+	if (z->dnssec_signing && (z->provide_xfr_count > 0 || z->notify_count > 0))
+		report(p, z->line,
+		       "zone: a signed zone cannot be transferred yet: drop 'provide-xfr:' and "
+		       "'notify:', or 'dnssec-signing: yes'");
 }
 
 static void open_section(struct parser *p, enum section section)
@@ -427,6 +477,16 @@ static void open_section(struct parser *p, enum section section)
 		}
 		gossip_conf_init(p->cfg->gossip);
 		p->gossip_line = p->line;
+	}
+	if (section == SECTION_KEY) {
+		if (config_xfr_add_key(cfg, p->line) < 0) {
+			p->out_of_memory = true;
+			p->section = SECTION_UNKNOWN;
+			return;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			if (keys[i].section == SECTION_KEY)
+				p->seen[i] = 0;
 	}
 	if (section != SECTION_ZONE)
 		return;
@@ -535,6 +595,12 @@ static int unquote(struct parser *p, const char *key, char **value)
 	return 0;
 }
 
+/* NSD writes these with blanks and no quotes: `provide-xfr: 192.0.2.1 NOKEY`. */
+static bool takes_words(const struct key *k)
+{
+	return k->handle == set_xfr && k->section == SECTION_ZONE;
+}
+
 static void set_key(struct parser *p, const struct key *k, const char *name, char *value)
 {
 	char known[256];
@@ -559,7 +625,7 @@ static void set_key(struct parser *p, const struct key *k, const char *name, cha
 	}
 	p->seen[i] = p->line;
 	quoted = value[0] == '"';
-	if (unquote(p, name, &value) < 0)
+	if ((!takes_words(k) || quoted) && unquote(p, name, &value) < 0)
 		return;
 	/* a quoted "" is a value for identity, version and nsid (empty TXT, no NSID), as in NSD */
 	if (*value == '\0' && !(k->handle == set_chaos && quoted))
@@ -607,7 +673,9 @@ static void parse_line(struct parser *p, char *text)
 		section = SECTION_ZONE;
 	else if (strcmp(name, "gossip") == 0)
 		section = SECTION_GOSSIP;
-	k = find_key(name);
+	else if (strcmp(name, "key") == 0)
+		section = SECTION_KEY;
+	k = find_key(name, p->section);
 	if (section != SECTION_NONE) {
 		if (*value != '\0')
 			complain(p, "'%s:' must be alone on its line; put '%s' on the next line",
@@ -621,7 +689,8 @@ static void parse_line(struct parser *p, char *text)
 		leave_section(p);
 		p->section = SECTION_UNKNOWN;
 		complain(p,
-			 "unknown section '%s:' (known: server:, zone:, gossip:); its keys are "
+			 "unknown section '%s:' (known: server:, zone:, key:, gossip:); its keys "
+			 "are "
 			 "skipped",
 			 name);
 	} else if (p->section == SECTION_NONE) {
@@ -695,6 +764,7 @@ static int finish(struct parser *p)
 		p->errors += (unsigned)(p->diag->count - before);
 	}
 	finish_addresses(p);
+	p->errors += config_xfr_check(p->cfg, p->path, p->diag);
 	if (config_resolve_paths(p->cfg, p->path) < 0)
 		p->out_of_memory = true;
 	rc = config_check_duplicate_zones(p->cfg, p->path, p->diag);
@@ -724,6 +794,7 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 		.verbosity = 2,
 		.ecs = true,
 		.answer_cookie = true,
+		.export_min_interval_s = 1,
 		.rrl = { .slip = 2, .ipv4_prefix = 24, .ipv6_prefix = 64, .size = 1000000 },
 	};
 	struct parser p = { .cfg = &cfg, .diag = diag, .path = path };
@@ -759,6 +830,7 @@ int config_load(struct config *out, const char *path, struct diag *diag)
 
 void config_free(struct config *cfg)
 {
+	config_xfr_free(cfg);
 	for (size_t i = 0; i < cfg->zone_count; i++) {
 		free(cfg->zones[i].name);
 		free(cfg->zones[i].zonefile);

@@ -1,5 +1,5 @@
-/* batond.conf: an nsd.conf-like file with a `server:` section, one `zone:` section per zone, and
- * an optional `gossip:` section (probe.conf's keys) that makes batond a gossip member. */
+/* batond.conf: an nsd.conf-like file with a `server:` section, one `zone:` section per zone,
+ * `key:` sections (TSIG, server/config_xfr.h), and an optional `gossip:` section (probe.conf's keys) that makes batond a gossip member. */
 #ifndef BATON_CONFIG_H
 #define BATON_CONFIG_H
 
@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "server/chaos.h"
+#include "server/config_xfr.h"
 #include "server/rrl.h"
 #include "health/gossip/conf.h"
 #include "baton/http_listen.h"
@@ -23,6 +24,10 @@ struct config_zone {
 	bool dnssec_signing; /* dnssec-signing: sign the zone when it loads; default no */
 	char *dnssec_key_dir; /* dnssec-key-dir: its K*.key/.private files; resolved as zonefile */
 	unsigned dnssec_lifetime_s; /* dnssec-signature-lifetime; default 14 days */
+	struct config_acl *provide_xfr; /* who may transfer it (AXFR, IXFR) */
+	size_t provide_xfr_count;
+	struct config_notify *notify; /* whom to NOTIFY of each new serial */
+	size_t notify_count;
 };
 
 #define CONFIG_DNSSEC_LIFETIME_DEFAULT_S (14u * 86400u)
@@ -59,6 +64,9 @@ struct config {
 	/* identity, version, hide-identity, hide-version, nsid: the CHAOS TXT answers and NSID,
 	 * ready as wire bytes (server/chaos.h) */
 	struct chaos chaos;
+	struct config_tsig_key *tsig_keys; /* key: sections */
+	size_t tsig_key_count;
+	unsigned export_min_interval_s; /* at most one new exported serial per this; default 1 */
 	struct gossip_conf *gossip; /* the gossip: section; NULL: batond is no gossip member */
 	struct config_zone *zones;
 	size_t zone_count;

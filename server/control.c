@@ -20,6 +20,7 @@
 #include "health/engine.h"
 #include "baton/listen_guard.h"
 #include "server/control.h"
+#include "server/export.h"
 #include "server/drainfile.h"
 #include "server/failovers.h"
 #include "server/reload.h"
@@ -121,32 +122,38 @@ static void reply_drain(struct server *s, const char *site, bool drained, struct
 	}
 }
 
-static bool site_is_usable_now(const struct zone_site *site, void *arg)
-{
-	return health_site_is_usable(arg, site->health_id);
-}
-
-/* The zone as a plain master file, each FAILOVER as the sites usable now. */
+/* The zone as a plain master file: exactly what an AXFR carries now (server/export.h); a zone
+ * not exported, as it would be with the health view now. */
 static void reply_static(struct server *s, const char *name, struct evbuffer *out)
 {
 	const struct zone *z = zoneset_get_by_name(s->zones, name);
+	const struct export_zone *ez = z ? export_find(s->export, z->apex->lower) : NULL;
+	struct pick_set *picks = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
+	int rc = -ENOMEM;
 
 	if (z == NULL) {
 		evbuffer_add_printf(out, "error: no zone '%.255s' is served\n", name);
 		return;
 	}
+	if (ez == NULL || ez->z != z) {
+		picks = calloc(z->failover_count ? z->failover_count : 1, sizeof(*picks));
+		for (uint32_t i = 0; picks != NULL && i < z->failover_count; i++)
+			pick_export(z->failovers[i]->failover, s->health, &picks[i]);
+	}
 	mem = open_memstream(&text, &len);
-	if (mem == NULL || zone_print(mem, z, site_is_usable_now, s->health) < 0) {
-		if (mem != NULL)
-			fclose(mem);
+	if (mem != NULL && (picks != NULL || (ez != NULL && ez->z == z)))
+		rc = zone_print(mem, z, picks ? picks : ez->picks, picks ? z->serial : ez->serial);
+	if (mem != NULL)
+		fclose(mem);
+	free(picks);
+	if (rc < 0) {
 		free(text);
 		evbuffer_add_printf(out, "error: cannot print zone %s\n", z->name_str);
 		return;
 	}
-	fclose(mem);
 	evbuffer_add_printf(out, "ok\n");
 	evbuffer_add(out, text, len);
 	free(text);

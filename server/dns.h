@@ -48,6 +48,7 @@ enum dns_rcode {
 	DNS_RCODE_NOTIMP = 4,
 	DNS_RCODE_REFUSED = 5,
 	DNS_RCODE_YXDOMAIN = 6, /* RFC 2136 §2.2; RFC 6672 §2.2: a DNAME made a name too long */
+	DNS_RCODE_NOTAUTH = 9, /* RFC 8945 §5.2: TSIG errors; RFC 2136 */
 	DNS_RCODE_BADVERS = 16,
 	DNS_RCODE_BADCOOKIE = 23, /* RFC 7873 §8 */
 };

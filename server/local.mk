@@ -5,6 +5,7 @@ server_libserver_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URC
 server_libserver_a_SOURCES = \
 	server/config.c server/config.h \
 	server/config_finish.c server/config_finish.h \
+	server/config_xfr.c server/config_xfr.h \
 	server/dns.h \
 	server/query.c server/query.h \
 	server/ecs.c server/ecs.h \
@@ -33,6 +34,11 @@ server_libserver_a_SOURCES = \
 	server/cookie.c server/cookie.h \
 	server/rrl.c server/rrl.h \
 	server/member.c server/member.h \
+	server/tsig.c server/tsig.h \
+	server/xfr_request.c server/xfr_request.h \
+	server/xfr.c server/xfr.h \
+	server/export.c server/export.h \
+	server/notify.c server/notify.h \
 	server/status_page.h \
 	server/server.h
 nodist_server_libserver_a_SOURCES = server/status_page.c

@@ -403,6 +403,10 @@ void lookup_answer(struct response *r, const struct answer_source *src, const st
 	r->aa = true;
 	r->rrl_name = z->apex->name;
 	chain.dnssec = r->edns_do && z->dnssec;
+	/* the exported serial (server/export.c); a signed zone's SOA keeps the serial its RRSIG
+	 * covers (batond.conf refuses transfers of a signed zone until they are signed too) */
+	r->has_soa_serial = !z->dnssec;
+	r->soa_serial = zone_serial_now(z);
 	answer_name(r, z, &q->qname, apex_label, NULL, q->qtype, &chain);
 	send_proofs(r, &chain);
 }

@@ -19,6 +19,7 @@
 #include "health/engine.h"
 #include "server/control.h"
 #include "server/drainfile.h"
+#include "server/export.h"
 #include "server/geo.h"
 #include "server/http.h"
 #include "server/member.h"
@@ -316,6 +317,10 @@ int main(int argc, char **argv)
 	/* Before the workers start, so a drained site is never answered after a restart. */
 	if (s.cfg.state_file != NULL)
 		drainfile_restore(s.cfg.state_file, s.engine);
+	/* The export starts from the drains restored, so a restart makes no serial for them. */
+	if (export_new(&s.export, &s) < 0 || export_start(s.export) < 0)
+		fatal("export: out of memory, or no socket for NOTIFY");
+	export_zones_replaced(s.export, s.zones);
 	if (udp_workers_start(s.udp) < 0)
 		fatal("cannot start the UDP workers");
 	if (reload_open(&s) < 0)
@@ -328,6 +333,7 @@ int main(int argc, char **argv)
 	control_free(s.control);
 	rrl_free(s.rrl);
 	tcp_server_free(s.tcp);
+	export_free(s.export);
 	udp_workers_free(s.udp);
 	member_free(s.member);
 	health_engine_free(s.engine);

@@ -7,8 +7,7 @@
 #include "server/counters.h"
 #include "server/policy.h"
 #include "zones/dnssec.h"
-
-#define PICK_MAX 64
+#include "zones/pick.h"
 
 /* Per-thread xorshift64* for `weighted`: statistical spread is all it needs. */
 static __thread uint64_t pick_rng;
@@ -80,25 +79,16 @@ static unsigned pick_geo(struct response *r, const struct zone_failover *f,
 }
 
 /* The usable sites the policy picks, as indexes into f->sites (at most 64 sites: a byte
- * each); 0 when none is usable. */
+ * each); 0 when none is usable. `order` and `all` are zones/pick.c's walk, which the export to
+ * secondaries shares. */
 static unsigned pick(struct response *r, const struct zone_failover *f, struct policy_context *ctx,
 		     uint8_t *out)
 {
-	const struct health_view *view = ctx->health;
-	unsigned n = 0;
-
 	if (f->policy == POLICY_WEIGHTED)
-		return pick_weighted(f, view, out);
+		return pick_weighted(f, ctx->health, out);
 	if (f->policy == POLICY_GEO)
 		return pick_geo(r, f, ctx, out);
-	for (uint16_t i = 0; i < f->site_count && n < PICK_MAX; i++) {
-		if (!health_site_is_usable(view, f->sites[i]->health_id))
-			continue;
-		out[n++] = (uint8_t)i;
-		if (f->policy != POLICY_ALL)
-			break; /* order: the first usable */
-	}
-	return n;
+	return pick_usable(f, ctx->health, f->policy == POLICY_ALL, out);
 }
 
 /* What to answer when no site is usable; 0 means the answer is already made. Each fallback
@@ -110,21 +100,19 @@ static unsigned fall_back(struct response *r, const struct zone_failover *f,
 	switch (f->fallback) {
 	case FALLBACK_ALL: /* fail open, like gdnsd: some answer beats none */
 		response_set_ede(r, EDE_OTHER, "no usable site: every site answered");
-		for (uint16_t i = 0; i < f->site_count && i < PICK_MAX; i++)
-			out[i] = f->sites[i];
-		return f->site_count < PICK_MAX ? f->site_count : PICK_MAX;
+		break;
 	case FALLBACK_SITE:
 		response_set_ede(r, EDE_OTHER, "no usable site: the fallback site answered");
-		out[0] = f->fallback_site;
-		return 1;
+		break;
 	case FALLBACK_SERVFAIL:
 		response_set_ede(r, EDE_OTHER, "no usable site");
 		r->rcode = DNS_RCODE_SERVFAIL;
 		r->aa = false;
 		return 0;
 	case FALLBACK_NONE:
-	default: response_set_ede(r, EDE_OTHER, "no usable site"); return 0;
+	default: response_set_ede(r, EDE_OTHER, "no usable site"); break;
 	}
+	return pick_fallback(f, out);
 }
 
 /* Does the pick rest on a verdict a gossip quorum holds because too few probers are live? Any

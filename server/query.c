@@ -112,8 +112,8 @@ enum query_status query_parse(struct query *q, const uint8_t *pkt, size_t len)
 	ancount = wire_read_u16(&w);
 	nscount = wire_read_u16(&w);
 	arcount = wire_read_u16(&w);
-	if (q->opcode != DNS_OPCODE_QUERY)
-		return QUERY_NOTIMP;
+	if (q->opcode != DNS_OPCODE_QUERY && q->opcode != DNS_OPCODE_NOTIFY)
+		return QUERY_NOTIMP; /* a NOTIFY is answered (answer.c), the rest are not ours */
 	if (qdcount != 1)
 		return QUERY_FORMERR;
 	question = w.pos;

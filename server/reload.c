@@ -16,6 +16,7 @@
 #include "baton/log.h"
 #include "health/engine.h"
 #include "server/geo.h"
+#include "server/export.h"
 #include "server/reload.h"
 #include "server/reload_job.h"
 #include "zones/dnssec.h"
@@ -434,6 +435,8 @@ int reload_job_publish(struct reload_job *j)
 		s->reloads_failed++;
 		return j->result.rc;
 	}
+	if (s->export != NULL)
+		export_zones_replaced(s->export, j->next); /* new serials before anyone sees them */
 	rcu_assign_pointer(s->zones, j->next);
 	j->next = NULL;
 	synchronize_rcu();

@@ -47,6 +47,7 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->ede_code = 0;
 	r->ede_text = NULL;
 	r->rrl_name = NULL;
+	r->has_soa_serial = false;
 	r->compress_count = 0;
 	if (q->rd)
 		flags |= DNS_FLAG_RD;
@@ -186,8 +187,12 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 	struct wire w;
 
 	writer_open(r, &w);
-	for (uint16_t i = 0; i < set->rr_count && !w.error; i++)
+	for (uint16_t i = 0; i < set->rr_count && !w.error; i++) {
 		write_rr(r, &w, owner, &set->rrs[i], ttl);
+		/* SERIAL is 20 bytes before the end of an SOA's RDATA (RFC 1035 §3.3.13) */
+		if (set->type == DNS_TYPE_SOA && r->has_soa_serial && wire_offset(&w) >= 20)
+			wire_patch_u32(&w, wire_offset(&w) - 20, r->soa_serial);
+	}
 	/* RFC 4035 §3.1.1: with DO=1 the RRSIGs go with the RRset, and the two stay or go
 	 * together; the served TTL is the RRset's, at or below the original TTL (§5.3.3) */
 	if (sig != NULL)

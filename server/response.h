@@ -49,6 +49,8 @@ struct response {
 	const char *ede_text; /* its EXTRA-TEXT, static (outlives the response), or NULL */
 	const uint8_t
 		*rrl_name; /* what rate limiting charges: the zone, or the cut of a referral */
+	bool has_soa_serial; /* write soa_serial into every SOA (zone_serial_now()) */
+	uint32_t soa_serial;
 	uint16_t compress_count;
 	uint16_t compress_off[RESPONSE_COMPRESS_MAX]; /* label starts written so far */
 };

@@ -23,6 +23,7 @@ struct rrl;
 struct batond_member;
 struct reloader;
 struct zone_prints;
+struct export;
 
 struct server {
 	struct config cfg;
@@ -45,6 +46,7 @@ struct server {
 	struct rrl *rrl; /* NULL while rrl-ratelimit is 0 */
 	struct cookie_secrets cookies; /* used while cfg.answer_cookie */
 	struct batond_member *member; /* NULL without a gossip: section */
+	struct export *export; /* what secondaries get (AXFR, IXFR, NOTIFY); main thread */
 	time_t started;
 	time_t last_reload;
 	bool stopping; /* a loop exit is scheduled: a second stop schedules none (main thread) */

@@ -20,9 +20,14 @@
 #include "baton/listen_guard.h"
 #include "server/answer_source.h"
 #include "server/tcp.h"
+#include "server/xfr.h"
+#include "server/xfr_request.h"
 
 /* A client that stops reading is not allowed to make us buffer without bound. */
 #define TCP_OUTPUT_HIGH (256 * 1024)
+/* A transfer makes its next messages only once the output is below this: a zone of any size
+ * costs a connection this much buffer, not the whole zone. */
+#define TCP_XFR_OUTPUT_LOW (64 * 1024)
 
 struct tcp_listener {
 	struct evconnlistener *listener;
@@ -39,6 +44,7 @@ struct tcp_conn {
 	bool partial; /* the input ends in part of a message, begun at message_start */
 	bool deadline_armed; /* the read timeout is what is left until the message's deadline */
 	bool stalled; /* reading stopped until the output drains */
+	struct xfr *xfr; /* a transfer under way: reading waits until its last message */
 };
 
 TAILQ_HEAD(tcp_conn_list, tcp_conn);
@@ -59,6 +65,7 @@ static void conn_close(struct tcp_conn *c)
 {
 	TAILQ_REMOVE(&c->server->conns, c, link);
 	c->server->conn_count--;
+	xfr_free(c->xfr);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -83,6 +90,49 @@ static int64_t ms_since(const struct timespec *then)
 	       (now.tv_nsec - then->tv_nsec) / 1000000;
 }
 
+/* Writes the transfer's next messages while the output is short. Returns false when the
+ * transfer failed under way and c was closed. */
+static bool xfr_pump(struct tcp_conn *c)
+{
+	struct tcp_server *t = c->server;
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	while (c->xfr != NULL && evbuffer_get_length(out) < TCP_XFR_OUTPUT_LOW) {
+		int len = xfr_next(c->xfr, t->response + 2, ANSWER_TCP_MAX);
+
+		if (len < 0) {
+			conn_close(c); /* half a zone is no zone: the client retries */
+			return false;
+		}
+		if (len == 0) {
+			xfr_free(c->xfr);
+			c->xfr = NULL;
+			break;
+		}
+		wire_put_u16(t->response, (uint16_t)len);
+		bufferevent_write(c->bev, t->response, 2 + (size_t)len);
+	}
+	return true;
+}
+
+/* AXFR and IXFR go to xfr.c when batond exports zones; else the query path refuses them. */
+static bool answer_transfer(struct tcp_conn *c, size_t len)
+{
+	struct tcp_server *t = c->server;
+	size_t out_len;
+
+	if (t->server->export == NULL || !xfr_is_transfer(t->query, len))
+		return false;
+	out_len = xfr_begin(t->server->export, t->query, len, &c->peer, t->response + 2,
+			    ANSWER_TCP_MAX, &c->xfr);
+	t->queries++;
+	if (out_len > 0) {
+		wire_put_u16(t->response, (uint16_t)out_len);
+		bufferevent_write(c->bev, t->response, 2 + out_len);
+	}
+	return true;
+}
+
 /* Answers the query in t->query into the output. */
 static void answer_one(struct tcp_conn *c, size_t len)
 {
@@ -90,6 +140,8 @@ static void answer_one(struct tcp_conn *c, size_t len)
 	struct answer_source src;
 	size_t out_len;
 
+	if (answer_transfer(c, len))
+		return;
 	rcu_thread_online();
 	answer_source_fill(&src, t->server,
 			   &t->counters); /* no rate limit: TCP proved the address */
@@ -120,7 +172,10 @@ static bool answer_buffered(struct tcp_conn *c)
 		evbuffer_remove(in, c->server->query, len);
 		c->partial = false;
 		answer_one(c, len);
-		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > TCP_OUTPUT_HIGH) {
+		if (c->xfr != NULL && !xfr_pump(c))
+			return false;
+		if (c->xfr != NULL ||
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) > TCP_OUTPUT_HIGH) {
 			bufferevent_disable(c->bev, EV_READ);
 			c->stalled = true;
 			return false;
@@ -176,6 +231,13 @@ static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct tcp_conn *c = arg;
 
+	if (c->xfr != NULL) {
+		/* a transfer is activity: its connection is not the idle one to close */
+		TAILQ_REMOVE(&c->server->conns, c, link);
+		TAILQ_INSERT_TAIL(&c->server->conns, c, link);
+		if (!xfr_pump(c) || c->xfr != NULL)
+			return;
+	}
 	if (!c->stalled)
 		return;
 	c->stalled = false;

@@ -37,6 +37,8 @@ UNIT_TESTS = \
 	tests/unit/test_target \
 	tests/unit/test_history \
 	tests/unit/test_fingerprint \
+	tests/unit/test_tsig \
+	tests/unit/test_xfr \
 	tests/unit/test_engine_quorum \
 	tests/unit/test_engine_publish \
 	tests/unit/test_gossip_wire \
@@ -82,14 +84,16 @@ tests/data/geo-test.mmdb: $(top_srcdir)/tests/data/geo-test.csv $(top_srcdir)/to
 	$(AM_V_GEN)$(top_srcdir)/tools/mmdb-from-csv $(top_srcdir)/tests/data/geo-test.csv $@
 CLEANFILES += tests/data/geo-test.mmdb
 EXTRA_DIST += tests/data/geo-test.csv
+tests_unit_test_xfr_SOURCES = tests/unit/test_xfr.c $(ZONE_FIXTURE)
 
 # Fuzz targets, one list. With --enable-fuzzing (tools/fuzz) they link libFuzzer; otherwise the
 # replay driver runs each seed corpus file through the same entry point, so every test run, the
 # sanitizer build included, exercises the corpus through tests/fuzz/replay_TARGET.sh.
 FUZZ_TARGETS = tests/fuzz/fuzz_packet tests/fuzz/fuzz_zone tests/fuzz/fuzz_config \
-	tests/fuzz/fuzz_control tests/fuzz/fuzz_gossip tests/fuzz/fuzz_vrrp
+	tests/fuzz/fuzz_control tests/fuzz/fuzz_gossip tests/fuzz/fuzz_vrrp tests/fuzz/fuzz_xfr
 FUZZ_REPLAYS = tests/fuzz/replay_packet.sh tests/fuzz/replay_zone.sh tests/fuzz/replay_config.sh \
-	tests/fuzz/replay_control.sh tests/fuzz/replay_gossip.sh tests/fuzz/replay_vrrp.sh
+	tests/fuzz/replay_control.sh tests/fuzz/replay_gossip.sh tests/fuzz/replay_vrrp.sh \
+	tests/fuzz/replay_xfr.sh
 if FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 FUZZ_LIBS = $(TEST_LIBS)
@@ -118,9 +122,11 @@ tests_fuzz_fuzz_gossip_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_gossip_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_vrrp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_vrrp_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_xfr_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_xfr_LDADD = $(FUZZ_LIBS)
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/replay.sh $(FUZZ_REPLAYS) tests/fuzz/packet.dict \
 	tests/fuzz/zone.dict tests/fuzz/make_corpus.py tests/fuzz/make_gossip_corpus.py \
-	tests/fuzz/vrrp_corpus.py
+	tests/fuzz/vrrp_corpus.py tests/fuzz/make_xfr_corpus.py
 
 INTEGRATION_TESTS = \
 	tests/integration/basic.sh \
@@ -144,6 +150,7 @@ INTEGRATION_TESTS = \
 	tests/integration/http_flood.sh \
 	tests/integration/control_socket.sh \
 	tests/integration/rrl.sh \
+	tests/integration/xfr.sh \
 	tests/integration/soak.sh \
 	tests/integration/wildcard.sh \
 	tests/integration/nodata_ttl.sh \

@@ -43,6 +43,7 @@ def strcmp_keys(body, var="key"):
 config_c = read("server/config.c")
 server_keys = set(re.findall(r'\{\s*"([a-z0-9-]+)",\s*SECTION_SERVER\b', config_c))
 zone_keys = set(re.findall(r'\{\s*"([a-z0-9-]+)",\s*SECTION_ZONE\b', config_c))
+key_keys = set(re.findall(r'\{\s*"([a-z0-9-]+)",\s*SECTION_KEY\b', config_c))
 
 gossip_c = read("health/gossip/conf.c")
 gossip_keys = set(re.findall(r'"([a-z0-9-]+)"', block(gossip_c, r"key_names\[[A-Z_]*\]\s*=")))
@@ -70,7 +71,7 @@ failover_fn = function(stanza_c, "failover_param")
 failover_keys = strcmp_keys(failover_fn)
 failover_words = set(re.findall(r'"([a-z]+)"', "".join(re.findall(r"\[\]\s*=\s*\{[^}]*\}", failover_fn))))
 
-for what, keys in [("server:", server_keys), ("zone:", zone_keys), ("gossip:", gossip_keys),
+for what, keys in [("server:", server_keys), ("zone:", zone_keys), ("key:", key_keys), ("gossip:", gossip_keys),
                    ("probe.conf probe:", probe_keys), ("probe.conf zone:", probe_zone_keys),
                    ("vrrp_instance", vip_keys), ("global_defs", vip_global_keys),
                    ("check kinds", set(kinds)), ("$CHECK", check_common), ("$SITE", site_keys),
@@ -128,6 +129,7 @@ def compare(page, label, title_re, want, also_ok=frozenset()):
 
 compare("doc/batond.conf.5.in", "server:", r"^server: keys$", server_keys)
 compare("doc/batond.conf.5.in", "zone:", r"^zone: keys$", zone_keys)
+compare("doc/batond.conf.5.in", "key:", r"^key: keys$", key_keys)
 compare("doc/batond.conf.5.in", "gossip:", r"^gossip: keys$", gossip_keys)
 compare("doc/probe.conf.5.in", "probe:", r"^probe: keys$", probe_keys)
 compare("doc/probe.conf.5.in", "zone:", r"^zone: keys$", probe_zone_keys)

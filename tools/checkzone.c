@@ -1,5 +1,6 @@
 /* baton-checkzone: reports a zone file's errors the way batond would, without a server; with
- * --static, prints the zone as a plain master file with every FAILOVER resolved. */
+ * --static, prints the zone as a plain master file with every FAILOVER resolved as an AXFR
+ * carries it (zones/walk.c) while every site is up. */
 #include "autoconfig.h"
 
 #include <stdbool.h>
@@ -13,8 +14,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: baton-checkzone [--static] ZONEFILE ORIGIN\n"
-		     "  --static  print the zone with each FAILOVER as the A/AAAA records of all\n"
-		     "            its sites (batonctl static ZONE prints the sites up now)\n");
+		     "  --static  print what an AXFR carries with every site up: each FAILOVER\n"
+		     "            as the A/AAAA records it exports, TTL ttl-min\n"
+		     "            (batonctl static ZONE prints what an AXFR carries now)\n");
 }
 
 int main(int argc, char **argv)
@@ -41,7 +43,7 @@ int main(int argc, char **argv)
 	rc = zone_load(&z, argv[2], argv[1], &d);
 	diag_print(&d, stderr, NULL);
 	if (rc == 0 && print_static)
-		rc = zone_print(stdout, z, NULL, NULL);
+		rc = zone_print(stdout, z, NULL, z->serial);
 	else if (rc == 0)
 		printf("zone %s: serial %u, %u names, %u sites, OK\n", z->name_str, z->serial,
 		       z->node_count, z->site_count);

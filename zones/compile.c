@@ -262,6 +262,7 @@ static int build_negative_soa(struct zone *z)
 		  wire_get_u16(rr->wire + rr->len - 2);
 	z->serial = (uint32_t)wire_get_u16(rr->wire + rr->len - 20) << 16 |
 		    wire_get_u16(rr->wire + rr->len - 18);
+	atomic_init(&z->serial_now, z->serial);
 	z->soa = (struct zone_rrset *)soa;
 	copy = arena_dup(&z->arena, rr, sizeof(*rr));
 	if (copy == NULL || (copy->wire = arena_dup(&z->arena, rr->wire, rr->len)) == NULL)

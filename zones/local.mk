@@ -19,6 +19,8 @@ zones_libzones_a_SOURCES = \
 	zones/check_spec.c zones/check_spec.h \
 	zones/print.c zones/print.h \
 	zones/dnssec.h zones/dnssec_internal.h zones/dnssec_keys.c zones/dnssec_sign.c \
-	zones/dnssec_nsec.c zones/dnssec_failover.c
+	zones/dnssec_nsec.c zones/dnssec_failover.c \
+	zones/pick.c zones/pick.h \
+	zones/walk.c zones/walk.h
 ZONES_LIBS = zones/libzones.a $(BATON_LIBS) $(LDNS_LIBS)
 EXTRA_DIST += zones/example.com.zone zones/failover.example.com.zone

@@ -1,5 +1,6 @@
-/* Prints a compiled zone as a plain master file. ldns turns the pre-encoded wire form back into
- * text, so the output is exactly what would be served. */
+/* Prints a compiled zone as a plain master file: zones/walk.c's records, which an AXFR carries
+ * too. ldns turns the pre-encoded wire form back into text, so the output is exactly what would
+ * be served. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -8,9 +9,12 @@
 #include <string.h>
 
 #include "zones/print.h"
+#include "zones/walk.h"
 
-/* One RR: owner + the pre-encoded TYPE CLASS TTL RDLENGTH RDATA, printed by ldns. */
-static int print_rr(FILE *out, const uint8_t *owner, const struct zone_rr *rr, uint32_t ttl)
+/* One RR: owner + the pre-encoded TYPE CLASS TTL RDLENGTH RDATA, printed by ldns; the SOA
+ * with `serial` (the last 20 bytes of its RDATA are SERIAL to MINIMUM, RFC 1035 §3.3.13). */
+static int print_rr(FILE *out, const uint8_t *owner, const struct zone_rr *rr, uint32_t ttl,
+		    const uint32_t *serial)
 {
 	size_t owner_len = dname_length(owner), pos = 0;
 	uint8_t wire[DNAME_MAX_LEN + 65536];
@@ -21,6 +25,10 @@ static int print_rr(FILE *out, const uint8_t *owner, const struct zone_rr *rr, u
 	memcpy(wire + owner_len, rr->wire, rr->len);
 	wire_put_u16(wire + owner_len + 4, (uint16_t)(ttl >> 16));
 	wire_put_u16(wire + owner_len + 6, (uint16_t)ttl);
+	if (serial != NULL && rr->len >= 10 + 20) {
+		wire_put_u16(wire + owner_len + rr->len - 20, (uint16_t)(*serial >> 16));
+		wire_put_u16(wire + owner_len + rr->len - 18, (uint16_t)*serial);
+	}
 	if (ldns_wire2rr(&parsed, wire, owner_len + rr->len, &pos, LDNS_SECTION_ANSWER) !=
 	    LDNS_STATUS_OK)
 		return -EINVAL;
@@ -33,58 +41,16 @@ static int print_rr(FILE *out, const uint8_t *owner, const struct zone_rr *rr, u
 	return 0;
 }
 
-static int print_rrset(FILE *out, const uint8_t *owner, const struct zone_rrset *set, uint32_t ttl)
+int zone_print(FILE *out, const struct zone *z, const struct pick_set *picks, uint32_t serial)
 {
-	for (uint16_t i = 0; i < set->rr_count; i++) {
-		int rc = print_rr(out, owner, &set->rrs[i], ttl);
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int print_failover(FILE *out, const struct zone_node *n, zone_site_filter *keep, void *arg)
-{
-	const struct zone_failover *f = n->failover;
-	unsigned kept = 0;
+	struct walk w;
+	struct walk_rr rr;
 	int rc = 0;
 
-	for (uint16_t i = 0; keep != NULL && i < f->site_count; i++)
-		kept += keep(f->sites[i], arg);
-	fprintf(out, "; FAILOVER policy=%s: %s\n",
-		f->policy == POLICY_ORDER      ? "order"
-		: f->policy == POLICY_ALL      ? "all"
-		: f->policy == POLICY_WEIGHTED ? "weighted"
-					       : "geo",
-		kept ? "the sites up now" : "every site");
-	for (uint16_t i = 0; i < f->site_count && rc == 0; i++) {
-		const struct zone_site *site = f->sites[i];
-
-		if (kept && !keep(site, arg))
-			continue;
-		rc = print_rrset(out, n->name, site->a, f->ttl_max_s);
-		if (rc == 0)
-			rc = print_rrset(out, n->name, site->aaaa, f->ttl_max_s);
-	}
-	return rc;
-}
-
-int zone_print(FILE *out, const struct zone *z, zone_site_filter *keep, void *arg)
-{
-	int rc = 0;
-
-	if (z->soa != NULL)
-		rc = print_rrset(out, z->apex->name, z->soa, z->soa->ttl);
-	for (uint32_t i = 0; i < z->node_count && rc == 0; i++) {
-		const struct zone_node *n = &z->nodes[i];
-
-		for (uint16_t s = 0; s < n->rrset_count && rc == 0; s++)
-			if (&n->rrsets[s] != z->soa)
-				rc = print_rrset(out, n->name, &n->rrsets[s], n->rrsets[s].ttl);
-		if (rc == 0 && n->failover != NULL)
-			rc = print_failover(out, n, keep, arg);
-	}
+	walk_init(&w, z, picks);
+	while (rc == 0 && walk_next(&w, &rr))
+		rc = print_rr(out, rr.owner, rr.rr, rr.ttl,
+			      z->soa != NULL && rr.rr == z->soa->rrs ? &serial : NULL);
 	if (rc == 0 && ferror(out))
 		rc = -EIO;
 	return rc;

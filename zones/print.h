@@ -6,15 +6,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "zones/pick.h"
 #include "zones/zone.h"
 
-/* Which sites a FAILOVER's static form lists; NULL lists them all. */
-typedef bool zone_site_filter(const struct zone_site *site, void *arg);
-
-/* Writes every record of `z` in canonical order, SOA first. A FAILOVER becomes the A and AAAA
- * records of its sites that `keep` accepts, with the record's TTL; when it accepts none, all
- * sites are listed (a static zone cannot fail over, so it fails open). Returns 0, or -EIO when
- * writing failed, or -ENOMEM. */
-int zone_print(FILE *out, const struct zone *z, zone_site_filter *keep, void *arg);
+/* Writes what an AXFR of `z` carries (zones/walk.c): every record in canonical order, SOA first
+ * with `serial`, each FAILOVER as the A and AAAA records of the sites in `picks` (one per entry
+ * of z->failovers; NULL: every verdict unknown, so as when every site is up) with its ttl-min
+ * as TTL. Returns 0, or -EIO when writing failed, or -ENOMEM. */
+int zone_print(FILE *out, const struct zone *z, const struct pick_set *picks, uint32_t serial);
 
 #endif

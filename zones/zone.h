@@ -4,6 +4,7 @@
 #ifndef BATON_ZONE_H
 #define BATON_ZONE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -81,7 +82,11 @@ struct zone {
 	uint32_t table_mask;
 	struct zone_rrset *soa; /* the apex SOA as written */
 	struct zone_rrset negative_soa; /* TTL = min(SOA TTL, MINIMUM): RFC 2308 §3 */
-	uint32_t serial;
+	uint32_t serial; /* the file's */
+	/* The serial answered in the SOA: the file's, or the export's (server/export.c), which a
+	 * change of the FAILOVER answers a secondary carries moves on. The other mutable part, with
+	 * answers counters: written by the main thread, read by the query path (relaxed). */
+	_Atomic uint32_t serial_now;
 	struct zone_check *checks; /* $CHECK stanzas */
 	uint32_t check_count;
 	struct zone_site *sites; /* $SITE stanzas */
@@ -124,6 +129,12 @@ static inline struct zone_node *zone_find(const struct zone *z, const uint8_t *l
 		if (n->hash == hash && n->name_len == len && memcmp(n->lower, lower, len) == 0)
 			return n;
 	}
+}
+
+/* The SOA serial to answer now. Query-path safe. */
+static inline uint32_t zone_serial_now(const struct zone *z)
+{
+	return atomic_load_explicit(&((struct zone *)z)->serial_now, memory_order_relaxed);
 }
 
 /* The RRset of `type` at `n`, or NULL. */

@@ -25,7 +25,7 @@ expect "referral: AA clear, NS in authority" 'flags: qr;.*ANSWER: 0, AUTHORITY: 
 expect "referral carries glue" '^ns\.lab\.example\.com\..*A[[:space:]]+198\.51\.100\.53' host.lab.example.com A
 expect "name in no zone is REFUSED" 'status: REFUSED' www.example.org A
 expect "class CH is REFUSED" 'status: REFUSED' -c CH version.bind TXT
-expect "opcode NOTIFY is NOTIMP" 'status: NOTIMP' +opcode=notify example.com SOA
+expect "NOTIFY for a zone batond serves is REFUSED, as NSD answers it" 'opcode: NOTIFY, status: REFUSED' +opcode=notify example.com SOA
 expect "EDNS version 1 is BADVERS" 'status: BADVERS' +edns=1 +noednsnegotiation example.com SOA
 expect "EDNS payload size echoed" 'udp: 1232' example.com SOA
 out=$(ask +noedns example.com SOA)

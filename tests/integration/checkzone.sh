@@ -40,6 +40,6 @@ out=$("$CHECKZONE" "$stanzas" fo.test 2>&1); rc=$?
 	tap_ok "a FAILOVER naming an unknown site: file and line" || tap_fail "FAILOVER unknown site" "rc=$rc $out"
 sed -i 's/,nowhere//' "$stanzas"
 out=$("$CHECKZONE" --static "$stanzas" fo.test 2>&1); rc=$?
-[ $rc -eq 0 ] && printf '%s' "$out" | grep -qE '^www\.fo\.test\.[[:space:]]+30[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.10' &&
+[ $rc -eq 0 ] && printf '%s' "$out" | grep -qE '^www\.fo\.test\.[[:space:]]+15[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.10' &&
 	tap_ok "--static resolves the FAILOVER to A records" || tap_fail "--static" "rc=$rc $out"
 tap_done

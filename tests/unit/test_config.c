@@ -667,7 +667,7 @@ static void test_unknown_section(void **state)
 		     "    control-enable: yes\n"
 		     "server:\n"
 		     "    port: 53\n",
-		     1, "unknown section 'remote-control:' (known: server:, zone:, gossip:)");
+		     1, "unknown section 'remote-control:' (known: server:, zone:, key:, gossip:)");
 }
 
 static void test_section_with_value(void **state)
@@ -750,9 +750,10 @@ static void test_several_errors(void **state)
 	expect_diag(fx, 5, "ip-address: '1.2.3' is not an IPv4 or IPv6 address");
 	expect_diag(fx, 6, "zone: section has no 'zonefile:'");
 	expect_diag(fx, 8, "zone example.com is configured twice (first at line 6)");
-	expect_diag(fx, 11,
-		    "unknown key 'frobnicate' in zone: section (known: name, zonefile, "
-		    "dnssec-signing, dnssec-key-dir, dnssec-signature-lifetime)");
+	expect_diag(
+		fx, 11,
+		"unknown key 'frobnicate' in zone: section (known: name, zonefile, "
+		"provide-xfr, notify, dnssec-signing, dnssec-key-dir, dnssec-signature-lifetime)");
 }
 
 /* A previous caller's diag lines are kept, and do not count as errors of this file. */
@@ -792,6 +793,123 @@ static void test_directory(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* nsd.conf's transfer lines, copied across unchanged: key: sections, provide-xfr and notify
+ * with blanks and no quotes, key names resolved whatever their case or final dot. */
+static void test_transfer_keys(void **state)
+{
+	struct fixture *fx = *state;
+	const struct config_zone *z;
+
+	assert_int_equal(load(fx, "server:\n"
+				  "    export-min-interval: 3\n"
+				  "key:\n"
+				  "    name: \"XFR.key.\"\n"
+				  "    algorithm: hmac-sha512\n"
+				  "    secret: \"K2tf3TRjvQkVCmJF3/Z9vA==\"\n"
+				  "zone:\n"
+				  "    name: example.com\n"
+				  "    zonefile: example.com.zone\n"
+				  "    provide-xfr: 192.0.2.0/24 xfr.key\n"
+				  "    provide-xfr: 2001:db8::53 NOKEY\n"
+				  "    notify: 192.0.2.54@5300 xfr.key.\n"
+				  "    notify: \"2001:db8::54 NOKEY\"\n"),
+			 0);
+	assert_int_equal(fx->cfg.export_min_interval_s, 3);
+	assert_int_equal(fx->cfg.tsig_key_count, 1);
+	assert_string_equal(fx->cfg.tsig_keys[0].name, "xfr.key");
+	assert_int_equal(fx->cfg.tsig_keys[0].algorithm, TSIG_HMAC_SHA512);
+	assert_int_equal(fx->cfg.tsig_keys[0].secret_len, 16);
+	z = &fx->cfg.zones[0];
+	assert_int_equal(z->provide_xfr_count, 2);
+	assert_int_equal(z->provide_xfr[0].prefix_len, 24);
+	assert_int_equal(z->provide_xfr[0].key, 0);
+	assert_int_equal(z->provide_xfr[1].family, AF_INET6);
+	assert_int_equal(z->provide_xfr[1].prefix_len, 128);
+	assert_int_equal(z->provide_xfr[1].key, -1);
+	assert_int_equal(z->notify_count, 2);
+	expect_address(&z->notify[0].addr, AF_INET, "192.0.2.54", 5300);
+	assert_int_equal(z->notify[0].key, 0);
+	expect_address(&z->notify[1].addr, AF_INET6, "2001:db8::54", 53);
+	assert_int_equal(z->notify[1].key, -1);
+}
+
+static void test_transfer_defaults(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(load(fx, "server:\n    port: 53\n"), 0);
+	assert_int_equal(fx->cfg.export_min_interval_s, 1);
+	assert_int_equal(fx->cfg.tsig_key_count, 0);
+}
+
+static void test_transfer_unknown_key(void **state)
+{
+	expect_error(state,
+		     "zone:\n  name: a.test\n  zonefile: a\n  provide-xfr: 192.0.2.1 nokey.test\n",
+		     4, "provide-xfr: no key: section names 'nokey.test'; add one, or write NOKEY");
+}
+
+static void test_transfer_notify_unknown_key(void **state)
+{
+	expect_error(state, "zone:\n  name: a.test\n  zonefile: a\n  notify: 192.0.2.1 k\n", 4,
+		     "notify: no key: section names 'k'");
+}
+
+static void test_transfer_bad_acl(void **state)
+{
+	expect_error(state,
+		     "zone:\n  name: a.test\n  zonefile: a\n  provide-xfr: 192.0.2.1/40 NOKEY\n", 4,
+		     "provide-xfr: write ADDRESS[/PREFIX] KEYNAME|NOKEY");
+}
+
+static void test_transfer_acl_without_key(void **state)
+{
+	expect_error(state, "zone:\n  name: a.test\n  zonefile: a\n  provide-xfr: 192.0.2.1\n", 4,
+		     "provide-xfr: write ADDRESS then one key name or NOKEY");
+}
+
+static void test_transfer_bad_notify(void **state)
+{
+	expect_error(state, "zone:\n  name: a.test\n  zonefile: a\n  notify: 192.0.2.1@0 NOKEY\n",
+		     4, "notify: write ADDRESS[@PORT] KEYNAME|NOKEY");
+}
+
+static void test_key_incomplete(void **state)
+{
+	expect_error(state, "key:\n  name: k\n  algorithm: hmac-sha256\n", 1,
+		     "key: section has no 'secret:'");
+}
+
+static void test_tsig_key_twice(void **state)
+{
+	expect_error(state,
+		     "key:\n  name: k\n  algorithm: hmac-sha256\n  secret: AAAA\n"
+		     "key:\n  name: K.\n  algorithm: hmac-sha1\n  secret: AAAA\n",
+		     5, "key: 'k' is defined twice (first at line 1); keep one");
+}
+
+static void test_key_bad_values(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_errors(fx, "key:\n  name: k\n  algorithm: hmac-md5\n  secret: not*base64\n", 2, 3,
+		      "algorithm: unknown algorithm 'hmac-md5'; write hmac-sha256, hmac-sha512 or "
+		      "hmac-sha1");
+	expect_diag(fx, 4, "secret: write the secret in base64, as tsig-keygen prints it");
+}
+
+static void test_key_key_in_zone(void **state)
+{
+	expect_error(state, "zone:\n  name: a.test\n  zonefile: a\n  secret: AAAA\n", 4,
+		     "key 'secret' belongs in a key: section, not in zone:");
+}
+
+static void test_export_min_interval_range(void **state)
+{
+	expect_error(state, "server:\n  export-min-interval: 4000\n", 2,
+		     "export-min-interval: must be between 0 and 3600, not 4000");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -813,6 +931,18 @@ int main(void)
 		T(test_negative_number),
 		T(test_huge_number),
 		T(test_key_outside_section),
+		T(test_transfer_keys),
+		T(test_transfer_defaults),
+		T(test_transfer_unknown_key),
+		T(test_transfer_notify_unknown_key),
+		T(test_transfer_bad_acl),
+		T(test_transfer_acl_without_key),
+		T(test_transfer_bad_notify),
+		T(test_key_incomplete),
+		T(test_tsig_key_twice),
+		T(test_key_bad_values),
+		T(test_key_key_in_zone),
+		T(test_export_min_interval_range),
 		T(test_key_in_wrong_section),
 		T(test_zone_without_zonefile),
 		T(test_zone_without_name),

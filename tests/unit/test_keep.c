@@ -105,7 +105,7 @@ static char *print(const struct zone *z)
 	FILE *out = open_memstream(&text, &len);
 
 	assert_non_null(out);
-	assert_int_equal(zone_print(out, z, NULL, NULL), 0);
+	assert_int_equal(zone_print(out, z, NULL, z->serial), 0);
 	assert_int_equal(fclose(out), 0);
 	return text;
 }

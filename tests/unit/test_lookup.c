@@ -822,13 +822,37 @@ static void test_query_refused_or_notimp(void **state)
 		expect_counts(p, 0, 0, 0);
 	}
 
+	/* over UDP an IXFR of a zone served gets TC: ask again over TCP (RFC 1995 §2) */
+	fq.qtype = LDNS_RR_TYPE_IXFR;
+	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	assert_true(ldns_pkt_tc(p));
+	expect_counts(p, 0, 0, 0);
+	fq.name = "example.org.";
+	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
+	expect_header(p, LDNS_RCODE_NOTAUTH, false);
+	/* AXFR over UDP: NOTIMP, as NSD answers it */
+	fq.name = "example.com.";
+	fq.qtype = LDNS_RR_TYPE_AXFR;
+	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
+	expect_header(p, LDNS_RCODE_NOTIMPL, false);
+
+	/* NOTIFY: batond is the primary of the zones it serves, so it refuses them as NSD does;
+	 * a zone it does not serve is not its to be told about */
+	fq.name = "example.com.";
 	fq.qtype = LDNS_RR_TYPE_SOA;
 	fq.opcode = LDNS_PACKET_NOTIFY;
 	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
-	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOTIMPL);
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_REFUSED);
 	assert_int_equal(ldns_pkt_get_opcode(p), LDNS_PACKET_NOTIFY);
 	assert_true(ldns_pkt_qr(p));
 	assert_int_equal(ldns_pkt_ancount(p), 0);
+	fq.name = "example.org.";
+	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
+	fq.opcode = LDNS_PACKET_UPDATE;
+	p = keep(state, fixture_ask_query_pkt(fx->zs, &fq, false));
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOTIMPL);
 }
 
 /* No zones loaded yet: everything is REFUSED. */

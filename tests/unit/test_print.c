@@ -1,5 +1,5 @@
 /* Unit tests for zones/print.c: a printed zone reads back as the same zone, and a FAILOVER
- * prints as the A and AAAA records of the sites asked for. */
+ * prints as the A and AAAA records of the sites exported, with ttl-min as TTL. */
 #include "autoconfig.h"
 
 #include <stdarg.h>
@@ -92,14 +92,14 @@ static struct zone *compile(struct fixture *fx, const char *text)
 }
 
 /* zone_print() of `z` into a new string (the caller frees it). */
-static char *print(const struct zone *z, zone_site_filter *keep, void *arg)
+static char *print(const struct zone *z, const struct pick_set *picks)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 
 	assert_non_null(out);
-	assert_int_equal(zone_print(out, z, keep, arg), 0);
+	assert_int_equal(zone_print(out, z, picks, z->serial), 0);
 	assert_int_equal(fclose(out), 0);
 	return text;
 }
@@ -142,11 +142,11 @@ static void test_round_trip(void **state)
 	char *again;
 
 	fx->zones[0] = compile(fx, zone_text);
-	fx->text = print(fx->zones[0], NULL, NULL);
+	fx->text = print(fx->zones[0], NULL);
 	fx->zones[1] = compile(fx, fx->text);
 	expect_same_zone(fx->zones[0], fx->zones[1]);
 	/* and printing is stable: the copy prints as the original did */
-	again = print(fx->zones[1], NULL, NULL);
+	again = print(fx->zones[1], NULL);
 	assert_string_equal(again, fx->text);
 	free(again);
 }
@@ -158,70 +158,76 @@ static void test_soa_first_and_ttls(void **state)
 	struct fixture *fx = *state;
 
 	fx->zones[0] = compile(fx, zone_text);
-	fx->text = print(fx->zones[0], NULL, NULL);
+	fx->text = print(fx->zones[0], NULL);
 	assert_int_equal(strncmp(fx->text, "example.com.\t3600\tIN\tSOA\t", 25), 0);
 	assert_non_null(strstr(fx->text, "WWW.example.com.\t60\tIN\tA\t192.0.2.80\n"));
 	assert_non_null(strstr(fx->text, "WWW.example.com.\t60\tIN\tA\t192.0.2.81\n"));
 	assert_null(strstr(fx->text, "\t120\t"));
 }
 
-static bool only_iad(const struct zone_site *site, void *arg)
-{
-	(*(unsigned *)arg)++;
-	return strcmp(site->name, "iad") == 0;
-}
-
-static bool none(const struct zone_site *site, void *arg)
-{
-	(void)site;
-	(void)arg;
-	return false;
-}
-
-static void test_failover_all_sites(void **state)
+/* With no health view every site is usable: policy=order exports its first site, as batond
+ * answers a resolver without ECS, with ttl-min (default: half the TTL) as TTL. */
+static void test_failover_no_view(void **state)
 {
 	struct fixture *fx = *state;
 	const struct zone_node *www;
 	const struct zone_rrset *a;
 
 	fx->zones[0] = compile(fx, failover_text);
-	fx->text = print(fx->zones[0], NULL, NULL);
-	assert_non_null(strstr(fx->text, "; FAILOVER policy=order: every site\n"));
+	fx->text = print(fx->zones[0], NULL);
+	assert_null(strstr(fx->text, "FAILOVER"));
+	assert_null(strstr(fx->text, "198.51.100.20"));
 	fx->zones[1] = compile(fx, fx->text);
 	www = &fx->zones[1]->nodes[fx->zones[1]->node_count - 1];
 	assert_null(www->failover); /* a static zone */
 	a = zone_node_rrset(www, LDNS_RR_TYPE_A);
 	assert_non_null(a);
-	assert_int_equal(a->rr_count, 2);
-	assert_int_equal(a->ttl, 30);
+	assert_int_equal(a->rr_count, 1);
+	assert_int_equal(a->ttl, 15);
 	assert_non_null(zone_node_rrset(www, LDNS_RR_TYPE_AAAA));
 	assert_int_equal(zone_node_rrset(www, LDNS_RR_TYPE_AAAA)->rr_count, 1);
 }
 
-static void test_failover_kept_sites(void **state)
+/* The sites given are the ones printed: here iad alone (bit 1 of the FAILOVER's list). */
+static void test_failover_picks(void **state)
 {
 	struct fixture *fx = *state;
-	unsigned asked = 0;
+	struct pick_set iad = { .sites = 1u << 1 };
 
 	fx->zones[0] = compile(fx, failover_text);
-	fx->text = print(fx->zones[0], only_iad, &asked);
-	assert_true(asked >= 2); /* every site was offered to the filter */
-	assert_non_null(strstr(fx->text, "; FAILOVER policy=order: the sites up now\n"));
-	assert_non_null(strstr(fx->text, "www.example.com.\t30\tIN\tA\t198.51.100.20\n"));
+	assert_int_equal(fx->zones[0]->failover_count, 1);
+	fx->text = print(fx->zones[0], &iad);
+	assert_non_null(strstr(fx->text, "www.example.com.\t15\tIN\tA\t198.51.100.20\n"));
 	assert_null(strstr(fx->text, "192.0.2.10"));
 	assert_null(strstr(fx->text, "2001:db8::10"));
 }
 
-/* No site kept: a static zone cannot fail over, so it fails open with every site. */
-static void test_failover_none_kept(void **state)
+/* No site at all (fallback=none with every site down): no address record for the name. */
+static void test_failover_none(void **state)
 {
 	struct fixture *fx = *state;
+	struct pick_set none = { 0 };
 
 	fx->zones[0] = compile(fx, failover_text);
-	fx->text = print(fx->zones[0], none, NULL);
-	assert_non_null(strstr(fx->text, "; FAILOVER policy=order: every site\n"));
-	assert_non_null(strstr(fx->text, "192.0.2.10"));
-	assert_non_null(strstr(fx->text, "198.51.100.20"));
+	fx->text = print(fx->zones[0], &none);
+	assert_null(strstr(fx->text, "www.example.com."));
+}
+
+/* The SOA carries the serial given (the export's), not the file's. */
+static void test_serial(void **state)
+{
+	struct fixture *fx = *state;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	fx->zones[0] = compile(fx, failover_text);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	assert_int_equal(zone_print(out, fx->zones[0], NULL, 4000000000u), 0);
+	fclose(out);
+	fx->text = text;
+	assert_non_null(strstr(fx->text, " 4000000000 7200 900 1209600 300\n"));
 }
 
 static void test_write_error(void **state)
@@ -232,7 +238,7 @@ static void test_write_error(void **state)
 	fx->zones[0] = compile(fx, zone_text);
 	assert_non_null(full);
 	setvbuf(full, NULL, _IONBF, 0);
-	assert_int_equal(zone_print(full, fx->zones[0], NULL, NULL), -EIO);
+	assert_int_equal(zone_print(full, fx->zones[0], NULL, 1), -EIO);
 	fclose(full);
 }
 
@@ -240,8 +246,9 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_round_trip),	     T(test_soa_first_and_ttls), T(test_failover_all_sites),
-		T(test_failover_kept_sites), T(test_failover_none_kept), T(test_write_error),
+		T(test_round_trip),	T(test_soa_first_and_ttls), T(test_failover_no_view),
+		T(test_failover_picks), T(test_failover_none),	    T(test_serial),
+		T(test_write_error),
 	};
 #undef T
 

@@ -154,15 +154,24 @@ static void test_parse_notimp(void **state)
 	struct pkt p;
 
 	(void)state;
-	pkt_header(&p, 7, 4 << 11 | 0x0100, 1, 0, 0, 0); /* NOTIFY */
+	pkt_header(&p, 7, 2 << 11 | 0x0100, 1, 0, 0, 0); /* STATUS */
 	pkt_question(&p,
 		     "\x07"
 		     "example\x03"
 		     "com",
 		     LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
 	assert_int_equal(parse(&q, &p), QUERY_NOTIMP);
-	assert_int_equal(q.opcode, 4);
+	assert_int_equal(q.opcode, 2);
 	assert_int_equal(q.id, 7);
+	/* a NOTIFY is parsed like a query: answer.c answers it (REFUSED or NOTAUTH) */
+	pkt_header(&p, 7, 4 << 11, 1, 0, 0, 0);
+	pkt_question(&p,
+		     "\x07"
+		     "example\x03"
+		     "com",
+		     LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
+	assert_int_equal(parse(&q, &p), QUERY_OK);
+	assert_int_equal(q.opcode, 4);
 	pkt_header(&p, 7, 5 << 11, 1, 0, 0, 0); /* UPDATE */
 	pkt_question(&p,
 		     "\x07"
@@ -441,13 +450,13 @@ static void test_init_flags(void **state)
 	assert_int_equal(wire_get_u16(out + 2), 0x8403);
 
 	/* a NOTIMP query keeps its opcode and has no question to echo */
-	pkt_header(&p, 0x0002, 4 << 11 | 0x0100, 1, 0, 0, 0);
+	pkt_header(&p, 0x0002, 5 << 11 | 0x0100, 1, 0, 0, 0);
 	pkt_question(&p, "", LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN);
 	assert_int_equal(parse(&q, &p), QUERY_NOTIMP);
 	response_init(&r, out, sizeof(out), 512, &q);
 	r.rcode = DNS_RCODE_NOTIMP;
 	assert_int_equal(response_finish(&r), 12);
-	assert_memory_equal(out, "\x00\x02\xa1\x04\x00\x00\x00\x00\x00\x00\x00\x00", 12);
+	assert_memory_equal(out, "\x00\x02\xa9\x04\x00\x00\x00\x00\x00\x00\x00\x00", 12);
 }
 
 static void test_owner_pointer_to_question(void **state)
