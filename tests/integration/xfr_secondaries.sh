@@ -296,7 +296,7 @@ fi
 # 4-8: the trials. Each kills fra and times, per secondary, the step until it answers iad
 # (polled every 20 ms; a poll asks the primary first, then NSD, then Knot), then revives fra
 # and waits until all are back on fra.
-t0=0 t_p= t_n= t_k=
+t0=0 t_p='' t_n='' t_k=''
 now_us() { local t=${EPOCHREALTIME/./}; echo $((10#$t)); }
 moved() {
 	local now
@@ -310,7 +310,7 @@ stats() { # min/median/max of the numbers on stdin
 }
 p_times=() n_times=() k_times=() failed_trials=
 for ((i = 1; i <= TRIALS; i++)); do
-	t_p= t_n= t_k=
+	t_p='' t_n='' t_k=''
 	t0=$(now_us)
 	kill_site
 	if wait_until "$STEP_S" moved; then
