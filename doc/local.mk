@@ -32,4 +32,5 @@ doc/baton-keygen.8: $(srcdir)/doc/baton-keygen.8.in
 
 # The longer documents, shipped in the tarball (the man pages point to them).
 EXTRA_DIST += docs/design.md docs/dns.md docs/failover.md docs/gossip.md docs/vip.md \
-	docs/monitoring.md docs/install.md docs/benchmarks.md docs/security.md tests/README.md
+	docs/monitoring.md docs/install.md docs/benchmarks.md docs/security.md docs/secondaries.md \
+	tests/README.md

@@ -156,6 +156,7 @@ INTEGRATION_TESTS = \
 	tests/integration/nodata_ttl.sh \
 	tests/integration/dnssec.sh \
 	tests/integration/dnssec_resign.sh \
+	tests/integration/xfr_secondaries.sh \
 	tests/lab/faults.sh \
 	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
@@ -166,6 +167,7 @@ EXTRA_DIST += tests/docs.sh tests/man_keys.sh
 EXTRA_DIST += tests/browser/status_page.py
 EXTRA_DIST += tests/integration/tcpload.py
 EXTRA_DIST += tests/integration/http_client.py
+EXTRA_DIST += tests/integration/xfr_tool.py
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/diffdns.py \
 	tests/integration/dnsraw.py tests/integration/difftest.queries \
 	tests/integration/difftest.allowed zones/difftest.zone

@@ -8,7 +8,7 @@ baton_checkzone_SOURCES = tools/checkzone.c
 baton_checkzone_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 baton_checkzone_LDADD = $(ZONES_LIBS)
 dist_noinst_SCRIPTS += tools/test tools/demo tools/install-deps tools/bench-dns tools/bench-failover tools/mmdb-from-csv tools/fuzz tools/soak \
-	tools/bench-gossip tools/bench-zone
+	tools/bench-gossip tools/bench-zone tools/bench-transfer
 # The helpers of tools/bench-dns and tools/bench-zone.
 EXTRA_DIST += tools/bench/genzone.py tools/bench/gengeo.py tools/bench/ecswire.py \
 	tools/bench/httpback.py
