@@ -39,6 +39,7 @@ UNIT_TESTS = \
 	tests/unit/test_fingerprint \
 	tests/unit/test_engine_quorum \
 	tests/unit/test_vip_evidence \
+	tests/unit/test_engine_vip \
 	tests/unit/test_engine_publish \
 	tests/unit/test_gossip_wire \
 	tests/unit/test_gossip_keys \
