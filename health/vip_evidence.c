@@ -1,6 +1,7 @@
 /* The rule that lets a site's own VRRP nodes take it down (health/vip_evidence.h). */
 #include "autoconfig.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "health/vip_evidence.h"
@@ -22,7 +23,7 @@ static int64_t later(int64_t a, int64_t b)
 void vip_evidence_judge(struct vip_tracker *t, const struct vip_report *r, size_t n, int64_t now_ms,
 			struct vip_judgement *out)
 {
-	int64_t last_master;
+	int64_t last_master, newest = INT64_MIN;
 
 	*out = (struct vip_judgement){ .evidence = VIP_EVIDENCE_NONE };
 	last_master = t->master_ms;
@@ -36,6 +37,7 @@ void vip_evidence_judge(struct vip_tracker *t, const struct vip_report *r, size_
 			out->master_down_ms = r[i].master_down_ms;
 		/* a node that was master stopped being one at its last change at the latest */
 		last_master = later(last_master, r[i].changed_ms);
+		newest = later(newest, r[i].heard_ms);
 	}
 	if (out->live == 0) {
 		/* a cut-off site falls silent: the probers' quorum decides, as without vip= */
@@ -48,7 +50,7 @@ void vip_evidence_judge(struct vip_tracker *t, const struct vip_report *r, size_
 		t->master_ms = now_ms;
 		return;
 	}
-	out->no_master_ms = now_ms - later(last_master, t->first_ms);
+	out->no_master_ms = later(0, newest - later(last_master, t->first_ms));
 	if (out->fault == out->live || out->no_master_ms > (int64_t)out->master_down_ms)
 		out->evidence = VIP_EVIDENCE_DOWN;
 }

@@ -14,6 +14,7 @@ struct vip_report {
 	uint8_t state; /* enum vrrp_state: 0 init, 1 backup, 2 master, 3 fault */
 	uint32_t master_down_ms; /* its Master_Down_Interval (RFC 9568 section 6.1) */
 	int64_t changed_ms; /* its last state change on now_ms's scale, or -1 unknown */
+	int64_t heard_ms; /* when we accepted it, on now_ms's scale */
 };
 
 /* What the judge remembers of one (site, instance) between rounds. */
@@ -35,10 +36,13 @@ void vip_tracker_init(struct vip_tracker *t);
 
 /* Judges the `n` reports `r` of one (site, instance) at now_ms, and updates `t`:
  * DOWN when some report is live and every live one is FAULT, or when no live node has been
- * master for longer than the largest live Master_Down_Interval (counted from the last master
- * seen, the latest state change reported, and the start of the present run of reports, so
- * that a batond that just started or just heard the site again waits an interval before
- * judging); NONE otherwise, and always when no report is live. No allocation. */
+ * master for longer than the largest live Master_Down_Interval; NONE otherwise, and always
+ * when no report is live. "No master for longer" is measured from the last master seen, the
+ * latest state change reported and the start of the present run of reports (a batond that
+ * just started or just heard the site again waits an interval), up to the newest report
+ * heard, not to now: nodes that stopped talking (killed, cut off) are live until their
+ * members' dead-after, and their last words must not turn into evidence as time passes.
+ * No allocation. */
 void vip_evidence_judge(struct vip_tracker *t, const struct vip_report *r, size_t n, int64_t now_ms,
 			struct vip_judgement *out);
 

@@ -119,6 +119,7 @@ static size_t vip_reports(const struct batond_member *m, const char *site, const
 				continue;
 			r[n++] = (struct vip_report){
 				.live = v.live,
+				.heard_ms = v.heard_ms,
 				.state = v.inst.state,
 				.master_down_ms = v.inst.master_down_ms,
 				/* heard, not signed: later than the truth, so never too early */

@@ -120,8 +120,13 @@ static void round_of(struct fixture *f, struct vip_tracker *t, const struct vip_
 {
 	struct vip_judgement j;
 	char why[160];
+	struct vip_report fresh[4];
 
-	vip_evidence_judge(t, r, n, now, &j);
+	for (size_t i = 0; i < n; i++) {
+		fresh[i] = r[i];
+		fresh[i].heard_ms = now; /* each round every live node reports anew */
+	}
+	vip_evidence_judge(t, fresh, n, now, &j);
 	vip_evidence_text(&j, "web", why, sizeof(why));
 	health_engine_set_vip_down(f->e, f->fra, j.evidence == VIP_EVIDENCE_DOWN,
 				   j.evidence == VIP_EVIDENCE_DOWN ? why

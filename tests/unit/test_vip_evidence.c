@@ -22,8 +22,26 @@ static struct vip_report node(uint8_t state, int64_t changed_ms)
 	};
 }
 
-static enum vip_evidence judge(struct vip_tracker *t, const struct vip_report *r, size_t n,
-			       int64_t now)
+/* Each round every live node reports anew. */
+static void fresh(struct vip_report *r, size_t n, int64_t now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].live)
+			r[i].heard_ms = now;
+}
+
+static enum vip_evidence judge(struct vip_tracker *t, struct vip_report *r, size_t n, int64_t now)
+{
+	struct vip_judgement j;
+
+	fresh(r, n, now);
+	vip_evidence_judge(t, r, n, now, &j);
+	return j.evidence;
+}
+
+/* The reports as last heard: nobody spoke since. */
+static enum vip_evidence judge_stale(struct vip_tracker *t, const struct vip_report *r, size_t n,
+				     int64_t now)
 {
 	struct vip_judgement j;
 
@@ -41,6 +59,7 @@ static void test_all_fault_is_down_at_once(void **state)
 	(void)state;
 	vip_tracker_init(&t);
 	/* the first round heard: FAULT needs no waiting */
+	fresh(r, 2, 1000);
 	vip_evidence_judge(&t, r, 2, 1000, &j);
 	assert_int_equal(j.evidence, VIP_EVIDENCE_DOWN);
 	vip_evidence_text(&j, "web", text, sizeof(text));
@@ -100,6 +119,7 @@ static void test_no_master_past_mdi(void **state)
 	r[1] = node(BACKUP, 10500); /* it stepped down; nobody took over */
 	assert_int_equal(judge(&t, r, 2, 11000), VIP_EVIDENCE_NONE);
 	assert_int_equal(judge(&t, r, 2, 10500 + MDI), VIP_EVIDENCE_NONE);
+	fresh(r, 2, 10501 + MDI);
 	vip_evidence_judge(&t, r, 2, 10501 + MDI, &j);
 	assert_int_equal(j.evidence, VIP_EVIDENCE_DOWN);
 	vip_evidence_text(&j, "web", text, sizeof(text));
@@ -185,6 +205,24 @@ static void test_master_again_ends_evidence(void **state)
 	assert_int_equal(judge(&t, r, 2, 5000), VIP_EVIDENCE_NONE);
 }
 
+/* Nodes killed as backups: their last reports stay live until dead-after, but no report newer
+ * than the last master says anything about the time since, so no evidence grows from them. */
+static void test_last_words_do_not_age_into_evidence(void **state)
+{
+	struct vip_report r[2] = { node(BACKUP, 0), node(MASTER, 0) };
+	struct vip_tracker t;
+
+	(void)state;
+	vip_tracker_init(&t);
+	assert_int_equal(judge(&t, r, 2, 10000), VIP_EVIDENCE_NONE);
+	r[1] = node(BACKUP, 10000);
+	assert_int_equal(judge(&t, r, 2, 10100), VIP_EVIDENCE_NONE);
+	/* silent from now on, still live: */
+	assert_int_equal(judge_stale(&t, r, 2, 10100 + 10 * MDI), VIP_EVIDENCE_NONE);
+	/* while nodes that keep talking without a master do give evidence */
+	assert_int_equal(judge(&t, r, 2, 10101 + MDI), VIP_EVIDENCE_DOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_silence_is_no_evidence),
 		cmocka_unit_test(test_stale_reports_ignored),
 		cmocka_unit_test(test_master_again_ends_evidence),
+		cmocka_unit_test(test_last_words_do_not_age_into_evidence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
