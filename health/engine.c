@@ -45,6 +45,9 @@ struct engine_site {
 	enum site_verdict local; /* from our own checks */
 	bool drained;
 	bool held; /* the quorum's verdict is its last one, held */
+	bool vip_down; /* down by evidence from inside the site, whatever `verdict` says */
+	char *vip; /* $SITE vip=: the VRRP instance; NULL without */
+	char vip_evidence[160];
 	bool in_use;
 	time_t since, local_since;
 	char evidence[256];
@@ -70,6 +73,12 @@ struct health_engine {
 	health_change_fn *on_change;
 	void *change_arg;
 };
+
+/* What answers and status see: the usual verdict, unless the site's own VRRP nodes say down. */
+static enum site_verdict shown(const struct engine_site *s)
+{
+	return s->vip_down ? SITE_DOWN : s->verdict;
+}
 
 const char *health_verdict_name(enum site_verdict v)
 {
@@ -97,7 +106,7 @@ static int64_t site_next_change_ms(const struct health_engine *e, const struct e
 		else if (s->verdict == SITE_DOWN && t->state == SITE_DOWN && flip > best)
 			best = flip; /* every down target must rise */
 	}
-	if (e->quorum)
+	if (e->quorum || s->vip_down)
 		return now; /* any gossip round may change it: answers get ttl-min */
 	if (!checked)
 		return INT64_MAX; /* nothing can change a site without checks */
@@ -118,7 +127,7 @@ static void publish(struct health_engine *e)
 	for (uint32_t i = 0; i < e->site_count; i++) {
 		const struct engine_site *s = e->sites[i];
 
-		v->sites[i].verdict = (uint8_t)s->verdict;
+		v->sites[i].verdict = (uint8_t)shown(s);
 		v->sites[i].drained = s->drained;
 		v->sites[i].held = s->held;
 		v->sites[i].next_change_ms = site_next_change_ms(e, s, now);
@@ -196,6 +205,15 @@ static bool update_site(struct health_engine *e, struct engine_site *s, const st
 			 health_verdict_name(s->local), health_verdict_name(v),
 			 why[0] ? why : "no checks");
 		s->local = v;
+		s->local_since = time(NULL);
+		return true;
+	}
+	if (s->vip_down) {
+		/* the answers stay down; the checks' verdict waits for the evidence to end */
+		log_info("site %s: checks %s -> %s (%s); down by %s", s->name,
+			 health_verdict_name(s->verdict), health_verdict_name(v),
+			 s->evidence[0] ? s->evidence : "no checks", s->vip_evidence);
+		s->verdict = s->local = v;
 		s->local_since = time(NULL);
 		return true;
 	}
@@ -284,6 +302,7 @@ void health_engine_free(struct health_engine *e)
 		free(e->sites[i]->latency);
 		free(e->sites[i]->zone);
 		free(e->sites[i]->name);
+		free(e->sites[i]->vip);
 		free(e->sites[i]);
 	}
 	free(e->sites);
@@ -379,6 +398,26 @@ static void site_addresses(const struct zone_site *site, struct sockaddr_storage
 	}
 }
 
+/* A reload may add, change or remove vip=; evidence about the old instance ends with it. */
+static int set_vip(struct engine_site *s, const char *vip)
+{
+	char *copy;
+
+	if (vip == NULL ? s->vip == NULL : s->vip != NULL && strcmp(s->vip, vip) == 0)
+		return 0;
+	copy = vip ? strdup(vip) : NULL;
+	if (vip != NULL && copy == NULL)
+		return -ENOMEM;
+	free(s->vip);
+	s->vip = copy;
+	if (s->vip_down) {
+		log_info("site %s: vip= changed; the evidence of the old instance no longer counts",
+			 s->name);
+		s->vip_down = false;
+	}
+	return 0;
+}
+
 static int sync_zone(struct health_engine *e, struct zone *z)
 {
 	for (uint32_t i = 0; i < z->site_count; i++) {
@@ -391,6 +430,8 @@ static int sync_zone(struct health_engine *e, struct zone *z)
 			return -ENOMEM;
 		s->in_use = true;
 		site->health_id = s->id;
+		if (set_vip(s, site->vip) < 0)
+			return -ENOMEM;
 		site_addresses(site, addrs, &n);
 		for (uint16_t c = 0; !e->no_checks && c < site->check_count; c++)
 			for (unsigned a = 0; a < n; a++)
@@ -490,7 +531,7 @@ int health_engine_drain(struct health_engine *e, const char *name, bool drained)
 		if (s->drained != drained) {
 			log_info("site %s: %s by the operator (zone %s)", s->name,
 				 drained ? "drained" : "undrained", s->zone);
-			history_add_drain(&e->history, s->zone, s->name, s->verdict, drained);
+			history_add_drain(&e->history, s->zone, s->name, shown(s), drained);
 		}
 		s->drained = drained;
 		n++;
@@ -521,6 +562,13 @@ bool health_engine_set_verdict(struct health_engine *e, uint32_t i, enum site_ve
 		return false;
 	s = e->sites[i];
 	snprintf(s->evidence, sizeof(s->evidence), "%s", evidence);
+	if (s->vip_down) {
+		log_info("site %s: quorum %s -> %s (%s); stays down by %s", s->name,
+			 health_verdict_name(s->verdict), health_verdict_name(v), s->evidence,
+			 s->vip_evidence);
+		s->verdict = v;
+		return true;
+	}
 	log_info("site %s: %s -> %s (%s)", s->name, health_verdict_name(s->verdict),
 		 health_verdict_name(v), s->evidence);
 	history_add(&e->history, s->zone, s->name, s->verdict, v, s->evidence);
@@ -535,6 +583,44 @@ bool health_engine_set_held(struct health_engine *e, uint32_t i, bool held)
 	if (!e->quorum || i >= e->site_count || !e->sites[i]->in_use || e->sites[i]->held == held)
 		return false;
 	e->sites[i]->held = held;
+	publish(e);
+	return true;
+}
+
+bool health_engine_set_vip_down(struct health_engine *e, uint32_t i, bool down,
+				const char *evidence)
+{
+	struct engine_site *s;
+
+	if (i >= e->site_count || !e->sites[i]->in_use || e->sites[i]->vip == NULL)
+		return false;
+	s = e->sites[i];
+	if (s->vip_down == down) {
+		if (down) /* the count of nodes or the time without a master moves on */
+			snprintf(s->vip_evidence, sizeof(s->vip_evidence), "%s", evidence);
+		return false;
+	}
+	s->vip_down = down;
+	if (down) {
+		snprintf(s->vip_evidence, sizeof(s->vip_evidence), "%s", evidence);
+		if (s->verdict == SITE_DOWN) {
+			log_info("site %s: down, and now by %s too", s->name, evidence);
+		} else {
+			log_info("site %s: %s -> down (%s)", s->name,
+				 health_verdict_name(s->verdict), evidence);
+			history_add(&e->history, s->zone, s->name, s->verdict, SITE_DOWN, evidence);
+			s->since = time(NULL);
+		}
+	} else if (s->verdict == SITE_DOWN) {
+		log_info("site %s: %s; stays down (%s)", s->name, evidence,
+			 s->evidence[0] ? s->evidence : "no checks");
+	} else {
+		/* no evidence of up: the usual verdict, which rose by its own rules */
+		log_info("site %s: down -> %s (%s; %s)", s->name, health_verdict_name(s->verdict),
+			 evidence, s->evidence[0] ? s->evidence : "no checks");
+		history_add(&e->history, s->zone, s->name, SITE_DOWN, s->verdict, evidence);
+		s->since = time(NULL);
+	}
 	publish(e);
 	return true;
 }
@@ -555,12 +641,14 @@ bool health_engine_site_info(const struct health_engine *e, uint32_t i,
 	memset(info, 0, sizeof(*info));
 	info->zone = s->zone;
 	info->name = s->name;
-	info->verdict = s->verdict;
+	info->verdict = shown(s);
 	info->local_verdict = s->local;
 	info->drained = s->drained;
 	info->since = s->since;
 	info->local_since = s->local_since;
-	info->evidence = s->evidence;
+	info->evidence = s->vip_down ? s->vip_evidence : s->evidence;
+	info->vip = s->vip;
+	info->vip_down = s->vip_down;
 	for (const struct target *t = s->targets; t; t = t->site_next) {
 		info->targets++;
 		info->targets_up += t->state == SITE_UP;

@@ -58,6 +58,14 @@ bool health_engine_set_verdict(struct health_engine *e, uint32_t i, enum site_ve
  * once. Returns true when it changed; false otherwise, as health_engine_set_verdict(). */
 bool health_engine_set_held(struct health_engine *e, uint32_t i, bool held);
 
+/* Site i (one with $SITE vip=) is down while `down`, whatever its checks or quorum say: its
+ * own VRRP nodes' reports say so (health/vip_evidence.h). When it ends the site takes its
+ * usual verdict again, which rose (or not) by its own rules: the reports never bring a site up.
+ * Logs each change with `evidence` and publishes it at once. Returns true when it changed;
+ * false without a change, for an unknown site or one without vip=. Main loop. */
+bool health_engine_set_vip_down(struct health_engine *e, uint32_t i, bool down,
+				const char *evidence);
+
 /* Drains (or undrains) every site called `name`, in every zone. Returns how many. */
 int health_engine_drain(struct health_engine *e, const char *name, bool drained);
 
@@ -71,6 +79,8 @@ struct health_site_info {
 	time_t since; /* wall clock of the last verdict change (or of the start) */
 	time_t local_since; /* the same for local_verdict */
 	const char *evidence; /* the last transition's reason, or "" */
+	const char *vip; /* $SITE vip=, or NULL */
+	bool vip_down; /* down by VIP evidence (then evidence is that evidence) */
 	unsigned targets; /* checks x addresses */
 	unsigned targets_up;
 };

@@ -6,6 +6,7 @@ health_libhealth_a_SOURCES = \
 	health/target.c health/target.h \
 	health/engine.c health/engine.h \
 	health/history.c health/history.h \
+	health/vip_evidence.c health/vip_evidence.h \
 	health/check_tcp.c \
 	health/check_http.c \
 	health/check_dns.c \

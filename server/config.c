@@ -673,8 +673,8 @@ static void parse_line(struct parser *p, char *text)
 		section = SECTION_ZONE;
 	else if (strcmp(name, "gossip") == 0)
 		section = SECTION_GOSSIP;
-	else if (strcmp(name, "key") == 0)
-		section = SECTION_KEY;
+	else if (strcmp(name, "key") == 0 && !(p->section == SECTION_GOSSIP && *value != '\0'))
+		section = SECTION_KEY; /* with a value inside gossip:, it is that section's key: */
 	k = find_key(name, p->section);
 	if (section != SECTION_NONE) {
 		if (*value != '\0')

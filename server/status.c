@@ -163,8 +163,10 @@ void status_text(struct server *s, struct evbuffer *out)
 		if (!health_engine_site_info(s->engine, i, &info))
 			continue;
 		iso_time(info.since, since, sizeof(since));
-		evbuffer_add_printf(out, "site %s (zone %s): %s%s since %s, %u/%u checks up%s%s\n",
+		evbuffer_add_printf(out,
+				    "site %s (zone %s): %s%s%s since %s, %u/%u checks up%s%s\n",
 				    info.name, info.zone, health_verdict_name(info.verdict),
+				    info.vip_down ? " by vip evidence" : "",
 				    info.drained ? ", drained" : "", since, info.targets_up,
 				    info.targets, info.evidence[0] ? "; " : "", info.evidence);
 		if (s->member != NULL)
@@ -267,6 +269,11 @@ static void json_site(struct server *s, uint32_t i, const struct health_site_inf
 		out, ",\"verdict\":\"%s\",\"drained\":%s,\"since\":\"%s\",\"evidence\":",
 		health_verdict_name(info->verdict), info->drained ? "true" : "false", since);
 	json_string(out, info->evidence);
+	if (info->vip != NULL) {
+		evbuffer_add_printf(out, ",\"vip\":");
+		json_string(out, info->vip);
+		evbuffer_add_printf(out, ",\"vip_down\":%s", info->vip_down ? "true" : "false");
+	}
 	evbuffer_add_printf(out, ",\"checks\":[");
 	for (uint32_t j = 0; health_engine_target_info(s->engine, i, j, &t); j++) {
 		evbuffer_add_printf(out, "%s{\"check\":", j ? "," : "");

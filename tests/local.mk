@@ -40,6 +40,8 @@ UNIT_TESTS = \
 	tests/unit/test_tsig \
 	tests/unit/test_xfr \
 	tests/unit/test_engine_quorum \
+	tests/unit/test_vip_evidence \
+	tests/unit/test_engine_vip \
 	tests/unit/test_engine_publish \
 	tests/unit/test_gossip_wire \
 	tests/unit/test_gossip_keys \
@@ -184,7 +186,8 @@ EXTRA_DIST += $(GOSSIP_LAB_TESTS) tests/lab/gossip_lib.sh tests/lab/gossip_delay
 
 # baton-vip's lab tests (network namespaces; root, as CI runs)
 VIP_LAB_TESTS = tests/lab/vip_failover.sh tests/lab/vip_ipv6_unicast.sh tests/lab/vip_splitbrain.sh \
-	tests/lab/vip_keepalived.sh tests/lab/vip_track.sh tests/lab/vip_gate.sh tests/lab/vip_gossip.sh
+	tests/lab/vip_keepalived.sh tests/lab/vip_track.sh tests/lab/vip_gate.sh tests/lab/vip_gossip.sh \
+	tests/lab/vip_verdict.sh
 TESTS += $(VIP_LAB_TESTS)
 EXTRA_DIST += $(VIP_LAB_TESTS) tests/lab/vip_lib.sh
 # the privileges drill uses the vip lab's namespaces and runs all three daemons

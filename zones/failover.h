@@ -46,6 +46,7 @@ struct zone_check {
 };
 
 #define SITE_ADDRESSES_MAX 8
+#define ZONE_SITE_VIP_MAX 63 /* GOSSIP_VIP_NAME_MAX: the longest name a VIP report carries */
 
 struct zone_site {
 	const char *name;
@@ -58,6 +59,9 @@ struct zone_site {
 	double latitude, longitude;
 	uint32_t weight; /* for policy=weighted; default 1 */
 	const char *region; /* NULL when not given */
+	/* vip=: the VRRP instance whose signed reports (docs/vip.md) may take the site down; NULL
+	 * when not given. Reports match by site name and instance name. */
+	const char *vip;
 	/* The site's addresses as RRsets, so an answer is a copy plus a TTL patch. Empty
 	 * (rr_count 0) for a family the site has none of. */
 	struct zone_rrset *a;

@@ -93,7 +93,7 @@ static int site_add_address(struct zone_site *site, const char *text, struct sta
 	}
 	return stanza_error(c,
 			    "site '%s': '%s' is neither an IPv4 nor an IPv6 address, nor a "
-			    "key=value (known: check, geo, weight, region)",
+			    "key=value (known: check, geo, weight, region, vip)",
 			    site->name, text);
 }
 
@@ -120,6 +120,25 @@ static int site_set_checks(struct zone *z, struct zone_site *site, const char *l
 	return site->checks ? rc : -ENOMEM;
 }
 
+/* The VRRP instance (vip.conf's vrrp_instance) whose reports speak for the site: the name
+ * travels in signed VIP reports, so it is bounded as they bound it. */
+static int site_set_vip(struct zone *z, struct zone_site *site, const char *name,
+			struct stanza_ctx *c)
+{
+	size_t len = strlen(name);
+
+	if (site->vip != NULL)
+		return stanza_error(c, "site '%s': vip= given twice: name one VRRP instance",
+				    site->name);
+	if (len == 0 || len > ZONE_SITE_VIP_MAX)
+		return stanza_error(c,
+				    "site '%s': vip=%s: name the vrrp_instance of vip.conf "
+				    "(1 to %d characters)",
+				    site->name, name, ZONE_SITE_VIP_MAX);
+	site->vip = arena_dup(&z->arena, name, len + 1);
+	return site->vip ? 0 : -ENOMEM;
+}
+
 static int site_param(struct zone *z, struct zone_site *site, const char *key, const char *value,
 		      struct stanza_ctx *c)
 {
@@ -135,9 +154,11 @@ static int site_param(struct zone *z, struct zone_site *site, const char *key, c
 		site->region = arena_dup(&z->arena, value, strlen(value) + 1);
 		return site->region ? 0 : -ENOMEM;
 	}
-	return stanza_error(c,
-			    "site '%s': unknown parameter '%s' (known: check, geo, weight, region)",
-			    site->name, key);
+	if (strcmp(key, "vip") == 0)
+		return site_set_vip(z, site, value, c);
+	return stanza_error(
+		c, "site '%s': unknown parameter '%s' (known: check, geo, weight, region, vip)",
+		site->name, key);
 }
 
 static int compile_site(struct zone *z, struct zone_site *site, const char *args,

@@ -833,6 +833,30 @@ static void test_transfer_keys(void **state)
 	assert_int_equal(z->notify[1].key, -1);
 }
 
+/* gossip: has a key of its own named key: (the member's private key); with a value it is that,
+ * not the start of a TSIG key: section, which stands alone on its line. */
+static void test_gossip_key_beside_key_section(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(load(fx, "gossip:\n"
+				  "    name: b1\n"
+				  "    region: eu\n"
+				  "    key: b1.key\n"
+				  "    trusted-keys: trusted\n"
+				  "    listen: 127.0.0.1@7946\n"
+				  "    peer: p1 127.0.0.2@7946\n"
+				  "key:\n"
+				  "    name: xfr\n"
+				  "    algorithm: hmac-sha256\n"
+				  "    secret: \"K2tf3TRjvQkVCmJF3/Z9vA==\"\n"),
+			 0);
+	assert_non_null(fx->cfg.gossip);
+	assert_non_null(strstr(fx->cfg.gossip->key_path, "b1.key"));
+	assert_int_equal(fx->cfg.tsig_key_count, 1);
+	assert_string_equal(fx->cfg.tsig_keys[0].name, "xfr");
+}
+
 static void test_transfer_defaults(void **state)
 {
 	struct fixture *fx = *state;
@@ -933,6 +957,7 @@ int main(void)
 		T(test_key_outside_section),
 		T(test_transfer_keys),
 		T(test_transfer_defaults),
+		T(test_gossip_key_beside_key_section),
 		T(test_transfer_unknown_key),
 		T(test_transfer_notify_unknown_key),
 		T(test_transfer_bad_acl),

@@ -998,6 +998,36 @@ static void test_recheck_compiles_and_counts_for_equality(void **state)
 	zone_free(with);
 }
 
+/* vip= names the VRRP instance whose reports may take the site down (docs/vip.md). */
+static void test_site_vip_compiles(void **state)
+{
+	struct zone_file_fixture *fx = *state;
+
+	expect_loaded(fx, HEAD "$SITE fra 192.0.2.10 vip=web-4\n$SITE ams 192.0.2.20\n");
+	assert_string_equal(fx->zone->sites[0].vip, "web-4");
+	assert_null(fx->zone->sites[1].vip);
+}
+
+static void test_site_vip_empty(void **state)
+{
+	expect_errors(*state, HEAD "$SITE fra 192.0.2.10 vip=\n", 1, HEAD_LINES + 1,
+		      "site 'fra': vip=: name the vrrp_instance of vip.conf (1 to 63 characters)");
+}
+
+static void test_site_vip_too_long(void **state)
+{
+	expect_errors(*state,
+		      HEAD "$SITE fra 192.0.2.10 "
+			   "vip=a123456789012345678901234567890123456789012345678901234567890123\n",
+		      1, HEAD_LINES + 1, "(1 to 63 characters)");
+}
+
+static void test_site_vip_twice(void **state)
+{
+	expect_errors(*state, HEAD "$SITE fra 192.0.2.10 vip=web vip=db\n", 1, HEAD_LINES + 1,
+		      "site 'fra': vip= given twice: name one VRRP instance");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_file_setup, fixture_file_teardown)
@@ -1072,6 +1102,10 @@ int main(void)
 		T(test_recheck_not_below_interval),
 		T(test_recheck_not_below_default_interval),
 		T(test_recheck_compiles_and_counts_for_equality),
+		T(test_site_vip_compiles),
+		T(test_site_vip_empty),
+		T(test_site_vip_too_long),
+		T(test_site_vip_twice),
 		/* last: under ASan its use after free aborts the program */
 		T(test_zone_keeps_file_names),
 	};
