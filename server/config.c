@@ -14,6 +14,7 @@
 
 #include "baton/compiler.h"
 #include "server/config.h"
+#include "server/config_text.h"
 #include "server/config_finish.h"
 #include "zones/reader.h"
 
@@ -171,23 +172,11 @@ static void *field_of(struct parser *p, const struct key *k)
 	return base + k->offset;
 }
 
-/* Digits only: strtoul() alone would take " 12", "-1" and "+1". An overflow gives ULONG_MAX,
- * which every range check rejects. */
-static bool parse_number(const char *s, unsigned long *v)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	*v = strtoul(s, &end, 10);
-	return *end == '\0';
-}
-
 static void set_uint(struct parser *p, const struct key *k, const char *value)
 {
 	unsigned long v;
 
-	if (!parse_number(value, &v)) {
+	if (!config_text_number(value, &v)) {
 		complain(p, "%s: '%s' is not a number between %u and %u", k->name, value, k->min,
 			 k->max);
 	} else if (v < k->min || v > k->max) {
@@ -219,49 +208,10 @@ static void set_string(struct parser *p, const struct key *k, const char *value)
 		p->out_of_memory = true;
 }
 
-/* Checks a name in presentation form and sets *len to its length without the trailing dot.
- * Returns NULL, or why it is not a domain name. Escapes (RFC 1035 section 5.1) count as one
- * octet: "a\." ends in a label byte, "a\\." in a dot. */
-static const char *check_name(const char *s, size_t *len)
-{
-	size_t wire = 1, label = 0, i;
-
-	*len = strlen(s);
-	if (strcmp(s, ".") == 0)
-		return NULL;
-	for (i = 0;; i++) {
-		if (s[i] == '.' || s[i] == '\0') {
-			if (label == 0)
-				return "it has an empty label";
-			if (label > 63)
-				return "a label is longer than 63 octets";
-			wire += 1 + label;
-			label = 0;
-			if (s[i] == '\0' || s[i + 1] == '\0')
-				break;
-			continue;
-		}
-		if (!isgraph((unsigned char)s[i]))
-			return "it has a blank or control character; write it as \\DDD";
-		if (s[i] == '\\') {
-			size_t digits = strspn(s + i + 1, "0123456789");
-
-			if (s[i + 1] == '\0' ||
-			    (digits > 0 && (digits < 3 || strncmp(s + i + 1, "255", 3) > 0)))
-				return "a bad escape: write \\X or \\DDD (up to 255)";
-			i += digits > 0 ? 3 : 1;
-		}
-		label++;
-	}
-	if (s[i] == '.')
-		*len = i;
-	return wire > 255 ? "it is longer than 255 octets in wire form" : NULL;
-}
-
 static void set_zone_name(struct parser *p, const struct key *k, const char *value)
 {
 	size_t len;
-	const char *why = check_name(value, &len);
+	const char *why = config_text_name(value, &len);
 	char *name;
 
 	if (why != NULL) {
@@ -272,19 +222,6 @@ static void set_zone_name(struct parser *p, const struct key *k, const char *val
 	if (name == NULL)
 		p->out_of_memory = true;
 	current_zone(p)->name = name;
-}
-
-static bool to_sockaddr(const char *host, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1)
-		sin->sin_family = AF_INET;
-	else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1)
-		sin6->sin6_family = AF_INET6;
-	return ss->ss_family != 0;
 }
 
 /* `addr` or `addr@port`, as NSD writes it; the last '@' splits, as IPv6 has none. */
@@ -301,13 +238,14 @@ static void add_address(struct parser *p, const struct key *k, const char *value
 			complain(p, "too many ip-address lines (at most %d)", CONFIG_MAX_ADDRESSES);
 		return;
 	}
-	if (at != NULL && (!parse_number(at + 1, &port) || port < 1 || port > 65535)) {
+	if (at != NULL && (!config_text_number(at + 1, &port) || port < 1 || port > 65535)) {
 		complain(p, "%s: port '%s' is not a number between 1 and 65535", k->name, at + 1);
 		return;
 	}
 	if (len < sizeof(host))
 		memcpy(host, value, len);
-	if (len >= sizeof(host) || !to_sockaddr(host, &cfg->addresses[cfg->address_count])) {
+	if (len >= sizeof(host) ||
+	    !config_text_address(host, &cfg->addresses[cfg->address_count])) {
 		complain(p, "%s: '%.*s' is not an IPv4 or IPv6 address", k->name, (int)len, value);
 		return;
 	}
@@ -324,13 +262,13 @@ static void set_http_listen(struct parser *p, const struct key *k, const char *v
 	unsigned long port = 0;
 	struct sockaddr_storage *ss = &p->cfg->http_listen;
 
-	if (at == NULL || !parse_number(at + 1, &port) || port < 1 || port > 65535) {
+	if (at == NULL || !config_text_number(at + 1, &port) || port < 1 || port > 65535) {
 		complain(p, "%s: write ADDRESS@PORT, like 127.0.0.1@8053", k->name);
 		return;
 	}
 	if (len < sizeof(host))
 		memcpy(host, value, len);
-	if (len >= sizeof(host) || !to_sockaddr(host, ss)) {
+	if (len >= sizeof(host) || !config_text_address(host, ss)) {
 		complain(p, "%s: '%.*s' is not an IPv4 or IPv6 address", k->name, (int)len, value);
 		return;
 	}
@@ -366,7 +304,7 @@ static void add_rrl_whitelist(struct parser *p, const struct key *k, const char 
 	}
 	bits = w->family == AF_INET ? 32 : 128;
 	if (slash != NULL &&
-	    (!parse_number(slash + 1, &bits) || bits > (w->family == AF_INET ? 32u : 128u))) {
+	    (!config_text_number(slash + 1, &bits) || bits > (w->family == AF_INET ? 32u : 128u))) {
 		complain(p, "%s: '%s' has a bad prefix length", k->name, value);
 		return;
 	}
@@ -521,31 +459,6 @@ static void list_keys(enum section section, char *buf, size_t size)
 						keys[i].name);
 }
 
-/* One word of printable characters and no quote. */
-static bool is_word(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isgraph((unsigned char)s[i]) || s[i] == '"')
-			return false;
-	return true;
-}
-
-/* Cuts the line at a '#' outside double quotes. Returns false when a quote is left open. */
-static bool strip_comment(char *s)
-{
-	bool quoted = false;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '"') {
-			quoted = !quoted;
-		} else if (*s == '#' && !quoted) {
-			*s = '\0';
-			break;
-		}
-	}
-	return !quoted;
-}
-
 /* Splits a line in place into key and raw value, without comment or surrounding blanks.
  * *key is NULL for a blank line. Returns 0, or -1 after reporting a malformed line. */
 static int split_line(struct parser *p, char *s, char **key, char **value)
@@ -553,7 +466,7 @@ static int split_line(struct parser *p, char *s, char **key, char **value)
 	char *colon, *end;
 
 	*key = NULL;
-	if (!strip_comment(s)) {
+	if (!config_text_strip_comment(s)) {
 		complain(p, "a double quote is not closed");
 		return -1;
 	}
@@ -564,7 +477,7 @@ static int split_line(struct parser *p, char *s, char **key, char **value)
 	if (*s == '\0')
 		return 0;
 	colon = strchr(s, ':');
-	if (colon == NULL || colon == s || !is_word(s, (size_t)(colon - s))) {
+	if (colon == NULL || colon == s || !config_text_is_word(s, (size_t)(colon - s))) {
 		complain(p, "expected 'key: value' or a section line ('server:' or 'zone:')");
 		return -1;
 	}
@@ -588,7 +501,7 @@ static int unquote(struct parser *p, const char *key, char **value)
 		}
 		*end = '\0';
 		*value = v + 1;
-	} else if (!is_word(v, strlen(v))) {
+	} else if (!config_text_is_word(v, strlen(v))) {
 		complain(p, "%s: value '%s' must be one word, or put in double quotes", key, v);
 		return -1;
 	}
@@ -737,8 +650,8 @@ static void finish_addresses(struct parser *p)
 
 	/* As NSD: no ip-address is every address of both families. */
 	if (p->address_lines == 0) {
-		to_sockaddr("0.0.0.0", &cfg->addresses[0]);
-		to_sockaddr("::", &cfg->addresses[1]);
+		config_text_address("0.0.0.0", &cfg->addresses[0]);
+		config_text_address("::", &cfg->addresses[1]);
 		cfg->address_count = 2;
 	}
 	for (size_t i = 0; i < cfg->address_count; i++) {

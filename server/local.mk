@@ -5,6 +5,7 @@ server_libserver_a_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS) $(URC
 server_libserver_a_SOURCES = \
 	server/config.c server/config.h \
 	server/config_finish.c server/config_finish.h \
+	server/config_text.c server/config_text.h \
 	server/config_xfr.c server/config_xfr.h \
 	server/dns.h \
 	server/query.c server/query.h \
