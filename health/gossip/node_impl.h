@@ -87,6 +87,12 @@ void node_send_full_state(struct gossip_node *n, uint32_t to, int64_t now_ms);
 /* Signs our state (one datagram per part) and stores it as our member's. */
 void node_sign_own(struct gossip_node *n, int64_t now_ms, int64_t wall_ms);
 
+/* Signs the `len` bytes encoded in sp->buf (len < 0: encoding failed) and keeps them as part of
+ * our state, sequence `seq`; on a failure the part is emptied and goes out next round, and the
+ * log names `what` ("state", "VIP report"). */
+void node_seal(struct gossip_node *n, struct stored_part *sp, int len, uint64_t seq, int64_t now_ms,
+	       int64_t wall_ms, const char *what);
+
 /* Signs our VIP report (one datagram per part) and stores it as our member's; nothing unless
  * gossip_node_set_vip() was called. health/gossip/node_vip.c. */
 void node_sign_vip(struct gossip_node *n, int64_t now_ms, int64_t wall_ms);

@@ -99,13 +99,19 @@ static void sign_part(struct gossip_node *n, struct member *self, unsigned p, un
 	msg.seq = n->seq++;
 	msg.time_ms = wall_ms;
 	len = gossip_msg_encode(sp->buf, &msg, obs);
+	node_seal(n, sp, len, msg.seq, now_ms, wall_ms, "state");
+}
+
+void node_seal(struct gossip_node *n, struct stored_part *sp, int len, uint64_t seq, int64_t now_ms,
+	       int64_t wall_ms, const char *what)
+{
 	if (len < 0 || gossip_key_sign(n->key, sp->buf, (size_t)len, sp->buf + len) < 0) {
-		log_err("gossip: cannot sign our state; it goes out next round");
+		log_err("gossip: cannot sign our %s; it goes out next round", what);
 		sp->len = 0;
 		return;
 	}
 	sp->len = (uint16_t)(len + GOSSIP_SIG_LEN);
-	sp->seq = msg.seq;
+	sp->seq = seq;
 	sp->heard_ms = now_ms;
 	sp->signed_wall_ms = wall_ms;
 }

@@ -95,15 +95,7 @@ static void sign_part(struct gossip_node *n, struct member *self, unsigned p, un
 	msg.seq = n->seq++;
 	msg.time_ms = wall_ms;
 	len = gossip_vip_encode(sp->buf, &msg, recs);
-	if (len < 0 || gossip_key_sign(n->key, sp->buf, (size_t)len, sp->buf + len) < 0) {
-		log_err("gossip: cannot sign our VIP report; it goes out next round");
-		sp->len = 0;
-		return;
-	}
-	sp->len = (uint16_t)(len + GOSSIP_SIG_LEN);
-	sp->seq = msg.seq;
-	sp->heard_ms = now_ms;
-	sp->signed_wall_ms = wall_ms;
+	node_seal(n, sp, len, msg.seq, now_ms, wall_ms, "VIP report");
 }
 
 void node_sign_vip(struct gossip_node *n, int64_t now_ms, int64_t wall_ms)
