@@ -62,7 +62,7 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->rrl_name = NULL;
 	r->has_soa_serial = false;
 	r->compress_count = 0;
-	r->compress_keep = 0; /* as NSD's answers: the first names only */
+	r->compress_keep = 0; /* answers keep their first names only, as before */
 	if (q->rd)
 		flags |= DNS_FLAG_RD;
 	if (q->cd)
