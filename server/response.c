@@ -15,6 +15,19 @@ static inline uint8_t fold(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* A case-insensitive hash of the uncompressed name at `name`: find_suffix() compares only the
+ * entries of the same hash, so a miss costs a scan of integers and not of names (a zone
+ * transfer writes a million names). Length bytes are below 'A': folding leaves them. */
+static uint32_t name_hash(const uint8_t *name)
+{
+	size_t len = dname_length(name);
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ fold(name[i])) * 16777619u;
+	return h;
+}
+
 /* A writer over what the answer may still fill: from what is committed up to `limit`. An RRset
  * is written through it and committed only when the writer ends without error. */
 static void writer_open(const struct response *r, struct wire *w)
@@ -49,6 +62,7 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 	r->rrl_name = NULL;
 	r->has_soa_serial = false;
 	r->compress_count = 0;
+	r->compress_keep = 0; /* answers keep their first names only, as before */
 	if (q->rd)
 		flags |= DNS_FLAG_RD;
 	if (q->cd)
@@ -63,9 +77,13 @@ void response_init(struct response *r, uint8_t *buf, size_t size, size_t limit,
 		wire_write(&w, q->question, q->question_len);
 		if (!w.error) {
 			wire_put_u16(buf + DNS_HEADER_QDCOUNT, 1);
-			for (unsigned i = 0; i < q->qname.labels && i < RESPONSE_COMPRESS_MAX; i++)
+			for (unsigned i = 0; i < q->qname.labels && i < RESPONSE_COMPRESS_MAX;
+			     i++) {
+				r->compress_hash[r->compress_count] =
+					name_hash(q->qname.lower + q->qname.suffix_off[i]);
 				r->compress_off[r->compress_count++] =
 					(uint16_t)(DNS_HEADER_LEN + q->qname.suffix_off[i]);
+			}
 			r->len = wire_offset(&w);
 		}
 	}
@@ -95,12 +113,33 @@ static bool packet_name_equals(const uint8_t *pkt, uint16_t off, const uint8_t *
 	}
 }
 
-static int find_suffix(const struct response *r, const uint8_t *name)
+static int find_suffix(const struct response *r, const uint8_t *pkt, const uint8_t *name,
+		       uint32_t hash)
 {
 	for (uint16_t i = 0; i < r->compress_count; i++)
-		if (packet_name_equals(r->buf, r->compress_off[i], name))
+		if (r->compress_hash[i] == hash &&
+		    packet_name_equals(pkt, r->compress_off[i], name))
 			return r->compress_off[i];
 	return -1;
+}
+
+/* Remembers the label written at `at`. A full table takes no more, or, when its user allows
+ * (compress_keep), replaces its oldest entry past the first compress_keep. */
+static void remember(struct response *r, uint16_t at, uint32_t hash)
+{
+	uint16_t i = r->compress_count;
+
+	if (i == RESPONSE_COMPRESS_MAX) {
+		if (r->compress_keep == 0)
+			return;
+		i = r->compress_next++;
+		if (r->compress_next == RESPONSE_COMPRESS_MAX)
+			r->compress_next = r->compress_keep;
+	} else {
+		r->compress_count++;
+	}
+	r->compress_hash[i] = hash;
+	r->compress_off[i] = at;
 }
 
 /* Writes `name` compressed. A label's offset is remembered only once the label is written:
@@ -110,7 +149,8 @@ static void write_name(struct response *r, struct wire *w, const uint8_t *name)
 	const uint8_t *label = name;
 
 	while (*label != 0 && !w->error) {
-		int target = find_suffix(r, label);
+		uint32_t hash = name_hash(label);
+		int target = find_suffix(r, w->start, label, hash);
 		size_t at = wire_offset(w), n;
 
 		if (target >= 0) {
@@ -119,8 +159,8 @@ static void write_name(struct response *r, struct wire *w, const uint8_t *name)
 		}
 		n = 1u + *label;
 		wire_write(w, label, n);
-		if (!w->error && at <= DNS_POINTER_MAX && r->compress_count < RESPONSE_COMPRESS_MAX)
-			r->compress_off[r->compress_count++] = (uint16_t)at;
+		if (!w->error && at <= DNS_POINTER_MAX)
+			remember(r, (uint16_t)at, hash);
 		label += n;
 	}
 	wire_write_u8(w, 0);
@@ -135,8 +175,8 @@ static void patch_ttl(struct wire *w, size_t at, uint32_t ttl)
 
 /* Copies the RR's fixed part and RDATA, compressing the names RFC 3597 §4 allows; their
  * RDLENGTH is then what was written. */
-static void write_rr(struct response *r, struct wire *w, const uint8_t *owner,
-		     const struct zone_rr *rr, uint32_t ttl)
+void response_write_rr(struct response *r, struct wire *w, const uint8_t *owner,
+		       const struct zone_rr *rr, uint32_t ttl)
 {
 	size_t fixed_at, rdlen_at, pos = DNS_RR_FIXED_LEN;
 
@@ -188,7 +228,7 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 
 	writer_open(r, &w);
 	for (uint16_t i = 0; i < set->rr_count && !w.error; i++) {
-		write_rr(r, &w, owner, &set->rrs[i], ttl);
+		response_write_rr(r, &w, owner, &set->rrs[i], ttl);
 		/* SERIAL is 20 bytes before the end of an SOA's RDATA (RFC 1035 §3.3.13) */
 		if (set->type == DNS_TYPE_SOA && r->has_soa_serial && wire_offset(&w) >= 20)
 			wire_patch_u32(&w, wire_offset(&w) - 20, r->soa_serial);
@@ -197,7 +237,7 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 	 * together; the served TTL is the RRset's, at or below the original TTL (§5.3.3) */
 	if (sig != NULL)
 		for (uint16_t i = 0; i < sig->rr_count && !w.error; i++)
-			write_rr(r, &w, owner, &sig->rrs[i], ttl);
+			response_write_rr(r, &w, owner, &sig->rrs[i], ttl);
 	if (w.error) {
 		/* nothing of it stays: the committed length never moved */
 		r->compress_count = compress_count;

@@ -53,6 +53,13 @@ struct response {
 	uint32_t soa_serial;
 	uint16_t compress_count;
 	uint16_t compress_off[RESPONSE_COMPRESS_MAX]; /* label starts written so far */
+	uint32_t compress_hash[RESPONSE_COMPRESS_MAX]; /* of the name at each, case folded */
+	/* 0: a full table takes no more labels. Else it replaces its oldest past the first
+	 * compress_keep (compress_next the next to go), so that a long message (a zone transfer's)
+	 * points at its recent names too; then a failed write may leave entries pointing at
+	 * bytes left out, and the caller must end the message there. */
+	uint16_t compress_keep;
+	uint16_t compress_next;
 };
 
 /* Starts a response to `q` in `buf` of `size` bytes, accepting at most `limit` bytes on the
@@ -77,6 +84,15 @@ int response_add_rrset_ttl(struct response *r, enum response_section section, co
 /* Adds `set` to the additional section if it fits; unlike response_add_rrset() a miss does
  * not set TC, because the data is only a courtesy (RFC 2181 §9). */
 int response_add_optional(struct response *r, const uint8_t *owner, const struct zone_rrset *set);
+
+/* Writes one RR at `w`, a writer whose start is the message's first byte, with its owner
+ * (NULL: a pointer to the question's name) and the RDATA names RFC 3597 §4 allows compressed
+ * against r->compress_off[], which it extends. The compressor zone transfers share
+ * (server/xfr.c): they need only a response whose compress_count is 0 at each message's
+ * start. The caller checks w->error and, on error, restores compress_count (and, with
+ * compress_keep, ends the message). */
+void response_write_rr(struct response *r, struct wire *w, const uint8_t *owner,
+		       const struct zone_rr *rr, uint32_t ttl);
 
 /* Gives the response an Extended DNS Error (RFC 8914) with INFO-CODE `code` and EXTRA-TEXT
  * `text` (a static string, or NULL for none), replacing any earlier one. Only a response with
