@@ -172,19 +172,25 @@ is_running_not_zombie() {
 	[ -n "$state" ] && [ "$state" != Z ]
 }
 
-# free_port: print a port on 127.0.0.1 that is free for both TCP and UDP
-# right now. The kernel picks a TCP port; it is kept only if the same UDP
-# port binds too. (Another process could still take it before the daemon
-# binds; the daemon's start then fails and the test says so.)
+# free_port: print a port on 127.0.0.1 that is free for both TCP and UDP right now, drawn
+# below the ephemeral range. (Another process could still take it before the daemon binds; the
+# daemon's start then fails and the test says so.)
 free_port() {
 	"$LIB_PYTHON" - <<'EOF'
-import socket, sys
-for _ in range(50):
+import random, socket, sys
+# Below the kernel's ephemeral range: a client (dig, dnsperf) draws its own port from that
+# range, so it is never handed a port that a server of the test (a gossip member killed and
+# restarted, say) still receives on.
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+for _ in range(200):
+    port = random.randrange(10000, max(low, 10001))
     t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    t.bind(("127.0.0.1", 0))
-    port = t.getsockname()[1]
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
+        t.bind(("127.0.0.1", port))
         u.bind(("127.0.0.1", port))
     except OSError:
         continue
