@@ -76,6 +76,11 @@ tests_unit_test_gossip_vip_SOURCES = tests/unit/test_gossip_vip.c tests/unit/gos
 	tests/unit/gossip_sim.h
 tests_unit_test_gossip_conf_SOURCES = tests/unit/test_gossip_conf.c health/prober/conf.c \
 	health/prober/conf.h
+# The engine tests share their engine.
+tests_unit_test_engine_quorum_SOURCES = tests/unit/test_engine_quorum.c tests/unit/engine_fixture.c \
+	tests/unit/engine_fixture.h
+tests_unit_test_engine_vip_SOURCES = tests/unit/test_engine_vip.c tests/unit/engine_fixture.c \
+	tests/unit/engine_fixture.h
 # Counts every allocation: the query path must make none.
 tests_unit_test_query_path_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 

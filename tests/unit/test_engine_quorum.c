@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "health/engine.h"
+#include "tests/unit/engine_fixture.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
 
@@ -29,93 +30,19 @@ static const char zone_text[] = "$ORIGIN example.com.\n"
 				"$SITE iad 192.0.2.220 check=web\n"
 				"www 20 IN FAILOVER policy=order sites=fra,iad\n";
 
-struct fixture {
-	struct event_base *base;
-	struct health_engine *e;
-	struct health_view *view;
-	struct zoneset *zs;
-	unsigned changes; /* on_change calls */
-	uint32_t fra, iad; /* engine site indexes */
-	uint32_t fra_id; /* fra's index in the health view */
-};
-
-static void on_change(void *arg)
-{
-	struct fixture *f = arg;
-
-	f->changes++;
-}
-
-static struct zoneset *load_zones(void)
-{
-	char path[] = "/tmp/baton_engine.XXXXXX";
-	int fd = mkstemp(path);
-	struct zoneset *zs;
-	struct zone *z;
-	struct diag d;
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, zone_text, strlen(zone_text)), (ssize_t)strlen(zone_text));
-	close(fd);
-	diag_init(&d);
-	assert_int_equal(zone_load(&z, "example.com", path, &d), 0);
-	unlink(path);
-	diag_fini(&d);
-	assert_int_equal(zoneset_new(&zs, &z, 1), 0);
-	return zs;
-}
-
-static uint32_t site_index(const struct health_engine *e, const char *name)
-{
-	struct health_site_info info;
-
-	for (uint32_t i = 0; i < health_engine_site_count(e); i++)
-		if (health_engine_site_info(e, i, &info) && strcmp(info.name, name) == 0)
-			return i;
-	fail_msg("no site %s", name);
-	return UINT32_MAX;
-}
-
-/* An engine in quorum mode that runs no check, synced to the zone, with the hook counting. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	const struct zone *z;
-
-	if (f == NULL || (f->base = event_base_new()) == NULL)
-		return -1;
-	if (health_engine_new(&f->e, f->base, &f->view) < 0)
-		return -1;
-	health_engine_use_quorum(f->e, false);
-	health_engine_on_change(f->e, on_change, f);
-	f->zs = load_zones();
-	if (health_engine_sync(f->e, f->zs) < 0)
-		return -1;
-	f->fra = site_index(f->e, "fra");
-	f->iad = site_index(f->e, "iad");
-	z = f->zs->zones[0];
-	for (uint32_t s = 0; s < z->site_count; s++)
-		if (strcmp(z->sites[s].name, "fra") == 0)
-			f->fra_id = z->sites[s].health_id;
-	*state = f;
-	return 0;
+	return engine_fixture_setup(state, zone_text);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	health_engine_free(f->e);
-	free(f->view); /* no reader: no grace period to wait for */
-	zoneset_free(f->zs);
-	event_base_free(f->base);
-	free(f);
-	return 0;
+	return engine_fixture_teardown(state);
 }
 
 static void test_sync_calls_hook(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 	struct health_site_info info;
 
 	assert_int_equal(f->changes, 1);
@@ -130,7 +57,7 @@ static void test_sync_calls_hook(void **state)
 
 static void test_set_verdict(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 	struct health_site_info info;
 	const struct health_transition *t;
 
@@ -163,7 +90,7 @@ static void test_set_verdict(void **state)
 
 static void test_unknown_site(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 
 	assert_false(health_engine_set_verdict(f->e, 2, SITE_DOWN, "no such site"));
 	assert_false(health_engine_set_verdict(f->e, UINT32_MAX, SITE_UP, "no such site"));
@@ -172,7 +99,7 @@ static void test_unknown_site(void **state)
 /* A drain applies over the quorum's verdict, and undraining gives the verdict back. */
 static void test_drain_over_quorum(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 	struct health_site_info info;
 
 	assert_true(health_engine_set_verdict(f->e, f->fra, SITE_UP, "quorum: 0 of 3 down"));
@@ -190,7 +117,7 @@ static void test_drain_over_quorum(void **state)
 /* A held verdict reaches the view at once, so answers can say they rest on it (EDE 3). */
 static void test_held_is_published(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 
 	assert_true(health_engine_set_verdict(f->e, f->fra, SITE_UP, "quorum: 0 of 3 down"));
 	assert_false(f->view->sites[f->fra_id].held);
@@ -211,17 +138,18 @@ static void test_without_quorum(void **state)
 	struct health_view *view = NULL;
 	struct health_engine *e;
 	struct health_site_info info;
-	struct zoneset *zs = load_zones();
-	struct fixture counter = { 0 };
+	struct zoneset *zs = engine_fixture_load_zones(zone_text);
+	struct engine_fixture counter = { 0 };
 
 	(void)state;
 	assert_non_null(base);
 	assert_int_equal(health_engine_new(&e, base, &view), 0);
-	health_engine_on_change(e, on_change, &counter);
+	health_engine_on_change(e, engine_fixture_on_change, &counter);
 	assert_int_equal(health_engine_sync(e, zs), 0);
 	assert_int_equal(counter.changes, 1);
-	assert_false(health_engine_set_verdict(e, site_index(e, "fra"), SITE_DOWN, "ignored"));
-	assert_true(health_engine_site_info(e, site_index(e, "fra"), &info));
+	assert_false(health_engine_set_verdict(e, engine_fixture_site_index(e, "fra"), SITE_DOWN,
+					       "ignored"));
+	assert_true(health_engine_site_info(e, engine_fixture_site_index(e, "fra"), &info));
 	assert_int_equal(info.verdict, SITE_UNKNOWN);
 	/* NULL removes the hook */
 	health_engine_on_change(e, NULL, NULL);

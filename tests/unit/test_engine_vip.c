@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "health/engine.h"
+#include "tests/unit/engine_fixture.h"
 #include "health/vip_evidence.h"
 #include "zones/zone.h"
 #include "zones/zoneset.h"
@@ -30,93 +31,19 @@ static const char zone_text[] = "$ORIGIN example.com.\n"
 				"$SITE iad 192.0.2.220 check=web\n"
 				"www 20 IN FAILOVER policy=order sites=fra,iad\n";
 
-struct fixture {
-	struct event_base *base;
-	struct health_engine *e;
-	struct health_view *view;
-	struct zoneset *zs;
-	unsigned changes; /* on_change calls */
-	uint32_t fra, iad; /* engine site indexes */
-	uint32_t fra_id; /* fra's index in the health view */
-};
-
-static void on_change(void *arg)
-{
-	struct fixture *f = arg;
-
-	f->changes++;
-}
-
-static struct zoneset *load_zones(void)
-{
-	char path[] = "/tmp/baton_engine_vip.XXXXXX";
-	int fd = mkstemp(path);
-	struct zoneset *zs;
-	struct zone *z;
-	struct diag d;
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, zone_text, strlen(zone_text)), (ssize_t)strlen(zone_text));
-	close(fd);
-	diag_init(&d);
-	assert_int_equal(zone_load(&z, "example.com", path, &d), 0);
-	unlink(path);
-	diag_fini(&d);
-	assert_int_equal(zoneset_new(&zs, &z, 1), 0);
-	return zs;
-}
-
-static uint32_t site_index(const struct health_engine *e, const char *name)
-{
-	struct health_site_info info;
-
-	for (uint32_t i = 0; i < health_engine_site_count(e); i++)
-		if (health_engine_site_info(e, i, &info) && strcmp(info.name, name) == 0)
-			return i;
-	fail_msg("no site %s", name);
-	return UINT32_MAX;
-}
-
-/* An engine in quorum mode that runs no check, synced to the zone, with the hook counting. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	const struct zone *z;
-
-	if (f == NULL || (f->base = event_base_new()) == NULL)
-		return -1;
-	if (health_engine_new(&f->e, f->base, &f->view) < 0)
-		return -1;
-	health_engine_use_quorum(f->e, false);
-	health_engine_on_change(f->e, on_change, f);
-	f->zs = load_zones();
-	if (health_engine_sync(f->e, f->zs) < 0)
-		return -1;
-	f->fra = site_index(f->e, "fra");
-	f->iad = site_index(f->e, "iad");
-	z = f->zs->zones[0];
-	for (uint32_t s = 0; s < z->site_count; s++)
-		if (strcmp(z->sites[s].name, "fra") == 0)
-			f->fra_id = z->sites[s].health_id;
-	*state = f;
-	return 0;
+	return engine_fixture_setup(state, zone_text);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	health_engine_free(f->e);
-	free(f->view); /* no reader: no grace period to wait for */
-	zoneset_free(f->zs);
-	event_base_free(f->base);
-	free(f);
-	return 0;
+	return engine_fixture_teardown(state);
 }
 
 /* What batond does each round for fra: judge the reports, set the override. */
-static void round_of(struct fixture *f, struct vip_tracker *t, const struct vip_report *r, size_t n,
-		     int64_t now)
+static void round_of(struct engine_fixture *f, struct vip_tracker *t, const struct vip_report *r,
+		     size_t n, int64_t now)
 {
 	struct vip_judgement j;
 	char why[160];
@@ -138,7 +65,7 @@ static const struct vip_report master = { .live = true, .state = 2, .master_down
 
 static void test_all_fault_takes_site_down_over_quorum(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 	struct vip_report r[2] = { fault, fault };
 	struct health_site_info info;
 	const struct health_transition *t;
@@ -175,7 +102,7 @@ static void test_all_fault_takes_site_down_over_quorum(void **state)
  * rise: down stays down until the quorum says up. */
 static void test_master_again_releases_to_quorum(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 	struct vip_report r[2] = { fault, fault };
 	struct health_site_info info;
 	struct vip_tracker tr;
@@ -197,7 +124,7 @@ static void test_master_again_releases_to_quorum(void **state)
 /* Nodes that stop reporting (a cut-off site) leave the verdict to the quorum: here up. */
 static void test_silence_leaves_quorum_verdict(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 	struct vip_report r[2] = { fault, fault };
 	struct vip_tracker tr;
 
@@ -217,7 +144,7 @@ static void test_silence_leaves_quorum_verdict(void **state)
 /* An operator's drain and VIP evidence are separate: both apply, each can end alone. */
 static void test_drain_and_vip_down(void **state)
 {
-	struct fixture *f = *state;
+	struct engine_fixture *f = *state;
 	struct vip_report r[2] = { fault, master };
 	struct vip_tracker tr;
 
