@@ -41,3 +41,16 @@ const char *addr_text_port(const struct sockaddr_storage *ss, char *buf)
 	snprintf(buf + len, ADDR_TEXT_MAX - len, "@%u", addr_port(ss));
 	return buf;
 }
+
+socklen_t addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+bool addr_same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const void *x = addr_bytes(a);
+
+	return x != NULL && a->ss_family == b->ss_family && addr_port(a) == addr_port(b) &&
+	       memcmp(x, addr_bytes(b), a->ss_family == AF_INET6 ? 16 : 4) == 0;
+}

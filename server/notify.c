@@ -47,11 +47,6 @@ static int family_slot(const struct sockaddr_storage *ss)
 	return ss->ss_family == AF_INET6 ? 1 : 0;
 }
 
-static socklen_t addr_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
 /* The NOTIFY: the zone's apex SOA as question, and its SOA with the new serial as answer
  * (§3.7: a hint the secondary may use), signed when a key is named. */
 static int build(const struct target *t, uint8_t *buf, size_t cap)
@@ -127,23 +122,6 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 	send_one(t);
 }
 
-static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	{
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
-	}
-}
-
 static void on_reply(evutil_socket_t fd, short what, void *arg)
 {
 	struct notify *n = arg;
@@ -165,7 +143,7 @@ static void on_reply(evutil_socket_t fd, short what, void *arg)
 		for (size_t i = 0; i < n->count; i++) {
 			struct target *t = &n->targets[i];
 
-			if (!t->pending || t->id != id || !same_address(&from, &t->cn->addr))
+			if (!t->pending || t->id != id || !addr_same_endpoint(&from, &t->cn->addr))
 				continue;
 			t->pending = false;
 			event_del(t->retry);

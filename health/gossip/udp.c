@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baton/addr_text.h"
 #include "baton/clock.h"
 #include "baton/log.h"
 #include "health/gossip/udp.h"
@@ -41,26 +42,6 @@ int64_t gossip_now_ms(void)
 int64_t gossip_wall_ms(void)
 {
 	return clock_ms(CLOCK_REALTIME);
-}
-
-static socklen_t addr_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
-static bool same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-	return x->sin6_port == y->sin6_port &&
-	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
 }
 
 int gossip_udp_new(struct gossip_udp **out, struct event_base *base,
@@ -127,7 +108,7 @@ void gossip_udp_send(void *arg, uint32_t member, const uint8_t *buf, size_t len)
 static uint32_t member_at(const struct gossip_udp *u, const struct sockaddr_storage *from)
 {
 	for (size_t i = 0; i < u->peer_count; i++)
-		if (same_endpoint(&u->peers[i].addr, from))
+		if (addr_same_endpoint(&u->peers[i].addr, from))
 			return u->peers[i].member;
 	return GOSSIP_FROM_UNKNOWN;
 }

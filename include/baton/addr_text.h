@@ -5,6 +5,7 @@
 #define BATON_ADDR_TEXT_H
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 /* Room for an IPv6 address, "@", a port and the NUL. */
@@ -19,6 +20,12 @@ const char *addr_text_port(const struct sockaddr_storage *ss, char *buf);
 
 /* The port of `ss` in host order; 0 for another family. */
 unsigned addr_port(const struct sockaddr_storage *ss);
+
+/* The length of `ss` as bind(), connect() and sendto() take it. */
+socklen_t addr_len(const struct sockaddr_storage *ss);
+
+/* True when `a` and `b` are the same address and port (AF_INET or AF_INET6). */
+bool addr_same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 
 /* The address bytes of `ss` (4 or 16 of them), or NULL for another family. */
 const void *addr_bytes(const struct sockaddr_storage *ss);
