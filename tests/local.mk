@@ -162,11 +162,17 @@ INTEGRATION_TESTS = \
 	tests/integration/wildcard.sh \
 	tests/integration/nodata_ttl.sh \
 	tests/integration/dnssec.sh \
-	tests/integration/dnssec_resign.sh \
 	tests/integration/xfr_secondaries.sh \
 	tests/lab/faults.sh \
 	tests/browser/status_page.sh
 TESTS += $(INTEGRATION_TESTS) tests/style.sh
+# Re-signing under libfaketime: the gcc build only, since libfaketime preloaded into an ASan
+# binary deadlocks in ASan's own start-up (a futex before main), so the sanitizer build lists it
+# not at all rather than running it to a hang.
+if !SANITIZERS
+TESTS += tests/integration/dnssec_resign.sh
+endif
+EXTRA_DIST += tests/integration/dnssec_resign.sh
 EXTRA_DIST += tests/style.sh .clang-format
 # The docs against the tree: the README tour names every source file, the man pages every key.
 TESTS += tests/docs.sh tests/man_keys.sh
